@@ -1,0 +1,78 @@
+"""Load Cypher statements by name, choosing an engine-specific twin only where one exists.
+
+A statement ``name`` lives in ``cypher/name.cypher``. Where the two engines cannot share a
+statement, ``name.neo4j.cypher`` and ``name.falkordb.cypher`` hold the twins, each recorded
+with its reason in ``cypher/COMPAT.md``. A statement with a file for one engine only (Neo4j's
+constraint DDL, which FalkorDB does not have) exists for that engine alone. The first comment
+lines of a file (``// …``) say what it returns; they are kept as its description.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+CYPHER_DIR: Final = Path(__file__).resolve().parent
+ENGINES: Final = ("neo4j", "falkordb")
+
+
+class UnknownStatementError(KeyError):
+    """Raised when code asks for a statement that has no file (a typo, or a missing twin)."""
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One named Cypher statement as it will run on one engine."""
+
+    name: str
+    text: str
+    description: str
+    path: Path
+
+
+def _description(text: str) -> str:
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped.startswith("//"):
+            break
+        lines.append(stripped.removeprefix("//").strip())
+    return " ".join(lines)
+
+
+class CypherRegistry:
+    """The statements for one engine, read once from a directory of ``.cypher`` files."""
+
+    def __init__(self, engine: str, directory: Path = CYPHER_DIR) -> None:
+        if engine not in ENGINES:
+            raise ValueError(f"unknown engine {engine!r}; expected one of {ENGINES}")
+        self.engine = engine
+        self._statements: dict[str, Statement] = {}
+        shared: dict[str, Path] = {}
+        twins: dict[str, dict[str, Path]] = {}
+        for path in sorted(directory.glob("*.cypher")):
+            parts = path.name.removesuffix(".cypher").split(".")
+            if len(parts) == 1:
+                shared[parts[0]] = path
+            elif len(parts) == 2 and parts[1] in ENGINES:
+                twins.setdefault(parts[0], {})[parts[1]] = path
+            else:
+                raise ValueError(f"{path.name}: expected name.cypher or name.<engine>.cypher")
+        for name in shared.keys() | twins.keys():
+            chosen = twins.get(name, {}).get(engine) or shared.get(name)
+            if chosen is None:
+                continue  # an engine-only statement (schema DDL), see cypher/COMPAT.md
+            text = chosen.read_text(encoding="utf-8").strip()
+            self._statements[name] = Statement(name, text, _description(text), chosen)
+
+    def get(self, name: str) -> Statement:
+        """Return the statement called ``name`` for this registry's engine."""
+        try:
+            return self._statements[name]
+        except KeyError:
+            raise UnknownStatementError(name) from None
+
+    def names(self) -> list[str]:
+        """All statement names, sorted."""
+        return sorted(self._statements)

@@ -1,0 +1,1 @@
+"""Everything that puts data into the graph."""

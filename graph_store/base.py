@@ -1,0 +1,132 @@
+"""The engine-neutral graph-store interface, with timing and statement tracing built in.
+
+Adapters implement the ``_``-prefixed hooks; callers use :meth:`GraphStore.read`,
+:meth:`GraphStore.write` and :meth:`GraphStore.write_atomically`. Every statement is timed into
+the Prometheus histogram and appended to the current :class:`StatementTrace`, if any, which is
+how tests count Cypher round trips per request (the N+1 check) without touching the engine.
+"""
+
+from __future__ import annotations
+
+import abc
+import contextvars
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from prometheus_client import Histogram
+
+from cypher.registry import CypherRegistry, Statement
+
+Row = dict[str, Any]
+Params = Mapping[str, Any]
+
+STATEMENT_SECONDS = Histogram(
+    "reformgraph_cypher_statement_seconds",
+    "Time spent running one named Cypher statement on the graph engine.",
+    ["engine", "statement", "mode"],
+)
+
+
+@dataclass
+class StatementTrace:
+    """The names of the statements run while the trace was active, in order."""
+
+    names: list[str] = field(default_factory=list)
+
+
+_current_trace: contextvars.ContextVar[StatementTrace | None] = contextvars.ContextVar(
+    "reformgraph_statement_trace", default=None
+)
+
+
+@contextmanager
+def trace_statements() -> Iterator[StatementTrace]:
+    """Record every statement run in this context (a request, a test)."""
+    trace = StatementTrace()
+    token = _current_trace.set(trace)
+    try:
+        yield trace
+    finally:
+        _current_trace.reset(token)
+
+
+def current_trace() -> StatementTrace | None:
+    """The active trace, if a caller opened one."""
+    return _current_trace.get()
+
+
+class GraphStore(abc.ABC):
+    """A graph engine behind named statements; returns plain dicts, lists and scalars."""
+
+    engine: str
+
+    def __init__(self, registry: CypherRegistry) -> None:
+        if registry.engine != self.engine:
+            raise ValueError(f"registry is for {registry.engine}, store is {self.engine}")
+        self.registry = registry
+        self.schema_applied = False
+
+    async def read(self, name: str, params: Params | None = None) -> list[Row]:
+        """Run the named statement in a read transaction and return its rows as dicts."""
+        statement = self.registry.get(name)
+        with self._timed(statement, "read"):
+            return await self._read(statement, dict(params or {}))
+
+    async def write(self, name: str, params: Params | None = None) -> list[Row]:
+        """Run the named statement in a write transaction and return its rows as dicts."""
+        statement = self.registry.get(name)
+        with self._timed(statement, "write"):
+            return await self._write(statement, dict(params or {}))
+
+    async def write_atomically(self, steps: Sequence[tuple[str, Params]]) -> None:
+        """Run several write statements so that either all of them apply or none does."""
+        resolved = [(self.registry.get(name), dict(params)) for name, params in steps]
+        trace = current_trace()
+        if trace is not None:
+            trace.names.extend(statement.name for statement, _ in resolved)
+        started = time.perf_counter()
+        await self._write_atomically(resolved)
+        STATEMENT_SECONDS.labels(self.engine, "<atomic>", "write").observe(
+            time.perf_counter() - started
+        )
+
+    async def apply_schema(self) -> None:
+        """Create the unique constraints and indexes of :mod:`graph_store.schema_spec`."""
+        await self._apply_schema()
+        self.schema_applied = True
+
+    @contextmanager
+    def _timed(self, statement: Statement, mode: str) -> Iterator[None]:
+        trace = current_trace()
+        if trace is not None:
+            trace.names.append(statement.name)
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            STATEMENT_SECONDS.labels(self.engine, statement.name, mode).observe(
+                time.perf_counter() - started
+            )
+
+    @abc.abstractmethod
+    async def _read(self, statement: Statement, params: dict[str, Any]) -> list[Row]: ...
+
+    @abc.abstractmethod
+    async def _write(self, statement: Statement, params: dict[str, Any]) -> list[Row]: ...
+
+    @abc.abstractmethod
+    async def _write_atomically(self, steps: list[tuple[Statement, dict[str, Any]]]) -> None: ...
+
+    @abc.abstractmethod
+    async def _apply_schema(self) -> None: ...
+
+    @abc.abstractmethod
+    async def ping(self) -> None:
+        """Return if the engine answers; raise :class:`BackendUnavailableError` otherwise."""
+
+    @abc.abstractmethod
+    async def close(self) -> None:
+        """Release connections."""

@@ -1,0 +1,181 @@
+"""FalkorDB adapter, through FalkorDB's own client (redis protocol, ``GRAPH.QUERY``).
+
+FalkorDB runs each statement atomically but has no multi-statement transactions, so
+:meth:`FalkorDBStore._write_atomically` copies the live graph to a staging key, writes there,
+and swaps it in with redis ``RENAME``: readers see the old graph or the new one, never a half.
+Its Bolt port is not used: it crashed and lost rollbacks when measured (``shared/COMPAT.md``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from typing import Any
+
+from falkordb.asyncio import FalkorDB
+from redis import exceptions as redis_errors
+
+from cypher.registry import CypherRegistry, Statement
+from graph_store.base import GraphStore, Row
+from graph_store.errors import BackendUnavailableError, StatementFailedError
+from graph_store.schema_spec import INDEXED_PROPERTIES, UNIQUE_ID_LABELS
+from graph_store.values import plain
+
+_UNAVAILABLE = (redis_errors.ConnectionError, redis_errors.TimeoutError, OSError)
+
+
+def _is_missing_graph(exc: redis_errors.ResponseError) -> bool:
+    """FalkorDB's answer to a read of a graph key that does not exist yet (an empty graph)."""
+    return "empty key" in str(exc).lower()
+
+
+class FalkorDBStore(GraphStore):
+    """A graph held under one redis key of a FalkorDB server."""
+
+    engine = "falkordb"
+
+    def __init__(
+        self,
+        registry: CypherRegistry,
+        host: str,
+        port: int,
+        graph: str = "reformgraph",
+        *,
+        query_timeout_ms: int = 10_000,
+        connect_timeout_s: float = 2.0,
+        import_timeout_ms: int = 600_000,
+    ) -> None:
+        super().__init__(registry)
+        self.graph_name = graph
+        self.query_timeout_ms = query_timeout_ms
+        self.import_timeout_ms = import_timeout_ms
+        self.host, self.port = host, port
+        self._connect_timeout_s = connect_timeout_s
+        self._db: Any = None
+        self._import_lock = asyncio.Lock()
+
+    async def _database(self) -> Any:
+        """The client, created on first use: its constructor probes the server synchronously
+        (cluster detection), so it runs in a thread and is retried after an outage."""
+        if self._db is None:
+            try:
+                self._db = await asyncio.to_thread(
+                    FalkorDB,
+                    host=self.host,
+                    port=self.port,
+                    socket_connect_timeout=self._connect_timeout_s,
+                    socket_timeout=self.import_timeout_ms / 1000 + 5,
+                )
+            except _UNAVAILABLE as exc:
+                raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
+        return self._db
+
+    async def _live_graph(self) -> Any:
+        return (await self._database()).select_graph(self.graph_name)
+
+    async def execute_command(self, *args: Any) -> Any:
+        """A raw redis command (used for key management such as ``DEL`` of a test graph)."""
+        db = await self._database()
+        try:
+            return await db.connection.execute_command(*args)
+        except _UNAVAILABLE as exc:
+            raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
+
+    async def _run(
+        self,
+        graph: Any,
+        statement: Statement,
+        params: dict[str, Any],
+        *,
+        read_only: bool,
+        timeout_ms: int | None = None,
+    ) -> list[Row]:
+        timeout = timeout_ms or self.query_timeout_ms
+        try:
+            if read_only:
+                result = await graph.ro_query(statement.text, params, timeout=timeout)
+            else:
+                result = await graph.query(statement.text, params, timeout=timeout)
+        except _UNAVAILABLE as exc:
+            raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
+        except redis_errors.ResponseError as exc:
+            if read_only and _is_missing_graph(exc):
+                return []
+            raise StatementFailedError(statement.name, str(exc)) from exc
+        columns = [column[1] for column in result.header]
+        return [dict(zip(columns, plain(row), strict=True)) for row in result.result_set]
+
+    async def _read(self, statement: Statement, params: dict[str, Any]) -> list[Row]:
+        return await self._run(await self._live_graph(), statement, params, read_only=True)
+
+    async def _write(self, statement: Statement, params: dict[str, Any]) -> list[Row]:
+        return await self._run(await self._live_graph(), statement, params, read_only=False)
+
+    async def _write_atomically(self, steps: list[tuple[Statement, dict[str, Any]]]) -> None:
+        staging_name = f"{self.graph_name}:staging:{uuid.uuid4().hex}"
+        db = await self._database()
+        async with self._import_lock:
+            try:
+                existing = await db.list_graphs()
+                staging = db.select_graph(staging_name)
+                if self.graph_name in existing:
+                    await db.select_graph(self.graph_name).copy(staging_name)
+                else:
+                    await self._apply_schema_to(staging)
+                for statement, params in steps:
+                    await self._run(
+                        staging,
+                        statement,
+                        params,
+                        read_only=False,
+                        timeout_ms=self.import_timeout_ms,
+                    )
+                await db.connection.execute_command("RENAME", staging_name, self.graph_name)
+            except _UNAVAILABLE as exc:
+                raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
+            finally:
+                await self._drop_if_present(staging_name)
+
+    async def _drop_if_present(self, name: str) -> None:
+        # If the server is gone, nothing of the staging graph can be visible anyway.
+        with contextlib.suppress(BackendUnavailableError):
+            await self.execute_command("DEL", name)
+
+    async def _apply_schema(self) -> None:
+        await self._apply_schema_to(await self._live_graph())
+
+    async def _apply_schema_to(self, graph: Any) -> None:
+        try:
+            try:
+                index_rows = (await graph.list_indices()).result_set
+                constraints = await graph.list_constraints()
+            except redis_errors.ResponseError as exc:
+                if not _is_missing_graph(exc):
+                    raise
+                index_rows, constraints = [], []
+            indexed = {(row[0], prop) for row in index_rows for prop in row[1]}
+            constrained = {
+                (c["label"], tuple(c["properties"])) for c in constraints if c["type"] == "UNIQUE"
+            }
+            for label in UNIQUE_ID_LABELS:
+                if (label, "id") not in indexed:
+                    await graph.create_node_range_index(label, "id")
+                if (label, ("id",)) not in constrained:
+                    await graph.create_node_unique_constraint(label, "id")
+            for label, prop in INDEXED_PROPERTIES:
+                if (label, prop) not in indexed:
+                    await graph.create_node_range_index(label, prop)
+        except _UNAVAILABLE as exc:
+            raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
+
+    async def ping(self) -> None:
+        try:
+            await asyncio.wait_for(self.execute_command("PING"), timeout=2)
+        except TimeoutError as exc:
+            raise BackendUnavailableError("FalkorDB did not answer PING within 2 s") from exc
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._db.connection.aclose()
+            self._db = None

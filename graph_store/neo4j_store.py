@@ -1,0 +1,155 @@
+"""Neo4j 5 adapter, through the official ``neo4j`` driver and its managed transactions.
+
+Reads run in ``execute_read`` (routed to followers on a cluster, with the driver's retries),
+writes in ``execute_write``; an atomic batch is one write transaction, so Neo4j's own rollback
+gives the all-or-nothing import.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import neo4j
+from neo4j import AsyncGraphDatabase, AsyncManagedTransaction, unit_of_work
+from neo4j import exceptions as neo4j_errors
+
+from cypher.registry import CypherRegistry, Statement
+from graph_store.base import GraphStore, Row
+from graph_store.errors import BackendUnavailableError, StatementFailedError
+from graph_store.schema_spec import INDEXED_PROPERTIES, UNIQUE_ID_LABELS
+from graph_store.values import plain
+
+log = logging.getLogger(__name__)
+
+_UNAVAILABLE = (
+    neo4j_errors.ServiceUnavailable,
+    neo4j_errors.SessionExpired,
+    neo4j_errors.AuthError,
+    OSError,
+)
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+Work = Callable[[AsyncManagedTransaction], Awaitable[list[Row]]]
+
+
+def ddl(statement: Statement, **identifiers: str) -> str:
+    """Fill the label/property slots of a DDL template, which Cypher cannot parameterise.
+
+    Only identifiers from :mod:`graph_store.schema_spec` reach here; they are still checked
+    against a strict pattern so that no other text can ever be spliced into a statement.
+    """
+    for value in identifiers.values():
+        if not _IDENTIFIER.match(value):
+            raise ValueError(f"not a Cypher identifier: {value!r}")
+    return statement.text.format(**identifiers)
+
+
+class Neo4jStore(GraphStore):
+    """A Neo4j database reached through a ``neo4j://`` or ``bolt://`` URI."""
+
+    engine = "neo4j"
+
+    def __init__(
+        self,
+        registry: CypherRegistry,
+        uri: str,
+        user: str,
+        password: str,
+        database: str | None = None,
+        *,
+        query_timeout_ms: int = 10_000,
+        connect_timeout_s: float = 2.0,
+    ) -> None:
+        super().__init__(registry)
+        self.database = database
+        self.query_timeout_s = query_timeout_ms / 1000
+        self._driver = AsyncGraphDatabase.driver(
+            uri,
+            auth=(user, password),
+            connection_timeout=connect_timeout_s,
+            connection_acquisition_timeout=connect_timeout_s + self.query_timeout_s,
+            max_transaction_retry_time=self.query_timeout_s,
+        )
+
+    async def connect(self, attempts: int = 30, delay_s: float = 2.0) -> None:
+        """Wait for Neo4j to answer, retrying a bounded number of times, then fail clearly."""
+        last: Exception | None = None
+        for attempt in range(1, attempts + 1):
+            try:
+                await self._driver.verify_connectivity()
+                return
+            except _UNAVAILABLE as exc:
+                last = exc
+                log.info("Neo4j not ready (attempt %d/%d): %s", attempt, attempts, exc)
+                await asyncio.sleep(delay_s)
+        raise BackendUnavailableError(
+            f"Neo4j did not answer after {attempts} attempts: {last}"
+        ) from last
+
+    def _work(self, statements: list[tuple[Statement, dict[str, Any]]]) -> Work:
+        @unit_of_work(timeout=self.query_timeout_s)
+        async def work(tx: AsyncManagedTransaction) -> list[Row]:
+            rows: list[Row] = []
+            for statement, params in statements:
+                result = await tx.run(statement.text, params)
+                rows = [plain(record) for record in await result.data()]
+            return rows
+
+        return work
+
+    async def _session_run(
+        self, statements: list[tuple[Statement, dict[str, Any]]], access: str
+    ) -> list[Row]:
+        name = statements[0][0].name if len(statements) == 1 else "<atomic>"
+        try:
+            async with self._driver.session(
+                database=self.database, default_access_mode=access
+            ) as session:
+                if access == neo4j.READ_ACCESS:
+                    return await session.execute_read(self._work(statements))
+                return await session.execute_write(self._work(statements))
+        except _UNAVAILABLE as exc:
+            raise BackendUnavailableError(f"Neo4j unreachable: {exc}") from exc
+        except neo4j_errors.Neo4jError as exc:
+            raise StatementFailedError(name, exc.message or str(exc)) from exc
+        except neo4j_errors.DriverError as exc:
+            raise BackendUnavailableError(f"Neo4j driver error: {exc}") from exc
+
+    async def _read(self, statement: Statement, params: dict[str, Any]) -> list[Row]:
+        return await self._session_run([(statement, params)], neo4j.READ_ACCESS)
+
+    async def _write(self, statement: Statement, params: dict[str, Any]) -> list[Row]:
+        return await self._session_run([(statement, params)], neo4j.WRITE_ACCESS)
+
+    async def _write_atomically(self, steps: list[tuple[Statement, dict[str, Any]]]) -> None:
+        if steps:
+            await self._session_run(steps, neo4j.WRITE_ACCESS)
+
+    async def _apply_schema(self) -> None:
+        unique = self.registry.get("ddl_unique_id")
+        index = self.registry.get("ddl_index")
+        statements = [
+            ddl(unique, name=f"{label.lower()}_id_unique", label=label, property="id")
+            for label in UNIQUE_ID_LABELS
+        ] + [
+            ddl(index, name=f"{label.lower()}_{prop}_index", label=label, property=prop)
+            for label, prop in INDEXED_PROPERTIES
+        ]
+        for text in statements:  # DDL cannot share a transaction with other statements
+            try:
+                await self._driver.execute_query(text, database_=self.database)
+            except _UNAVAILABLE as exc:
+                raise BackendUnavailableError(f"Neo4j unreachable: {exc}") from exc
+
+    async def ping(self) -> None:
+        try:
+            await asyncio.wait_for(self._driver.verify_connectivity(), timeout=2)
+        except (TimeoutError, *_UNAVAILABLE, neo4j_errors.DriverError) as exc:
+            raise BackendUnavailableError(f"Neo4j unreachable: {exc}") from exc
+
+    async def close(self) -> None:
+        await self._driver.close()

@@ -1,0 +1,28 @@
+"""Which properties the graph keeps unique or indexed, declared once for both engines.
+
+Each adapter turns this declaration into its own DDL: Neo4j's ``CREATE CONSTRAINT … IF NOT
+EXISTS``; FalkorDB's range index followed by ``GRAPH.CONSTRAINT CREATE`` (it has no Cypher DDL
+for constraints, see ``cypher/COMPAT.md``).
+"""
+
+from typing import Final
+
+#: Every node label that carries a stable ``id``; the id is unique within the label.
+UNIQUE_ID_LABELS: Final[tuple[str, ...]] = (
+    "Region",
+    "Body",
+    "PowerList",
+    "PowerItem",
+    "ReformEvent",
+    "Statistic",
+    "Source",
+    "Disagreement",
+)
+
+#: Non-unique properties that lookups filter on.
+INDEXED_PROPERTIES: Final[tuple[tuple[str, str], ...]] = (
+    ("Region", "name"),
+    ("Region", "level"),
+    ("Body", "name"),
+    ("Body", "kind"),
+)

@@ -1,0 +1,19 @@
+"""The per-request context resolvers receive: the graph store and fresh DataLoaders."""
+
+from __future__ import annotations
+
+from graph_store import GraphStore
+from schema.loaders import Loaders
+
+
+class GraphContext:
+    """Built once per request so DataLoader caches never outlive the request.
+
+    The HTTP layer subclasses it with Strawberry's FastAPI ``BaseContext``; tests and
+    benchmarks use it as it is with ``schema.execute``.
+    """
+
+    def __init__(self, store: GraphStore) -> None:
+        super().__init__()
+        self.store = store
+        self.loaders = Loaders(store)

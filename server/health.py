@@ -1,0 +1,38 @@
+"""Operational routes: liveness, readiness and Prometheus metrics."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from graph_store import BackendUnavailableError, GraphStore
+
+router = APIRouter()
+
+
+@router.get("/healthz", summary="The process is alive")
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", summary="The graph is reachable and its schema applied")
+async def readyz(request: Request) -> JSONResponse:
+    store: GraphStore | None = getattr(request.app.state, "store", None)
+    if store is None:
+        return JSONResponse({"status": "starting"}, status_code=503)
+    try:
+        await store.ping()
+    except BackendUnavailableError as exc:
+        return JSONResponse(
+            {"status": "unavailable", "engine": store.engine, "reason": str(exc)},
+            status_code=503,
+        )
+    if not store.schema_applied:
+        return JSONResponse({"status": "schema pending", "engine": store.engine}, 503)
+    return JSONResponse({"status": "ready", "engine": store.engine})
+
+
+@router.get("/metrics", summary="Prometheus metrics")
+async def metrics() -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,58 @@
+"""Service configuration from environment variables (``REFORMGRAPH_*``, and ``NEO4J_*``).
+
+With no ``NEO4J_URI`` the service starts its own local FalkorDB engine under ``data_dir``;
+with one, it uses that Neo4j and starts nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything the service reads from its environment, with defaults for local use."""
+
+    model_config = SettingsConfigDict(env_prefix="REFORMGRAPH_", extra="ignore")
+
+    host: str = Field("127.0.0.1", description="Address the HTTP API listens on.")
+    port: int = Field(8000, description="Port the HTTP API listens on.")
+    data_dir: Path = Field(
+        Path(".reformgraph"), description="Where the local engine keeps its files."
+    )
+    engine_port: int = Field(
+        0, description="Loopback port of the local engine; 0 picks a free port."
+    )
+    falkordb_host: str = Field(
+        "127.0.0.1", description="Host of an already running FalkorDB (with falkordb_port)."
+    )
+    falkordb_port: int | None = Field(
+        None, description="Use the FalkorDB already listening here instead of starting one."
+    )
+    graph_name: str = Field("reformgraph", description="Graph key (FalkorDB) the service uses.")
+    dataset_dir: Path | None = Field(
+        Path("data"), description="Dataset loaded at start-up; empty to load nothing."
+    )
+    query_timeout_ms: int = Field(10_000, description="Per-statement timeout on the graph.")
+    connect_timeout_s: float = Field(2.0, description="Timeout of one connection attempt.")
+    neo4j_connect_attempts: int = Field(30, description="Start-up connection attempts to Neo4j.")
+    neo4j_uri: str | None = Field(
+        None, validation_alias=AliasChoices("NEO4J_URI", "REFORMGRAPH_NEO4J_URI")
+    )
+    neo4j_user: str = Field(
+        "neo4j", validation_alias=AliasChoices("NEO4J_USER", "REFORMGRAPH_NEO4J_USER")
+    )
+    neo4j_password: SecretStr = Field(
+        SecretStr(""),
+        validation_alias=AliasChoices("NEO4J_PASSWORD", "REFORMGRAPH_NEO4J_PASSWORD"),
+    )
+    neo4j_database: str | None = Field(
+        None, validation_alias=AliasChoices("NEO4J_DATABASE", "REFORMGRAPH_NEO4J_DATABASE")
+    )
+
+    @property
+    def uses_neo4j(self) -> bool:
+        """True when a Neo4j URI is configured; the local engine is then not started."""
+        return bool(self.neo4j_uri)

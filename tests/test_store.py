@@ -1,0 +1,176 @@
+"""The graph-store port, on every configured engine: plain values, transactions, failures."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cypher.registry import CYPHER_DIR, CypherRegistry
+from graph_store import (
+    BackendUnavailableError,
+    GraphStore,
+    StatementFailedError,
+    trace_statements,
+)
+from graph_store.falkordb_store import FalkorDBStore
+from graph_store.local_engine import free_port
+from graph_store.neo4j_store import Neo4jStore
+from tests.conftest import GraphTarget
+
+pytestmark = pytest.mark.anyio
+
+REGIONS = [
+    {
+        "id": "r:root",
+        "name": "内蒙古自治区",
+        "level": "AUTONOMOUS_REGION",
+        "aliases": ["内蒙古"],
+        "synthetic": False,
+        "sources": ["a.txt"],
+        "quotes": ["内蒙古自治区"],
+    },
+    {
+        "id": "r:city",
+        "name": "乌海市",
+        "level": "LEAGUE_CITY",
+        "aliases": [],
+        "synthetic": False,
+        "sources": [],
+        "quotes": [],
+    },
+]
+
+
+async def _counts(store: GraphStore) -> dict[str, int]:
+    return (await store.read("graph_counts"))[0]
+
+
+async def test_write_then_read_returns_plain_values(store: GraphStore) -> None:
+    await store.write("upsert_regions", {"rows": REGIONS})
+    await store.write("link_region_parents", {"rows": [{"id": "r:city", "parent": "r:root"}]})
+    rows = await store.read("regions_by_ids", {"ids": ["r:city", "r:missing", "r:root"]})
+    by_id = {row["region"]["id"]: row for row in rows}
+    assert set(by_id) == {"r:city", "r:root"}
+    assert type(by_id["r:root"]["region"]) is dict
+    assert by_id["r:root"]["region"]["aliases"] == ["内蒙古"]
+    assert by_id["r:city"]["parentId"] == "r:root"
+    assert by_id["r:root"]["parentId"] is None
+
+
+async def test_writing_twice_changes_nothing(store: GraphStore) -> None:
+    for _ in range(2):
+        await store.write("upsert_regions", {"rows": REGIONS})
+        await store.write("link_region_parents", {"rows": [{"id": "r:city", "parent": "r:root"}]})
+    assert await _counts(store) == {"nodes": 2, "relationships": 1}
+
+
+async def test_unique_id_constraint_is_applied(store: GraphStore, tmp_path: Path) -> None:
+    registry = _registry_with(
+        tmp_path, store.engine, "create_region", "// test\nCREATE (:Region {id: $id, name: 'x'})"
+    )
+    probe = _same_graph(store, registry)
+    try:
+        await probe.write("create_region", {"id": "dup"})
+        with pytest.raises(StatementFailedError):
+            await probe.write("create_region", {"id": "dup"})
+    finally:
+        await probe.close()
+    assert (await _counts(store))["nodes"] == 1
+
+
+async def test_apply_schema_is_idempotent(store: GraphStore) -> None:
+    await store.apply_schema()
+    await store.apply_schema()
+    assert store.schema_applied
+
+
+async def test_read_transaction_refuses_a_write(store: GraphStore) -> None:
+    with pytest.raises(StatementFailedError):
+        await store.read("upsert_regions", {"rows": REGIONS})
+    assert (await _counts(store))["nodes"] == 0
+
+
+async def test_atomic_batch_applies_everything(store: GraphStore) -> None:
+    await store.write_atomically(
+        [
+            ("upsert_regions", {"rows": REGIONS}),
+            ("link_region_parents", {"rows": [{"id": "r:city", "parent": "r:root"}]}),
+        ]
+    )
+    assert await _counts(store) == {"nodes": 2, "relationships": 1}
+
+
+async def test_atomic_batch_failing_midway_leaves_the_graph_as_it_was(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    await store.write("upsert_regions", {"rows": REGIONS[:1]})
+    before = await store.read("regions_by_ids", {"ids": ["r:root", "r:city"]})
+    registry = _registry_with(
+        tmp_path,
+        store.engine,
+        "fail_midway",
+        "// test: fails on the second row\nUNWIND $rows AS row RETURN 1 / row.divisor AS x",
+    )
+    probe = _same_graph(store, registry)
+    try:
+        changed_root = {**REGIONS[0], "name": "changed"}
+        with pytest.raises(StatementFailedError):
+            await probe.write_atomically(
+                [
+                    ("upsert_regions", {"rows": [changed_root, REGIONS[1]]}),
+                    ("link_region_parents", {"rows": [{"id": "r:city", "parent": "r:root"}]}),
+                    ("fail_midway", {"rows": [{"divisor": 1}, {"divisor": 0}]}),
+                ]
+            )
+    finally:
+        await probe.close()
+    assert await _counts(store) == {"nodes": 1, "relationships": 0}
+    assert await store.read("regions_by_ids", {"ids": ["r:root", "r:city"]}) == before
+
+
+async def test_statements_are_traced(store: GraphStore) -> None:
+    with trace_statements() as trace:
+        await store.read("regions_list", {"level": None})
+        await store.read("graph_counts")
+    assert trace.names == ["regions_list", "graph_counts"]
+
+
+async def test_unreachable_engine_is_backend_unavailable(graph_target: GraphTarget) -> None:
+    if graph_target.engine == "neo4j":
+        dead: GraphStore = Neo4jStore(
+            CypherRegistry("neo4j"), f"bolt://127.0.0.1:{free_port()}", "neo4j", "x"
+        )
+    else:
+        dead = FalkorDBStore(CypherRegistry("falkordb"), "127.0.0.1", free_port(), "g")
+    try:
+        with pytest.raises(BackendUnavailableError):
+            await dead.ping()
+        with pytest.raises(BackendUnavailableError):
+            await dead.read("graph_counts")
+    finally:
+        await dead.close()
+
+
+def _registry_with(tmp_path: Path, engine: str, name: str, text: str) -> CypherRegistry:
+    directory = tmp_path / "cypher"
+    shutil.copytree(CYPHER_DIR, directory, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    (directory / f"{name}.cypher").write_text(text, encoding="utf-8")
+    return CypherRegistry(engine, directory)
+
+
+def _same_graph(store: GraphStore, registry: CypherRegistry) -> GraphStore:
+    """A second store on the same graph as ``store`` but with extra test statements."""
+    if isinstance(store, FalkorDBStore):
+        return FalkorDBStore(registry, store.host, store.port, store.graph_name)
+    assert isinstance(store, Neo4jStore)
+    return Neo4jStore(registry, *_neo4j_settings(), store.database)
+
+
+def _neo4j_settings() -> tuple[str, str, str]:
+    from server.settings import Settings
+
+    s = Settings()
+    assert s.neo4j_uri is not None
+    return s.neo4j_uri, s.neo4j_user, s.neo4j_password.get_secret_value()
