@@ -1,11 +1,7 @@
-// Create or update regions from $rows (id, name, level, aliases, synthetic, sources, quotes);
-// returns the number of rows written as `written`.
+// Create or update region nodes (labels Entity:Region) from $rows of {id, props}; props replaces
+// every property, so a corrected file updates in place. Returns `written`.
 UNWIND $rows AS row
-MERGE (r:Region {id: row.id})
-SET r.name = row.name,
-    r.level = row.level,
-    r.aliases = row.aliases,
-    r.synthetic = row.synthetic,
-    r.sources = row.sources,
-    r.quotes = row.quotes
-RETURN count(r) AS written
+MERGE (n:Entity {id: row.id})
+SET n:Region
+SET n = row.props
+RETURN count(n) AS written

@@ -8,7 +8,10 @@ for constraints, see ``cypher/COMPAT.md``).
 from typing import Final
 
 #: Every node label that carries a stable ``id``; the id is unique within the label.
+#: ``Entity`` is on every node: ids are unique across the whole graph, and relationship
+#: statements match either end by ``(:Entity {id})`` through this one index.
 UNIQUE_ID_LABELS: Final[tuple[str, ...]] = (
+    "Entity",
     "Region",
     "Body",
     "PowerList",

@@ -26,18 +26,20 @@ async def seed(store: GraphStore) -> None:
     rows = [
         {
             "id": i,
-            "name": n,
-            "level": lvl,
-            "aliases": [],
-            "synthetic": False,
-            "sources": ["002_2abc6b63f845ad0d.txt"],
-            "quotes": [n],
+            "props": {
+                "id": i,
+                "name": n,
+                "level": lvl,
+                "synthetic": False,
+                "sources": ["002_2abc6b63f845ad0d.txt"],
+                "quotes": [n],
+            },
         }
         for i, n, lvl, _ in TREE
     ]
     await store.write("upsert_regions", {"rows": rows})
-    links = [{"id": i, "parent": p} for i, _, _, p in TREE if p]
-    await store.write("link_region_parents", {"rows": links})
+    links = [{"from": i, "to": p, "props": {}} for i, _, _, p in TREE if p]
+    await store.write("link_part_of", {"rows": links})
 
 
 async def test_region_tree_through_http(

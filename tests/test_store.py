@@ -21,26 +21,18 @@ from tests.conftest import GraphTarget
 
 pytestmark = pytest.mark.anyio
 
-REGIONS = [
-    {
-        "id": "r:root",
-        "name": "内蒙古自治区",
-        "level": "AUTONOMOUS_REGION",
-        "aliases": ["内蒙古"],
-        "synthetic": False,
-        "sources": ["a.txt"],
-        "quotes": ["内蒙古自治区"],
-    },
-    {
-        "id": "r:city",
-        "name": "乌海市",
-        "level": "LEAGUE_CITY",
-        "aliases": [],
-        "synthetic": False,
-        "sources": [],
-        "quotes": [],
-    },
-]
+ROOT = {
+    "id": "r:root",
+    "name": "内蒙古自治区",
+    "level": "AUTONOMOUS_REGION",
+    "aliases": ["内蒙古"],
+    "synthetic": False,
+    "sources": ["a.txt"],
+    "quotes": ["内蒙古自治区"],
+}
+CITY = {"id": "r:city", "name": "乌海市", "level": "LEAGUE_CITY", "synthetic": False}
+REGIONS = [{"id": ROOT["id"], "props": ROOT}, {"id": CITY["id"], "props": CITY}]
+LINK = {"rows": [{"from": "r:city", "to": "r:root", "props": {}}]}
 
 
 async def _counts(store: GraphStore) -> dict[str, int]:
@@ -49,7 +41,7 @@ async def _counts(store: GraphStore) -> dict[str, int]:
 
 async def test_write_then_read_returns_plain_values(store: GraphStore) -> None:
     await store.write("upsert_regions", {"rows": REGIONS})
-    await store.write("link_region_parents", {"rows": [{"id": "r:city", "parent": "r:root"}]})
+    await store.write("link_part_of", LINK)
     rows = await store.read("regions_by_ids", {"ids": ["r:city", "r:missing", "r:root"]})
     by_id = {row["region"]["id"]: row for row in rows}
     assert set(by_id) == {"r:city", "r:root"}
@@ -62,7 +54,7 @@ async def test_write_then_read_returns_plain_values(store: GraphStore) -> None:
 async def test_writing_twice_changes_nothing(store: GraphStore) -> None:
     for _ in range(2):
         await store.write("upsert_regions", {"rows": REGIONS})
-        await store.write("link_region_parents", {"rows": [{"id": "r:city", "parent": "r:root"}]})
+        await store.write("link_part_of", LINK)
     assert await _counts(store) == {"nodes": 2, "relationships": 1}
 
 
@@ -78,6 +70,17 @@ async def test_unique_id_constraint_is_applied(store: GraphStore, tmp_path: Path
     finally:
         await probe.close()
     assert (await _counts(store))["nodes"] == 1
+
+
+async def test_corrected_parent_moves_the_region(store: GraphStore) -> None:
+    other = {"id": "r:other", "props": {"id": "r:other", "name": "x", "level": "LEAGUE_CITY"}}
+    await store.write("upsert_regions", {"rows": [*REGIONS, other]})
+    await store.write("link_part_of", LINK)
+    await store.write("unlink_owned", {"ids": ["r:city"]})
+    await store.write("link_part_of", {"rows": [{"from": "r:city", "to": "r:other", "props": {}}]})
+    rows = await store.read("regions_by_ids", {"ids": ["r:city"]})
+    assert rows[0]["parentId"] == "r:other"
+    assert (await _counts(store))["relationships"] == 1
 
 
 async def test_apply_schema_is_idempotent(store: GraphStore) -> None:
@@ -96,7 +99,7 @@ async def test_atomic_batch_applies_everything(store: GraphStore) -> None:
     await store.write_atomically(
         [
             ("upsert_regions", {"rows": REGIONS}),
-            ("link_region_parents", {"rows": [{"id": "r:city", "parent": "r:root"}]}),
+            ("link_part_of", LINK),
         ]
     )
     assert await _counts(store) == {"nodes": 2, "relationships": 1}
@@ -115,12 +118,12 @@ async def test_atomic_batch_failing_midway_leaves_the_graph_as_it_was(
     )
     probe = _same_graph(store, registry)
     try:
-        changed_root = {**REGIONS[0], "name": "changed"}
+        changed_root = {"id": "r:root", "props": {**REGIONS[0]["props"], "name": "changed"}}
         with pytest.raises(StatementFailedError):
             await probe.write_atomically(
                 [
                     ("upsert_regions", {"rows": [changed_root, REGIONS[1]]}),
-                    ("link_region_parents", {"rows": [{"id": "r:city", "parent": "r:root"}]}),
+                    ("link_part_of", LINK),
                     ("fail_midway", {"rows": [{"divisor": 1}, {"divisor": 0}]}),
                 ]
             )

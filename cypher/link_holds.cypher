@@ -1,0 +1,8 @@
+// Create or update HOLDS relationships (original holder body to a power item) from $rows of {from, to, props}, matching both
+// ends by id; props replaces the relationship's properties. Returns `linked`.
+UNWIND $rows AS row
+MATCH (a:Entity {id: row.from})
+MATCH (b:Entity {id: row.to})
+MERGE (a)-[r:HOLDS]->(b)
+SET r = row.props
+RETURN count(r) AS linked

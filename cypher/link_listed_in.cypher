@@ -1,0 +1,8 @@
+// Create or update LISTED_IN relationships (power item to its list) from $rows of {from, to, props}, matching both
+// ends by id; props replaces the relationship's properties. Returns `linked`.
+UNWIND $rows AS row
+MATCH (a:Entity {id: row.from})
+MATCH (b:Entity {id: row.to})
+MERGE (a)-[r:LISTED_IN]->(b)
+SET r = row.props
+RETURN count(r) AS linked

@@ -1,0 +1,7 @@
+// Create or update disagreement nodes (labels Entity:Disagreement) from $rows of {id, props}; props replaces
+// every property, so a corrected file updates in place. Returns `written`.
+UNWIND $rows AS row
+MERGE (n:Entity {id: row.id})
+SET n:Disagreement
+SET n = row.props
+RETURN count(n) AS written
