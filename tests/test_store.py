@@ -118,7 +118,7 @@ async def test_atomic_batch_failing_midway_leaves_the_graph_as_it_was(
     )
     probe = _same_graph(store, registry)
     try:
-        changed_root = {"id": "r:root", "props": {**REGIONS[0]["props"], "name": "changed"}}
+        changed_root = {"id": "r:root", "props": {**ROOT, "name": "changed"}}
         with pytest.raises(StatementFailedError):
             await probe.write_atomically(
                 [
