@@ -15,6 +15,7 @@ from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from graph_store.errors import BackendUnavailableError
+from schema.limits import limit_of
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,9 @@ class CodedErrors(MaskErrors):
         if original is None:
             if error.extensions and "code" in error.extensions:
                 return error
+            limit = limit_of(error.message)
+            if limit is not None:
+                return _coded(error, ErrorCode.LIMIT_EXCEEDED, limit=limit)
             # Parse and validation errors: the message describes the client's own query.
             return _coded(error, ErrorCode.BAD_INPUT)
         log.error("internal error in GraphQL execution", exc_info=original)

@@ -54,7 +54,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     )
     app.include_router(health.router)
     app.include_router(
-        GraphQLRouter(build_schema(), context_getter=context, graphql_ide="graphiql"),
+        GraphQLRouter(
+            build_schema(settings.limits), context_getter=context, graphql_ide="graphiql"
+        ),
         prefix="/graphql",
     )
     return app

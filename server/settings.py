@@ -11,6 +11,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from schema.limits import Limits
+
 
 class Settings(BaseSettings):
     """Everything the service reads from its environment, with defaults for local use."""
@@ -35,6 +37,10 @@ class Settings(BaseSettings):
     dataset_dir: Path | None = Field(
         Path("data"), description="Dataset loaded at start-up; empty to load nothing."
     )
+    max_query_depth: int = Field(12, description="Deepest selection a query may nest.")
+    max_aliases: int = Field(30, description="Most aliases one query may use.")
+    max_tokens: int = Field(5_000, description="Most tokens one query document may hold.")
+    max_page_size: int = Field(500, description="Largest `first` a connection accepts.")
     query_timeout_ms: int = Field(10_000, description="Per-statement timeout on the graph.")
     connect_timeout_s: float = Field(2.0, description="Timeout of one connection attempt.")
     neo4j_connect_attempts: int = Field(30, description="Start-up connection attempts to Neo4j.")
@@ -51,6 +57,16 @@ class Settings(BaseSettings):
     neo4j_database: str | None = Field(
         None, validation_alias=AliasChoices("NEO4J_DATABASE", "REFORMGRAPH_NEO4J_DATABASE")
     )
+
+    @property
+    def limits(self) -> Limits:
+        """The query cost limits for the schema."""
+        return Limits(
+            max_depth=self.max_query_depth,
+            max_aliases=self.max_aliases,
+            max_tokens=self.max_tokens,
+            max_page_size=self.max_page_size,
+        )
 
     @property
     def uses_neo4j(self) -> bool:

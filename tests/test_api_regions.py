@@ -165,3 +165,21 @@ async def test_nested_regions_cost_a_fixed_number_of_statements(store: GraphStor
     assert trace.names.count("regions_by_ids") in (1, 2)
     assert trace.names.count("region_children") in (1, 2)
     assert len(trace.names) <= 5
+
+
+@pytest.mark.parametrize(
+    ("query", "limit"),
+    [
+        ("{ regions { " + "parent { " * 12 + "name" + " }" * 12 + " } }", "depth"),
+        ("{ " + " ".join(f"a{i}: regions {{ name }}" for i in range(31)) + " }", "aliases"),
+        ("{ regions { " + "name " * 5000 + "} }", "tokens"),
+    ],
+)
+async def test_queries_over_a_limit_are_refused_before_the_graph(
+    store: GraphStore, query: str, limit: str
+) -> None:
+    with trace_statements() as trace:
+        result = await build_schema().execute(query, context_value=GraphContext(store=store))
+    assert result.errors is not None
+    assert result.errors[0].extensions == {"code": "LIMIT_EXCEEDED", "limit": limit}
+    assert trace.names == [], "a refused query must not touch the graph"
