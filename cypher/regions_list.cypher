@@ -1,7 +1,11 @@
-// All regions, optionally only those of level $level (null for all): rows of `region`
-// (map) and `parentId` (null for a root), ordered by name.
+// Regions, optionally only of level $level and only at or below region $under (null: all):
+// rows of `props` (all properties), by name, at most $limit.
 MATCH (r:Region)
 WHERE $level IS NULL OR r.level = $level
-OPTIONAL MATCH (r)-[:PART_OF]->(p:Region)
-RETURN r {.id, .name, .level, .aliases, .synthetic, .sources, .quotes} AS region, p.id AS parentId
+OPTIONAL MATCH scope = (r)-[:PART_OF*0..6]->(:Region {id: $under})
+WITH r, scope
+WHERE $under IS NULL OR scope IS NOT NULL
+WITH DISTINCT r
 ORDER BY r.name
+LIMIT $limit
+RETURN properties(r) AS props

@@ -4,6 +4,7 @@ It knows the graph only through :class:`graph_store.GraphStore` and never import
 """
 
 import strawberry
+from strawberry.schema.config import StrawberryConfig
 
 from schema.errors import CodedErrors
 from schema.limits import Limits, limit_extensions
@@ -14,9 +15,11 @@ from schema.query import Query
 def build_schema(limits: Limits | None = None) -> strawberry.Schema:
     """The service's schema with its extensions: cost limits, error codes and masking,
     metrics."""
+    limits = limits or Limits()
     return strawberry.Schema(
         query=Query,
-        extensions=[*limit_extensions(limits or Limits()), OperationMetrics, CodedErrors],
+        extensions=[*limit_extensions(limits), OperationMetrics, CodedErrors],
+        config=StrawberryConfig(relay_max_results=limits.max_page_size),
     )
 
 

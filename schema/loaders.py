@@ -1,20 +1,47 @@
 """DataLoaders: one Cypher statement per batch of keys, whatever the number of objects.
 
 Resolvers ask a loader for one key; Strawberry's DataLoader gathers the keys asked for in the
-same tick and calls the batch function once, so a list of 100 regions with their parents and
-children costs three statements, not two hundred and one.
+same tick and calls the batch function once. Neighbour lookups are keyed by
+``(id, relationship type, direction)``; a batch runs one statement per type and direction
+present in it, so a list of 100 towns with their regions, claims and teams costs a handful of
+statements, not hundreds.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from strawberry.dataloader import DataLoader
 
 from graph_store import GraphStore
 
 Row = dict[str, Any]
+Direction = Literal["out", "in"]
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A node as the graph returned it: its labels and properties."""
+
+    labels: tuple[str, ...]
+    props: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return str(self.props["id"])
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """The node at the other end of a relationship, with the relationship's properties."""
+
+    entity: Entity
+    rel: dict[str, Any]
+
+
+NeighbourKey = tuple[str, str, Direction]
 
 
 class Loaders:
@@ -22,19 +49,31 @@ class Loaders:
 
     def __init__(self, store: GraphStore) -> None:
         self.store = store
-        self.region_by_id: DataLoader[str, Row | None] = DataLoader(self._regions_by_id)
-        self.region_children: DataLoader[str, list[Row]] = DataLoader(self._region_children)
+        self.entity: DataLoader[str, Entity | None] = DataLoader(self._entities)
+        self.neighbours: DataLoader[NeighbourKey, list[Neighbour]] = DataLoader(self._neighbours)
 
-    async def _regions_by_id(self, ids: list[str]) -> list[Row | None]:
-        rows = await self.store.read("regions_by_ids", {"ids": ids})
-        found = {
-            row["region"]["id"]: {**row["region"], "parentId": row["parentId"]} for row in rows
-        }
-        return [found.get(region_id) for region_id in ids]
+    async def _entities(self, ids: list[str]) -> list[Entity | None]:
+        rows = await self.store.read("entities_by_ids", {"ids": ids})
+        found = {row["id"]: Entity(tuple(row["labels"]), row["props"]) for row in rows}
+        return [found.get(entity_id) for entity_id in ids]
 
-    async def _region_children(self, parent_ids: list[str]) -> list[list[Row]]:
-        rows = await self.store.read("region_children", {"ids": parent_ids})
-        children: dict[str, list[Row]] = defaultdict(list)
-        for row in rows:
-            children[row["parentId"]].append({**row["region"], "parentId": row["parentId"]})
-        return [children.get(parent_id, []) for parent_id in parent_ids]
+    async def _neighbours(self, keys: list[NeighbourKey]) -> list[list[Neighbour]]:
+        groups: dict[tuple[str, Direction], list[str]] = defaultdict(list)
+        for entity_id, rel_type, direction in keys:
+            groups[(rel_type, direction)].append(entity_id)
+        found: dict[NeighbourKey, list[Neighbour]] = defaultdict(list)
+        for (rel_type, direction), ids in groups.items():
+            statement = "outgoing_by_type" if direction == "out" else "incoming_by_type"
+            rows = await self.store.read(statement, {"ids": sorted(set(ids)), "type": rel_type})
+            for row in rows:
+                entity = Entity(tuple(row["labels"]), row["props"])
+                found[(row["id"], rel_type, direction)].append(Neighbour(entity, row["rel"]))
+        return [found.get(key, []) for key in keys]
+
+    async def out(self, entity_id: str, rel_type: str) -> list[Neighbour]:
+        """Nodes that ``entity_id`` points at through ``rel_type``."""
+        return await self.neighbours.load((entity_id, rel_type, "out"))
+
+    async def into(self, entity_id: str, rel_type: str) -> list[Neighbour]:
+        """Nodes that point at ``entity_id`` through ``rel_type``."""
+        return await self.neighbours.load((entity_id, rel_type, "in"))

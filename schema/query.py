@@ -1,31 +1,145 @@
-"""The root Query type."""
+"""The root Query type: lookups, the region tree and search. The analyses (claims, chains,
+mergers) live in their own modules and are mixed in by :mod:`schema`."""
 
 from __future__ import annotations
 
-import strawberry
+import enum
+from typing import Annotated, TypeVar
 
+import strawberry
+from strawberry import relay
+
+from schema.connection import CountedConnection
 from schema.errors import ApiError, ErrorCode
-from schema.types import LEVEL_ORDER, Region, RegionLevel
+from schema.loaders import Entity
+from schema.nodes import (
+    LEVEL_ORDER,
+    Body,
+    GraphNode,
+    PowerItem,
+    PowerList,
+    ReformEvent,
+    Region,
+    RegionLevel,
+    to_node,
+)
+
+
+@strawberry.enum(description="What a search looks at.")
+class SearchKind(enum.Enum):
+    REGION = "Region"
+    BODY = "Body"
+    ENFORCEMENT_TEAM = "EnforcementTeam"
+    POWER_ITEM = "PowerItem"
+    POWER_LIST = "PowerList"
+    REFORM_EVENT = "ReformEvent"
+
+
+T = TypeVar("T", bound=GraphNode)
+
+
+async def _lookup(info: strawberry.Info, node_type: type[T], key: str) -> T:
+    entity = await info.context.loaders.entity.load(key)
+    if entity is None or node_type.label not in entity.labels:
+        raise ApiError(ErrorCode.NOT_FOUND, f"No {node_type.label} with key {key!r}.", key=key)
+    return node_type.from_props(entity.props)
+
+
+def _page_cap(info: strawberry.Info) -> int:
+    return int(info.schema.config.relay_max_results)
 
 
 @strawberry.type
 class Query:
+    @strawberry.field(description="Any object by its global `id`; null if there is none.")
+    async def node(self, info: strawberry.Info, id: relay.GlobalID) -> relay.Node | None:
+        # A plain resolver rather than relay.node(): that field object cannot be shared by two
+        # schemas in one process, and tests and benchmarks build several.
+        return await id.resolve_node(info, required=False)
+
     @strawberry.field(
-        description="Regions of the hierarchy, roots first then level by level, by name "
-        "within a level; `level` keeps one level only."
+        description="The region tree: roots first, then level by level, by name within a "
+        "level. `level` keeps one level; `under` keeps a region and everything below it. "
+        "More regions than the page cap is LIMIT_EXCEEDED: narrow with `level` or `under`."
     )
     async def regions(
-        self, info: strawberry.Info, level: RegionLevel | None = None
+        self,
+        info: strawberry.Info,
+        level: RegionLevel | None = None,
+        under: str | None = None,
     ) -> list[Region]:
+        cap = _page_cap(info)
         rows = await info.context.store.read(
-            "regions_list", {"level": level.value if level else None}
+            "regions_list",
+            {"level": level.value if level else None, "under": under, "limit": cap + 1},
         )
-        regions = [Region.from_row({**row["region"], "parentId": row["parentId"]}) for row in rows]
+        if len(rows) > cap:
+            raise ApiError(
+                ErrorCode.LIMIT_EXCEEDED,
+                f"More than {cap} regions match; narrow with `level` or `under`.",
+                limit="page_size",
+            )
+        regions = [Region.from_props(row["props"]) for row in rows]
         return sorted(regions, key=lambda r: (LEVEL_ORDER[r.level.value], r.name))
 
-    @strawberry.field(description="One region by id.")
-    async def region(self, info: strawberry.Info, id: strawberry.ID) -> Region:
-        row = await info.context.loaders.region_by_id.load(str(id))
-        if row is None:
-            raise ApiError(ErrorCode.NOT_FOUND, f"No region with id {id!r}.")
-        return Region.from_row(row)
+    @strawberry.field(description="One region by key, e.g. `region:haibowan`.")
+    async def region(self, info: strawberry.Info, key: str) -> Region:
+        return await _lookup(info, Region, key)
+
+    @strawberry.field(description="One body (or enforcement team) by key.")
+    async def body(self, info: strawberry.Info, key: str) -> Body:
+        return await _lookup(info, Body, key)
+
+    @strawberry.field(description="One power list by key.")
+    async def power_list(self, info: strawberry.Info, key: str) -> PowerList:
+        return await _lookup(info, PowerList, key)
+
+    @strawberry.field(description="One power item by key.")
+    async def power_item(self, info: strawberry.Info, key: str) -> PowerItem:
+        return await _lookup(info, PowerItem, key)
+
+    @strawberry.field(description="One reform event by key.")
+    async def reform_event(self, info: strawberry.Info, key: str) -> ReformEvent:
+        return await _lookup(info, ReformEvent, key)
+
+    @relay.connection(
+        CountedConnection[relay.Node],
+        description="Find regions, bodies, teams, power items, lists and events whose name "
+        "(or title, alias, signboard) contains `text`, exact or partial Chinese. Filters: "
+        "`kinds`, region subtree `under`, `level`, body `kind`, `powerType`, `list`, and "
+        "`validAt` (ISO date: only what existed then).",
+    )
+    async def search(
+        self,
+        info: strawberry.Info,
+        text: str,
+        kinds: list[SearchKind] | None = None,
+        under: str | None = None,
+        level: RegionLevel | None = None,
+        kind: str | None = None,
+        power_type: str | None = None,
+        in_list: Annotated[str | None, strawberry.argument(name="list")] = None,
+        valid_at: str | None = None,
+    ) -> list[relay.Node]:
+        if not text.strip():
+            raise ApiError(ErrorCode.BAD_INPUT, "Search text must not be empty.")
+        rows = await info.context.store.read(
+            "search_entities",
+            {
+                "text": text.strip(),
+                "labels": [k.value for k in kinds] if kinds else None,
+                "under": under,
+                "level": level.value if level else None,
+                "kind": kind,
+                "powerType": power_type,
+                "list": in_list,
+                "validAt": valid_at,
+                "limit": 10 * _page_cap(info),
+            },
+        )
+        found: list[relay.Node] = []
+        for row in rows:
+            node = to_node(Entity(tuple(row["labels"]), row["props"]))
+            if node is not None:
+                found.append(node)
+        return found

@@ -42,13 +42,19 @@ async def _counts(store: GraphStore) -> dict[str, int]:
 async def test_write_then_read_returns_plain_values(store: GraphStore) -> None:
     await store.write("upsert_regions", {"rows": REGIONS})
     await store.write("link_part_of", LINK)
-    rows = await store.read("regions_by_ids", {"ids": ["r:city", "r:missing", "r:root"]})
-    by_id = {row["region"]["id"]: row for row in rows}
+    rows = await store.read("entities_by_ids", {"ids": ["r:city", "r:missing", "r:root"]})
+    by_id = {row["id"]: row for row in rows}
     assert set(by_id) == {"r:city", "r:root"}
-    assert type(by_id["r:root"]["region"]) is dict
-    assert by_id["r:root"]["region"]["aliases"] == ["内蒙古"]
-    assert by_id["r:city"]["parentId"] == "r:root"
-    assert by_id["r:root"]["parentId"] is None
+    assert type(by_id["r:root"]["props"]) is dict
+    assert by_id["r:root"]["props"]["aliases"] == ["内蒙古"]
+    assert sorted(by_id["r:root"]["labels"]) == ["Entity", "Region"]
+    assert await _parent(store, "r:city") == "r:root"
+    assert await _parent(store, "r:root") is None
+
+
+async def _parent(store: GraphStore, region_id: str) -> str | None:
+    rows = await store.read("outgoing_by_type", {"ids": [region_id], "type": "PART_OF"})
+    return rows[0]["props"]["id"] if rows else None
 
 
 async def test_writing_twice_changes_nothing(store: GraphStore) -> None:
@@ -78,8 +84,7 @@ async def test_corrected_parent_moves_the_region(store: GraphStore) -> None:
     await store.write("link_part_of", LINK)
     await store.write("unlink_owned", {"ids": ["r:city"]})
     await store.write("link_part_of", {"rows": [{"from": "r:city", "to": "r:other", "props": {}}]})
-    rows = await store.read("regions_by_ids", {"ids": ["r:city"]})
-    assert rows[0]["parentId"] == "r:other"
+    assert await _parent(store, "r:city") == "r:other"
     assert (await _counts(store))["relationships"] == 1
 
 
@@ -109,7 +114,7 @@ async def test_atomic_batch_failing_midway_leaves_the_graph_as_it_was(
     store: GraphStore, tmp_path: Path
 ) -> None:
     await store.write("upsert_regions", {"rows": REGIONS[:1]})
-    before = await store.read("regions_by_ids", {"ids": ["r:root", "r:city"]})
+    before = await store.read("entities_by_ids", {"ids": ["r:root", "r:city"]})
     registry = _registry_with(
         tmp_path,
         store.engine,
@@ -130,12 +135,12 @@ async def test_atomic_batch_failing_midway_leaves_the_graph_as_it_was(
     finally:
         await probe.close()
     assert await _counts(store) == {"nodes": 1, "relationships": 0}
-    assert await store.read("regions_by_ids", {"ids": ["r:root", "r:city"]}) == before
+    assert await store.read("entities_by_ids", {"ids": ["r:root", "r:city"]}) == before
 
 
 async def test_statements_are_traced(store: GraphStore) -> None:
     with trace_statements() as trace:
-        await store.read("regions_list", {"level": None})
+        await store.read("regions_list", {"level": None, "under": None, "limit": 10})
         await store.read("graph_counts")
     assert trace.names == ["regions_list", "graph_counts"]
 

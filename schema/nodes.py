@@ -1,0 +1,430 @@
+"""The graph's node types as GraphQL types, each a Relay ``Node`` built from graph properties.
+
+Every type carries ``key`` (the dataset id), ``synthetic`` and ``provenance``, so a client can
+always tell a documented fact (with its source file and quote) from a generated one.
+Relationships are resolved through the request's DataLoaders (:mod:`schema.loaders`).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from typing import Any, ClassVar, Self
+
+import strawberry
+from strawberry import relay
+
+from schema.connection import CountedConnection
+from schema.loaders import Entity, Neighbour
+
+
+@strawberry.enum(description="Administrative level of a region, from the autonomous region down.")
+class RegionLevel(enum.Enum):
+    AUTONOMOUS_REGION = "AUTONOMOUS_REGION"
+    LEAGUE_CITY = "LEAGUE_CITY"
+    BANNER_COUNTY = "BANNER_COUNTY"
+    TOWNSHIP = "TOWNSHIP"
+    SUBDISTRICT = "SUBDISTRICT"
+
+
+LEVEL_ORDER = {level.value: rank for rank, level in enumerate(RegionLevel)}
+TOWN_LEVELS = ("TOWNSHIP", "SUBDISTRICT")
+
+
+@strawberry.type(description="Where a fact comes from: a source document and the exact quote.")
+class Provenance:
+    source: str = strawberry.field(description="File name of the source document.")
+    quote: str = strawberry.field(description="The sentence the fact is taken from, verbatim.")
+
+
+def provenance_of(props: dict[str, Any]) -> list[Provenance]:
+    """Pair the parallel ``sources``/``quotes`` lists stored on a node or relationship."""
+    sources = props.get("sources") or []
+    quotes = props.get("quotes") or []
+    return [Provenance(source=s, quote=q) for s, q in zip(sources, quotes, strict=False)]
+
+
+@strawberry.interface(description="A fact-bearing object: documented with a quote, or synthetic.")
+class Fact:
+    synthetic: bool = strawberry.field(
+        description="True when the generator made this up: never a documented fact."
+    )
+    provenance: list[Provenance] = strawberry.field(
+        description="Source documents and exact quotes; empty for synthetic facts."
+    )
+
+
+@strawberry.type
+class GraphNode(relay.Node):
+    """Shared behaviour of node types: building from graph props and relay resolution."""
+
+    label: ClassVar[str]
+    entity_id: relay.NodeID[str]
+
+    @classmethod
+    def from_props(cls, props: dict[str, Any]) -> Self:
+        raise NotImplementedError
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls,
+        *,
+        info: strawberry.Info,
+        node_ids: Iterable[str],
+        required: bool = False,
+    ) -> list[Self | None]:
+        entities = await info.context.loaders.entity.load_many(list(node_ids))
+        return [
+            cls.from_props(e.props) if e is not None and cls.label in e.labels else None
+            for e in entities
+        ]
+
+
+def _fact_fields(props: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "entity_id": props["id"],
+        "synthetic": bool(props.get("synthetic")),
+        "provenance": provenance_of(props),
+    }
+
+
+def to_node(entity: Entity) -> GraphNode | None:
+    """The GraphQL object for a graph node, by its most specific label."""
+    for label in entity.labels:
+        node_type = NODE_TYPES.get(label)
+        if node_type is not None and label != "Entity":
+            return node_type.from_props(entity.props)
+    return None
+
+
+def _nodes_of(neighbours: list[Neighbour], node_type: type[GraphNode]) -> list[Any]:
+    return [
+        node_type.from_props(n.entity.props)
+        for n in neighbours
+        if node_type.label in n.entity.labels
+    ]
+
+
+@strawberry.type(description="A region of the administrative hierarchy.")
+class Region(GraphNode, Fact):
+    label: ClassVar[str] = "Region"
+    name: str
+    level: RegionLevel
+    aliases: list[str]
+
+    @strawberry.field(description="The dataset id, e.g. `region:haibowan`.")
+    def key(self) -> str:
+        return self.entity_id
+
+    @classmethod
+    def from_props(cls, props: dict[str, Any]) -> Self:
+        return cls(
+            **_fact_fields(props),
+            name=props["name"],
+            level=RegionLevel(props["level"]),
+            aliases=list(props.get("aliases") or []),
+        )
+
+    @strawberry.field(description="The region this one is part of; null for the root.")
+    async def parent(self, info: strawberry.Info) -> Region | None:
+        parents = _nodes_of(await info.context.loaders.out(self.entity_id, "PART_OF"), Region)
+        return parents[0] if parents else None
+
+    @strawberry.field(description="All regions above this one, nearest first.")
+    async def ancestors(self, info: strawberry.Info) -> list[Region]:
+        chain: list[Region] = []
+        current: Region | None = await self.parent(info)
+        while current is not None and len(chain) < len(RegionLevel):
+            chain.append(current)
+            current = await current.parent(info)
+        return chain
+
+    @strawberry.field(
+        description="Regions directly under this one, by name (bounded by geography, so a "
+        "plain list)."
+    )
+    async def children(self, info: strawberry.Info) -> list[Region]:
+        children = _nodes_of(await info.context.loaders.into(self.entity_id, "PART_OF"), Region)
+        return sorted(children, key=lambda r: r.name)
+
+    @relay.connection(CountedConnection["Body"], description="Bodies located in this region.")
+    async def bodies(self, info: strawberry.Info) -> list[Body]:
+        bodies = _nodes_of(await info.context.loaders.into(self.entity_id, "IN_REGION"), Body)
+        return sorted(bodies, key=lambda b: b.name)
+
+    @strawberry.field(description="Statistics about this region (before/after figures, counts).")
+    async def statistics(self, info: strawberry.Info) -> list[Statistic]:
+        found = _nodes_of(await info.context.loaders.into(self.entity_id, "ABOUT"), Statistic)
+        return sorted(found, key=lambda s: s.entity_id)
+
+
+@strawberry.type(description="A party or government body, institution, unit or team.")
+class Body(GraphNode, Fact):
+    label: ClassVar[str] = "Body"
+    name: str
+    kind: str = strawberry.field(description="PARTY_ORGAN, GOVERNMENT_DEPARTMENT, … (see docs)")
+    domain: str | None = strawberry.field(description="Enforcement domain of a team.")
+    rank: str | None
+    staff_quota: int | None = strawberry.field(description="Staff quota (编制), where stated.")
+    leadership_posts: int | None
+    signboards: list[str] = strawberry.field(description="Other names it carries (挂牌).")
+    aliases: list[str]
+    vertically_managed: bool = strawberry.field(description="Run by a higher level (垂管).")
+    valid_from: str | None
+    valid_to: str | None
+    note: str | None
+    is_enforcement_team: bool
+
+    @strawberry.field(description="The dataset id, e.g. `body:haibowan:urban-enforcement`.")
+    def key(self) -> str:
+        return self.entity_id
+
+    @classmethod
+    def from_props(cls, props: dict[str, Any]) -> Self:
+        return cls(
+            **_fact_fields(props),
+            name=props["name"],
+            kind=props.get("kind", ""),
+            domain=props.get("domain"),
+            rank=props.get("rank"),
+            staff_quota=props.get("staffQuota"),
+            leadership_posts=props.get("leadershipPosts"),
+            signboards=list(props.get("signboards") or []),
+            aliases=list(props.get("aliases") or []),
+            vertically_managed=bool(props.get("verticallyManaged")),
+            valid_from=props.get("validFrom"),
+            valid_to=props.get("validTo"),
+            note=props.get("note"),
+            is_enforcement_team=props.get("kind") == "ENFORCEMENT_TEAM",
+        )
+
+    @strawberry.field(description="The region the body belongs to.")
+    async def region(self, info: strawberry.Info) -> Region | None:
+        found = _nodes_of(await info.context.loaders.out(self.entity_id, "IN_REGION"), Region)
+        return found[0] if found else None
+
+    @strawberry.field(description="The body this one answers to, if recorded.")
+    async def superior(self, info: strawberry.Info) -> Body | None:
+        found = _nodes_of(await info.context.loaders.out(self.entity_id, "SUBORDINATE_TO"), Body)
+        return found[0] if found else None
+
+    @relay.connection(CountedConnection["Body"], description="Bodies directly under this one.")
+    async def subordinates(self, info: strawberry.Info) -> list[Body]:
+        found = _nodes_of(await info.context.loaders.into(self.entity_id, "SUBORDINATE_TO"), Body)
+        return sorted(found, key=lambda b: b.name)
+
+    @relay.connection(
+        CountedConnection["PowerItem"], description="Power items this body originally held."
+    )
+    async def holds(self, info: strawberry.Info) -> list[PowerItem]:
+        found = _nodes_of(await info.context.loaders.out(self.entity_id, "HOLDS"), PowerItem)
+        return sorted(found, key=lambda p: (p.seq or 0, p.name))
+
+    @relay.connection(
+        CountedConnection["PowerItem"], description="Power items this body exercises now."
+    )
+    async def exercises(self, info: strawberry.Info) -> list[PowerItem]:
+        found = _nodes_of(await info.context.loaders.out(self.entity_id, "EXERCISES"), PowerItem)
+        return sorted(found, key=lambda p: (p.seq or 0, p.name))
+
+    @strawberry.field(description="Reform events this body went into (merged, abolished, …).")
+    async def ended_in(self, info: strawberry.Info) -> list[ReformEvent]:
+        found = _nodes_of(await info.context.loaders.out(self.entity_id, "INPUT_OF"), ReformEvent)
+        return sorted(found, key=lambda e: e.date or "")
+
+    @strawberry.field(description="Reform events that produced this body.")
+    async def created_by(self, info: strawberry.Info) -> list[ReformEvent]:
+        events = await info.context.loaders.into(self.entity_id, "RESULTED_IN")
+        return sorted(_nodes_of(events, ReformEvent), key=lambda e: e.date or "")
+
+
+@strawberry.type(description="A power item (行政权力事项) in a delegation list.")
+class PowerItem(GraphNode, Fact):
+    label: ClassVar[str] = "PowerItem"
+    seq: int | None
+    name: str
+    power_type: str
+    legal_basis: str | None
+
+    @strawberry.field(description="The dataset id.")
+    def key(self) -> str:
+        return self.entity_id
+
+    @classmethod
+    def from_props(cls, props: dict[str, Any]) -> Self:
+        return cls(
+            **_fact_fields(props),
+            seq=props.get("seq"),
+            name=props["name"],
+            power_type=props.get("powerType", "OTHER"),
+            legal_basis=props.get("legalBasis"),
+        )
+
+    @strawberry.field(name="list", description="The list the item belongs to.")
+    async def in_list(self, info: strawberry.Info) -> PowerList | None:
+        found = _nodes_of(await info.context.loaders.out(self.entity_id, "LISTED_IN"), PowerList)
+        return found[0] if found else None
+
+    @strawberry.field(description="Bodies that held the power before it was delegated.")
+    async def held_by(self, info: strawberry.Info) -> list[Body]:
+        return _nodes_of(await info.context.loaders.into(self.entity_id, "HOLDS"), Body)
+
+    @strawberry.field(description="Bodies that exercise the power now.")
+    async def exercised_by(self, info: strawberry.Info) -> list[Body]:
+        return _nodes_of(await info.context.loaders.into(self.entity_id, "EXERCISES"), Body)
+
+
+@strawberry.type(description="How many items of a list are of one power type.")
+class TypeCount:
+    power_type: str
+    count: int
+
+
+@strawberry.type(description="A delegation list (赋权清单) of power items.")
+class PowerList(GraphNode, Fact):
+    label: ClassVar[str] = "PowerList"
+    title: str
+    issuer: str | None
+    doc_number: str | None
+    date: str | None
+    item_count: int | None = strawberry.field(
+        description="Items in the list as the source states it (may exceed the named items)."
+    )
+    counts_by_type: list[TypeCount]
+
+    @strawberry.field(description="The dataset id.")
+    def key(self) -> str:
+        return self.entity_id
+
+    @classmethod
+    def from_props(cls, props: dict[str, Any]) -> Self:
+        types = props.get("countTypes") or []
+        values = props.get("countValues") or []
+        return cls(
+            **_fact_fields(props),
+            title=props["title"],
+            issuer=props.get("issuer"),
+            doc_number=props.get("docNumber"),
+            date=props.get("date"),
+            item_count=props.get("itemCount"),
+            counts_by_type=[
+                TypeCount(power_type=t, count=c) for t, c in zip(types, values, strict=False)
+            ],
+        )
+
+    @relay.connection(
+        CountedConnection[PowerItem], description="The named items of the list, in order."
+    )
+    async def items(self, info: strawberry.Info) -> list[PowerItem]:
+        found = _nodes_of(await info.context.loaders.into(self.entity_id, "LISTED_IN"), PowerItem)
+        return sorted(found, key=lambda p: (p.seq or 0, p.name))
+
+
+@strawberry.type(description="A reform event: merge, split, establish, transfer up or down, …")
+class ReformEvent(GraphNode, Fact):
+    label: ClassVar[str] = "ReformEvent"
+    kind: str
+    date: str | None
+    title: str
+    input_count: int | None = strawberry.field(
+        description="Bodies that went in, as the source counts them (may be unnamed)."
+    )
+    output_count: int | None
+    staff_moved: int | None
+    note: str | None
+
+    @strawberry.field(description="The dataset id.")
+    def key(self) -> str:
+        return self.entity_id
+
+    @classmethod
+    def from_props(cls, props: dict[str, Any]) -> Self:
+        return cls(
+            **_fact_fields(props),
+            kind=props["kind"],
+            date=props.get("date"),
+            title=props.get("title", ""),
+            input_count=props.get("inputCount"),
+            output_count=props.get("outputCount"),
+            staff_moved=props.get("staffMoved"),
+            note=props.get("note"),
+        )
+
+    @strawberry.field(description="Named bodies that went into the event.")
+    async def inputs(self, info: strawberry.Info) -> list[Body]:
+        return _nodes_of(await info.context.loaders.into(self.entity_id, "INPUT_OF"), Body)
+
+    @strawberry.field(description="Named bodies the event produced.")
+    async def outputs(self, info: strawberry.Info) -> list[Body]:
+        return _nodes_of(await info.context.loaders.out(self.entity_id, "RESULTED_IN"), Body)
+
+    @strawberry.field(description="Where the event took place.")
+    async def region(self, info: strawberry.Info) -> Region | None:
+        found = _nodes_of(await info.context.loaders.out(self.entity_id, "IN_REGION"), Region)
+        return found[0] if found else None
+
+
+@strawberry.type(description="A figure the sources give: before/after, or a single value.")
+class Statistic(GraphNode, Fact):
+    label: ClassVar[str] = "Statistic"
+    metric: str
+    metric_label: str
+    before: float | None
+    after: float | None
+    value: float | None
+    unit: str
+    date: str | None
+    note: str | None
+
+    @strawberry.field(description="The dataset id.")
+    def key(self) -> str:
+        return self.entity_id
+
+    @classmethod
+    def from_props(cls, props: dict[str, Any]) -> Self:
+        return cls(
+            **_fact_fields(props),
+            metric=props["metric"],
+            metric_label=props.get("label", ""),
+            before=props.get("before"),
+            after=props.get("after"),
+            value=props.get("value"),
+            unit=props.get("unit", ""),
+            date=props.get("date"),
+            note=props.get("note"),
+        )
+
+    @strawberry.field(description="The region the figure is about.")
+    async def region(self, info: strawberry.Info) -> Region | None:
+        found = _nodes_of(await info.context.loaders.out(self.entity_id, "ABOUT"), Region)
+        return found[0] if found else None
+
+
+@strawberry.type(description="One of the source documents.")
+class Source(GraphNode):
+    label: ClassVar[str] = "Source"
+    file: str
+    title: str
+    kind: str
+    issuer: str | None
+    date: str | None
+
+    @strawberry.field(description="The dataset id.")
+    def key(self) -> str:
+        return self.entity_id
+
+    @classmethod
+    def from_props(cls, props: dict[str, Any]) -> Self:
+        return cls(
+            entity_id=props["id"],
+            file=props["file"],
+            title=props.get("title", ""),
+            kind=props.get("kind", ""),
+            issuer=props.get("issuer"),
+            date=props.get("date"),
+        )
+
+
+NODE_TYPES: dict[str, type[GraphNode]] = {
+    t.label: t for t in (Region, Body, PowerItem, PowerList, ReformEvent, Statistic, Source)
+}
