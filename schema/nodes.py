@@ -273,6 +273,30 @@ class PowerItem(GraphNode, Fact):
     async def exercised_by(self, info: strawberry.Info) -> list[Body]:
         return _nodes_of(await info.context.loaders.into(self.entity_id, "EXERCISES"), Body)
 
+    @strawberry.field(description="Towns and subdistricts that claimed this item, by name.")
+    async def claimed_by(self, info: strawberry.Info) -> list[Claim]:
+        claims = [
+            Claim(
+                town=Region.from_props(n.entity.props),
+                mode=n.rel.get("mode"),
+                date=n.rel.get("date"),
+                status=n.rel.get("status"),
+                synthetic=bool(n.rel.get("synthetic")),
+                provenance=provenance_of(n.rel),
+            )
+            for n in await info.context.loaders.into(self.entity_id, "CLAIMS")
+            if "Region" in n.entity.labels
+        ]
+        return sorted(claims, key=lambda c: c.town.name)
+
+
+@strawberry.type(description="A town's claim of one item: mode 确认/交办 (CONFIRM/ASSIGN).")
+class Claim(Fact):
+    town: Region
+    mode: str | None
+    date: str | None
+    status: str | None
+
 
 @strawberry.type(description="How many items of a list are of one power type.")
 class TypeCount:

@@ -9,8 +9,12 @@ from typing import Annotated, TypeVar
 import strawberry
 from strawberry import relay
 
+from schema.chains import DelegationChain, chains_through_body, delegation_chains
+from schema.claims import DEFAULT_TARGET_RATE, ClaimMatrix, claim_matrix
 from schema.connection import CountedConnection
 from schema.errors import ApiError, ErrorCode
+from schema.impact import MergerImpact, merger_impact, recorded_merger_impact
+from schema.lineage import Lineage, lineage
 from schema.loaders import Entity
 from schema.nodes import (
     LEVEL_ORDER,
@@ -21,6 +25,7 @@ from schema.nodes import (
     ReformEvent,
     Region,
     RegionLevel,
+    Statistic,
     to_node,
 )
 
@@ -101,6 +106,99 @@ class Query:
     @strawberry.field(description="One reform event by key.")
     async def reform_event(self, info: strawberry.Info, key: str) -> ReformEvent:
         return await _lookup(info, ReformEvent, key)
+
+    @strawberry.field(
+        description="Who claimed what: each town and subdistrict at or under `region` with "
+        "the items of `list` it claimed (mode, date) and did not, its rate, and whether it "
+        "meets `targetRate` (default 0.7, asked of towns with an enforcement bureau). Where "
+        "the sources give only a count, the row has the count and `itemsNamed: false`."
+    )
+    async def claim_matrix(
+        self,
+        info: strawberry.Info,
+        power_list: Annotated[str, strawberry.argument(name="list")],
+        region: str,
+        target_rate: float = DEFAULT_TARGET_RATE,
+    ) -> ClaimMatrix:
+        return await claim_matrix(info, power_list, region, target_rate)
+
+    @strawberry.field(
+        description="A body's predecessors and successors through reform events, up to "
+        "`depth` events each way (at most 10)."
+    )
+    async def lineage(self, info: strawberry.Info, body: str, depth: int = 10) -> Lineage:
+        return await lineage(info, body, depth)
+
+    @strawberry.field(
+        description="The paths a power item takes: list → original holder → town (or body) "
+        "→ the body that exercises it, each hop with its attributes and provenance. `town` "
+        "keeps the chains that reach that town or subdistrict."
+    )
+    async def delegation_chains(
+        self, info: strawberry.Info, item: str, town: str | None = None
+    ) -> list[DelegationChain]:
+        return await delegation_chains(info, item, town)
+
+    @strawberry.field(description="Every delegation chain that passes through a body.")
+    async def chains_through(self, info: strawberry.Info, body: str) -> list[DelegationChain]:
+        return await chains_through_body(info, body)
+
+    @strawberry.field(
+        description="What if `bodies` merged into `target` (an existing body) or into a new "
+        "body called `newName`: powers (union, overlaps), delegations re-routed, superiors "
+        "that change, regions touched, staff quota before/after, conflicts. Never writes."
+    )
+    async def merger_impact(
+        self,
+        info: strawberry.Info,
+        bodies: list[str],
+        target: str | None = None,
+        new_name: str | None = None,
+    ) -> MergerImpact:
+        return await merger_impact(info.context.loaders, bodies, target, new_name)
+
+    @strawberry.field(
+        description="The same report for a merger that happened, from the recorded event."
+    )
+    async def recorded_merger_impact(self, info: strawberry.Info, event: str) -> MergerImpact:
+        return await recorded_merger_impact(info.context.loaders, event)
+
+    @relay.connection(
+        CountedConnection[ReformEvent],
+        description="Reform events by date, filterable by region subtree, kind and dates.",
+    )
+    async def reform_events(
+        self,
+        info: strawberry.Info,
+        under: str | None = None,
+        kind: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> list[ReformEvent]:
+        rows = await info.context.store.read(
+            "reform_events_list",
+            {
+                "under": under,
+                "kind": kind,
+                "from": date_from,
+                "to": date_to,
+                "limit": 10 * _page_cap(info),
+            },
+        )
+        return [ReformEvent.from_props(row["props"]) for row in rows]
+
+    @relay.connection(
+        CountedConnection[Statistic],
+        description="Before/after statistics, filterable by region subtree and metric.",
+    )
+    async def statistics(
+        self, info: strawberry.Info, under: str | None = None, metric: str | None = None
+    ) -> list[Statistic]:
+        rows = await info.context.store.read(
+            "statistics_list",
+            {"under": under, "metric": metric, "limit": 10 * _page_cap(info)},
+        )
+        return [Statistic.from_props(row["props"]) for row in rows]
 
     @relay.connection(
         CountedConnection[relay.Node],

@@ -1,0 +1,183 @@
+"""Who holds what: the claim matrix of a list over a region's towns, and its reverse.
+
+The matrix is shaped for size: a town's claims are compact cells naming items by key, not
+nested item objects, because Strawberry spends most of its time completing large lists of
+objects (strawberry #3544); the items themselves are listed once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+import strawberry
+
+from schema.errors import ApiError, ErrorCode
+from schema.nodes import PowerItem, PowerList, Provenance, Region, provenance_of
+
+#: Asked of townships that set up an enforcement bureau (内蒙古, 004 and 002): claim at
+#: least 70% of the delegated items.
+DEFAULT_TARGET_RATE = 0.7
+
+
+@strawberry.type(description="One claimed item of one town: mode 确认/交办 (CONFIRM/ASSIGN).")
+class ClaimCell:
+    item: str = strawberry.field(description="Key of the power item.")
+    mode: str | None
+    date: str | None
+    status: str | None
+    synthetic: bool
+    provenance: list[Provenance]
+
+
+@strawberry.type(description="One town or subdistrict's row of the claim matrix.")
+class TownClaims:
+    town: Region
+    has_enforcement_bureau: bool
+    claimed_count: int | None = strawberry.field(
+        description="Items claimed: counted from item-level claims, or as the source states."
+    )
+    of_count: int | None = strawberry.field(description="Items it could claim (the base).")
+    rate: float | None
+    meets_target: bool | None = strawberry.field(
+        description="rate ≥ targetRate; null when the rate is unknown."
+    )
+    items_named: bool = strawberry.field(
+        description="False when the sources give only a count: the items are not named."
+    )
+    claims: list[ClaimCell]
+    unclaimed: list[str] = strawberry.field(
+        description="Keys of named items it did not claim (empty when items are not named)."
+    )
+    note: str | None
+    synthetic: bool
+    provenance: list[Provenance]
+
+
+@strawberry.type(description="Towns × items of a list over a region, with rates.")
+class ClaimMatrix:
+    power_list: PowerList = strawberry.field(name="list")
+    region: Region
+    target_rate: float
+    item_count: int | None = strawberry.field(
+        description="Items in the list as the source states it."
+    )
+    items: list[PowerItem] = strawberry.field(
+        description="Named items, most-claimed first (then by sequence)."
+    )
+    towns: list[TownClaims]
+
+    @strawberry.field(description="Towns whose rate is below the target.")
+    def short_of_target(self) -> list[TownClaims]:
+        return [t for t in self.towns if t.meets_target is False]
+
+
+def _rate(claimed: int | None, of: int | None) -> float | None:
+    if claimed is None or not of:
+        return None
+    return round(claimed / of, 4)
+
+
+def town_row(
+    town: dict[str, Any],
+    summary: dict[str, Any] | None,
+    has_bureau: bool,
+    cells: list[ClaimCell],
+    item_keys: list[str],
+    item_count: int | None,
+    target_rate: float,
+) -> TownClaims:
+    """A town's row: from item-level claims when there are any, else from the stated count."""
+    if cells or summary is None:
+        claimed_keys = {c.item for c in cells}
+        of = item_count or len(item_keys) or None
+        claimed: int | None = len(claimed_keys) if (cells or item_keys) else None
+        rate = _rate(claimed, of)
+        named = bool(item_keys)
+        unclaimed = [k for k in item_keys if k not in claimed_keys]
+        provenance: list[Provenance] = []
+        note = None
+        synthetic = bool(town.get("synthetic"))
+    else:
+        claimed = summary.get("claimedCount")
+        of = summary.get("ofCount") or item_count
+        rate = summary.get("rate") if summary.get("rate") is not None else _rate(claimed, of)
+        named = bool(summary.get("itemsNamed"))
+        unclaimed = []
+        provenance = provenance_of(summary)
+        note = summary.get("note")
+        synthetic = bool(summary.get("synthetic"))
+    return TownClaims(
+        town=Region.from_props(town),
+        has_enforcement_bureau=has_bureau,
+        claimed_count=claimed,
+        of_count=of,
+        rate=rate,
+        meets_target=None if rate is None else rate >= target_rate,
+        items_named=named,
+        claims=cells,
+        unclaimed=unclaimed,
+        note=note,
+        synthetic=synthetic,
+        provenance=provenance,
+    )
+
+
+async def claim_matrix(
+    info: strawberry.Info, list_key: str, region_key: str, target_rate: float
+) -> ClaimMatrix:
+    """Build the matrix with four statements, whatever the number of towns and items."""
+    if not 0 <= target_rate <= 1:
+        raise ApiError(ErrorCode.BAD_INPUT, "targetRate must be between 0 and 1.")
+    loaders = info.context.loaders
+    power_list, region = await loaders.entity.load_many([list_key, region_key])
+    if power_list is None or "PowerList" not in power_list.labels:
+        raise ApiError(ErrorCode.NOT_FOUND, f"No PowerList with key {list_key!r}.", key=list_key)
+    if region is None or "Region" not in region.labels:
+        raise ApiError(ErrorCode.NOT_FOUND, f"No Region with key {region_key!r}.", key=region_key)
+    store = info.context.store
+    params = {"list": list_key, "region": region_key}
+    town_rows = await store.read("claim_matrix_towns", params)
+    claim_rows = await store.read("claim_matrix_claims", params)
+    item_rows = await store.read("list_items", {"list": list_key})
+
+    cells: dict[str, list[ClaimCell]] = defaultdict(list)
+    for row in claim_rows:
+        claim = row["claim"]
+        cells[row["town"]].append(
+            ClaimCell(
+                item=row["item"],
+                mode=claim.get("mode"),
+                date=claim.get("date"),
+                status=claim.get("status"),
+                synthetic=bool(claim.get("synthetic")),
+                provenance=provenance_of(claim),
+            )
+        )
+    popularity = Counter(row["item"] for row in claim_rows)
+    items = sorted(
+        (PowerItem.from_props(row["props"]) for row in item_rows),
+        key=lambda item: (-popularity[item.entity_id], item.seq or 0, item.name),
+    )
+    item_keys = [item.entity_id for item in items]
+    item_count = power_list.props.get("itemCount")
+    towns = [
+        town_row(
+            row["town"],
+            row["summary"],
+            bool(row["hasBureau"]),
+            sorted(cells.get(row["town"]["id"], []), key=lambda c: c.item),
+            item_keys,
+            item_count,
+            target_rate,
+        )
+        for row in town_rows
+    ]
+    return ClaimMatrix(
+        power_list=PowerList.from_props(power_list.props),
+        region=Region.from_props(region.props),
+        target_rate=target_rate,
+        item_count=item_count,
+        items=items,
+        towns=towns,
+    )
