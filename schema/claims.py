@@ -38,7 +38,12 @@ class TownClaims:
         description="Items claimed: counted from item-level claims, or as the source states."
     )
     of_count: int | None = strawberry.field(description="Items it could claim (the base).")
-    rate: float | None
+    rate: float | None = strawberry.field(
+        description="Claimed ÷ base: as the source states it (`rateStated`), or computed."
+    )
+    rate_stated: bool = strawberry.field(
+        description="True when the rate is the source's own figure, false when computed."
+    )
     meets_target: bool | None = strawberry.field(
         description="rate ≥ targetRate; null when the rate is unknown."
     )
@@ -67,9 +72,17 @@ class ClaimMatrix:
     )
     towns: list[TownClaims]
 
-    @strawberry.field(description="Towns whose rate is below the target.")
-    def short_of_target(self) -> list[TownClaims]:
-        return [t for t in self.towns if t.meets_target is False]
+    @strawberry.field(
+        description="Towns whose rate is below the target; by default only those with an "
+        "enforcement bureau, the towns the 70% rule is for."
+    )
+    def short_of_target(self, with_enforcement_bureau_only: bool = True) -> list[TownClaims]:
+        return [
+            t
+            for t in self.towns
+            if t.meets_target is False
+            and (t.has_enforcement_bureau or not with_enforcement_bureau_only)
+        ]
 
 
 def _rate(claimed: int | None, of: int | None) -> float | None:
@@ -98,10 +111,12 @@ def town_row(
         provenance: list[Provenance] = []
         note = None
         synthetic = bool(town.get("synthetic"))
+        stated = False
     else:
         claimed = summary.get("claimedCount")
         of = summary.get("ofCount") or item_count
-        rate = summary.get("rate") if summary.get("rate") is not None else _rate(claimed, of)
+        stated = summary.get("rate") is not None
+        rate = summary["rate"] if stated else _rate(claimed, of)
         named = bool(summary.get("itemsNamed"))
         unclaimed = []
         provenance = provenance_of(summary)
@@ -113,6 +128,7 @@ def town_row(
         claimed_count=claimed,
         of_count=of,
         rate=rate,
+        rate_stated=stated,
         meets_target=None if rate is None else rate >= target_rate,
         items_named=named,
         claims=cells,

@@ -13,6 +13,7 @@ from typing import Any
 
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.relay.types import GlobalIDValueError
 
 from graph_store.errors import BackendUnavailableError
 from schema.limits import limit_of
@@ -65,6 +66,8 @@ class CodedErrors(MaskErrors):
         original = error.original_error
         if isinstance(original, ApiError):
             return _coded(error, original.code, str(original), **original.details)
+        if isinstance(original, GlobalIDValueError):
+            return _coded(error, ErrorCode.BAD_INPUT, "Not a valid global id.")
         if isinstance(original, BackendUnavailableError):
             return _coded(error, ErrorCode.BACKEND_UNAVAILABLE, "The graph is unavailable.")
         if original is None:

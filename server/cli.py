@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
+import tempfile
 from pathlib import Path
 
 import click
 import uvicorn
 from strawberry.printer import print_schema
 
+from graph_loaders.importer import import_dataset
+from graph_loaders.pipeline import Validated, dataset_files, validate
+from graph_loaders.problems import format_problems
 from graph_store.local_engine import port_in_use
 from schema import build_schema
 from server.app import create_app
+from server.cookbook import COOKBOOK_PAGE, read_recipes, render
+from server.dataset import load_dataset_dir
+from server.runtime import open_runtime
 from server.settings import Settings
 
 SCHEMA_FILE = Path("schema.graphql")
@@ -61,6 +69,111 @@ def serve(host: str | None, port: int | None, dataset: Path | None) -> None:
             "or pass --port (or set REFORMGRAPH_PORT)"
         )
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+def _context(context_dir: Path | None, files: tuple[Path, ...]) -> list[Path]:
+    if context_dir is None or not context_dir.is_dir():
+        return []
+    return [
+        p for p in dataset_files(context_dir) if p.resolve() not in {f.resolve() for f in files}
+    ]
+
+
+def _validated(files: tuple[Path, ...], context_dir: Path | None, corpus: Path) -> Validated:
+    return validate(list(files), corpus, _context(context_dir, files))
+
+
+_FILES = click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+_CONTEXT = click.option(
+    "--context",
+    "context_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data"),
+    show_default=True,
+    help="Dataset folder the files may refer to (validated and loaded with them).",
+)
+_NO_CONTEXT = click.option(
+    "--no-context", is_flag=True, help="Validate and load the files on their own."
+)
+_CORPUS = click.option(
+    "--corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data/corpus"),
+    show_default=True,
+    help="Folder of source documents that provenance quotes are checked against.",
+)
+
+
+@main.command(
+    "validate",
+    help="Check dataset FILES (YAML or JSON) without writing anything: every problem is "
+    "listed with file, row, record and field (unknown references, duplicate ids, bad enums, "
+    "missing or unmatched quotes, encoding, wrong headers). Exits 1 if there is any.",
+)
+@_FILES
+@_CONTEXT
+@_NO_CONTEXT
+@_CORPUS
+def validate_command(
+    files: tuple[Path, ...], context_dir: Path, no_context: bool, corpus: Path
+) -> None:
+    validated = _validated(files, None if no_context else context_dir, corpus)
+    if validated.problems:
+        click.echo(format_problems(validated.problems), err=True)
+        raise SystemExit(1)
+    click.echo(f"ok: {len(files)} file(s), no problems")
+
+
+@main.command(
+    "load",
+    help="Validate FILES, then import them into the graph in one atomic step: everything "
+    "or nothing. Loading the same files twice changes nothing; a corrected file updates "
+    "the records in place. Uses Neo4j when NEO4J_URI is set, else the local engine "
+    "(which must not be running under `serve` at the same time).",
+)
+@_FILES
+@_CONTEXT
+@_NO_CONTEXT
+@_CORPUS
+def load_command(
+    files: tuple[Path, ...], context_dir: Path, no_context: bool, corpus: Path
+) -> None:
+    validated = _validated(files, None if no_context else context_dir, corpus)
+    if validated.problems:
+        click.echo(format_problems(validated.problems), err=True)
+        click.echo("nothing was written", err=True)
+        raise SystemExit(1)
+
+    async def run() -> int:
+        runtime = await open_runtime(Settings())
+        try:
+            plan = await import_dataset(runtime.store, validated.dataset)
+        finally:
+            await runtime.close()
+        return plan.row_count
+
+    rows = asyncio.run(run())
+    click.echo(f"loaded {rows} rows from {len(files)} file(s)")
+
+
+@main.command(
+    help="Regenerate docs/cookbook.md: run every recipe of docs/cookbook/ on the documented "
+    "dataset (a temporary local engine with data/ loaded) and write it with its answer."
+)
+def cookbook() -> None:
+    async def run() -> str:
+        with tempfile.TemporaryDirectory() as folder:
+            runtime = await open_runtime(Settings(data_dir=Path(folder), dataset_dir=None))
+            try:
+                await load_dataset_dir(runtime.store, Path("data"))
+                return await render(runtime.store, read_recipes())
+            finally:
+                await runtime.close()
+
+    COOKBOOK_PAGE.write_text(asyncio.run(run()), encoding="utf-8")
+    click.echo(f"wrote {COOKBOOK_PAGE}")
 
 
 @main.command(

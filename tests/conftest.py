@@ -8,6 +8,7 @@ never see each other's data; on Neo4j the database is cleared before each test.
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 import time
 import uuid
@@ -20,7 +21,7 @@ import httpx
 import pytest
 import uvicorn
 
-from cypher.registry import CypherRegistry
+from cypher.registry import CYPHER_DIR, CypherRegistry
 from graph_store import GraphStore
 from graph_store.falkordb_store import FalkorDBStore
 from graph_store.local_engine import LocalEngine, free_port
@@ -96,6 +97,23 @@ async def store(graph_target: GraphTarget) -> AsyncIterator[GraphStore]:
         if isinstance(store, FalkorDBStore):
             await store.execute_command("DEL", store.graph_name)
         await store.close()
+
+
+def with_extra_statements(store: GraphStore, directory: Path, **statements: str) -> GraphStore:
+    """A second store on the same graph as ``store`` whose registry also has ``statements``
+    (test-only Cypher such as a statement that fails part-way or a full snapshot)."""
+    shutil.copytree(CYPHER_DIR, directory, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    for name, text in statements.items():
+        (directory / f"{name}.cypher").write_text(text, encoding="utf-8")
+    registry = CypherRegistry(store.engine, directory)
+    if isinstance(store, FalkorDBStore):
+        return FalkorDBStore(registry, store.host, store.port, store.graph_name)
+    assert isinstance(store, Neo4jStore)
+    s = Settings()
+    assert s.neo4j_uri is not None
+    return Neo4jStore(
+        registry, s.neo4j_uri, s.neo4j_user, s.neo4j_password.get_secret_value(), store.database
+    )
 
 
 class LiveServer:

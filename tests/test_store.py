@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from cypher.registry import CYPHER_DIR, CypherRegistry
+from cypher.registry import CypherRegistry
 from graph_store import (
     BackendUnavailableError,
     GraphStore,
@@ -17,7 +16,7 @@ from graph_store import (
 from graph_store.falkordb_store import FalkorDBStore
 from graph_store.local_engine import free_port
 from graph_store.neo4j_store import Neo4jStore
-from tests.conftest import GraphTarget
+from tests.conftest import GraphTarget, with_extra_statements
 
 pytestmark = pytest.mark.anyio
 
@@ -65,10 +64,9 @@ async def test_writing_twice_changes_nothing(store: GraphStore) -> None:
 
 
 async def test_unique_id_constraint_is_applied(store: GraphStore, tmp_path: Path) -> None:
-    registry = _registry_with(
-        tmp_path, store.engine, "create_region", "// test\nCREATE (:Region {id: $id, name: 'x'})"
+    probe = with_extra_statements(
+        store, tmp_path / "cypher", create_region="// test\nCREATE (:Region {id: $id, name: 'x'})"
     )
-    probe = _same_graph(store, registry)
     try:
         await probe.write("create_region", {"id": "dup"})
         with pytest.raises(StatementFailedError):
@@ -115,13 +113,12 @@ async def test_atomic_batch_failing_midway_leaves_the_graph_as_it_was(
 ) -> None:
     await store.write("upsert_regions", {"rows": REGIONS[:1]})
     before = await store.read("entities_by_ids", {"ids": ["r:root", "r:city"]})
-    registry = _registry_with(
-        tmp_path,
-        store.engine,
-        "fail_midway",
-        "// test: fails on the second row\nUNWIND $rows AS row RETURN 1 / row.divisor AS x",
+    probe = with_extra_statements(
+        store,
+        tmp_path / "cypher",
+        fail_midway="// test: fails on its second row\n"
+        "UNWIND $rows AS row RETURN 1 / row.divisor AS x",
     )
-    probe = _same_graph(store, registry)
     try:
         changed_root = {"id": "r:root", "props": {**ROOT, "name": "changed"}}
         with pytest.raises(StatementFailedError):
@@ -159,26 +156,3 @@ async def test_unreachable_engine_is_backend_unavailable(graph_target: GraphTarg
             await dead.read("graph_counts")
     finally:
         await dead.close()
-
-
-def _registry_with(tmp_path: Path, engine: str, name: str, text: str) -> CypherRegistry:
-    directory = tmp_path / "cypher"
-    shutil.copytree(CYPHER_DIR, directory, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    (directory / f"{name}.cypher").write_text(text, encoding="utf-8")
-    return CypherRegistry(engine, directory)
-
-
-def _same_graph(store: GraphStore, registry: CypherRegistry) -> GraphStore:
-    """A second store on the same graph as ``store`` but with extra test statements."""
-    if isinstance(store, FalkorDBStore):
-        return FalkorDBStore(registry, store.host, store.port, store.graph_name)
-    assert isinstance(store, Neo4jStore)
-    return Neo4jStore(registry, *_neo4j_settings(), store.database)
-
-
-def _neo4j_settings() -> tuple[str, str, str]:
-    from server.settings import Settings
-
-    s = Settings()
-    assert s.neo4j_uri is not None
-    return s.neo4j_uri, s.neo4j_user, s.neo4j_password.get_secret_value()

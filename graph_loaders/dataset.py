@@ -1,0 +1,490 @@
+"""The dataset format ``reformgraph/v1``: pydantic models of every section and record.
+
+A dataset is one or more YAML or JSON files; each is a mapping with a ``format`` key and
+optional sections (``regions``, ``bodies``, ...). The reader validates every record on its own
+(so one bad record does not hide the others) and merges the valid ones into a
+:class:`Dataset`. These models check the shape of one record: types, enums, id and date
+syntax, unknown keys. Whatever needs the whole dataset (references, duplicate ids, cycles,
+provenance quotes) is checked by :mod:`graph_loaders.checks`.
+
+Importing this module has no side effects: no files are read, nothing is registered.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+)
+
+FORMAT: Literal["reformgraph/v1"] = "reformgraph/v1"
+
+# --------------------------------------------------------------------------- scalar types
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_.:-]*$"
+Id = Annotated[
+    str,
+    StringConstraints(pattern=ID_PATTERN, max_length=200),
+    Field(description="A global id, e.g. `region:wuhai`, `body:haibowan:market-enforcement`."),
+]
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _check_date(value: str) -> str:
+    """Sources give dates to the year, month or day; keep the precision they give."""
+    match = _DATE.match(value)
+    if not match:
+        raise ValueError("a date must be YYYY, YYYY-MM or YYYY-MM-DD")
+    month, day = match.group(2), match.group(3)
+    if month is not None and not 1 <= int(month) <= 12:
+        raise ValueError(f"month {month} is not 01-12")
+    if month is not None and day is not None and not 1 <= int(day) <= _DAYS[int(month) - 1]:
+        raise ValueError(f"day {day} does not exist in month {month}")
+    return value
+
+
+def _date_from_yaml(value: Any) -> Any:
+    """YAML reads ``2019-02-01`` (unquoted) as a date and ``2019`` as an int: take both."""
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        return value.isoformat()[:10]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+PartialDate = Annotated[
+    str,
+    BeforeValidator(_date_from_yaml),
+    AfterValidator(_check_date),
+    Field(
+        description="`YYYY`, `YYYY-MM` or `YYYY-MM-DD`: the precision the source gives.",
+        json_schema_extra={"pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+    ),
+]
+
+Rate = Annotated[float, Field(ge=0, le=1, description="A fraction: 41.4% is `0.414`.")]
+Count = Annotated[int, Field(ge=0)]
+Number = int | float
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+# --------------------------------------------------------------------------------- enums
+
+
+class RegionLevel(StrEnum):
+    """Administrative level (自治区 / 盟市 / 旗县(市、区) / 苏木乡镇 / 街道)."""
+
+    AUTONOMOUS_REGION = "AUTONOMOUS_REGION"
+    LEAGUE_CITY = "LEAGUE_CITY"
+    BANNER_COUNTY = "BANNER_COUNTY"
+    TOWNSHIP = "TOWNSHIP"
+    SUBDISTRICT = "SUBDISTRICT"
+
+
+#: Rank of each level, top first; a region's parent must be at a higher level.
+LEVEL_ORDER = {level: rank for rank, level in enumerate(RegionLevel)}
+
+
+class BodyKind(StrEnum):
+    """What sort of body (机构) a record is."""
+
+    PARTY_ORGAN = "PARTY_ORGAN"
+    GOVERNMENT_DEPARTMENT = "GOVERNMENT_DEPARTMENT"
+    LOCAL_GOVERNMENT = "LOCAL_GOVERNMENT"  # a town government or a subdistrict office
+    PUBLIC_INSTITUTION = "PUBLIC_INSTITUTION"
+    INTERNAL_UNIT = "INTERNAL_UNIT"
+    DELIBERATIVE_BODY = "DELIBERATIVE_BODY"
+    SERVICE_CENTRE = "SERVICE_CENTRE"
+    ENFORCEMENT_BUREAU = "ENFORCEMENT_BUREAU"
+    ENFORCEMENT_TEAM = "ENFORCEMENT_TEAM"
+
+
+class SuperiorRelation(StrEnum):
+    """How a body stands to its superior."""
+
+    LEADERSHIP = "LEADERSHIP"
+    INTERNAL = "INTERNAL"  # an internal unit of its superior
+    MANAGED_BY = "MANAGED_BY"  # 归口管理 / 主管
+    VERTICAL = "VERTICAL"  # 垂管: run by a higher level
+
+
+class PowerType(StrEnum):
+    """Type of an administrative power item; OTHER = types the source does not itemise."""
+
+    LICENSING = "LICENSING"
+    PENALTY = "PENALTY"
+    COERCION = "COERCION"
+    INSPECTION = "INSPECTION"
+    CONFIRMATION = "CONFIRMATION"
+    PAYMENT = "PAYMENT"
+    REWARD = "REWARD"
+    LEVY = "LEVY"
+    PUBLIC_SERVICE = "PUBLIC_SERVICE"
+    OTHER = "OTHER"
+
+
+class ClaimMode(StrEnum):
+    """How a town takes up a delegated power: by confirmation (确认) or assignment (交办)."""
+
+    CONFIRM = "CONFIRM"
+    ASSIGN = "ASSIGN"
+
+
+_MODE_WORDS = {"确认": "CONFIRM", "確認": "CONFIRM", "交办": "ASSIGN", "交辦": "ASSIGN"}
+
+
+def _mode_from_chinese(value: Any) -> Any:
+    """Accept the words the sources use (确认 / 交办) as well as the enum names."""
+    if isinstance(value, str):
+        return _MODE_WORDS.get(value.strip(), value)
+    return value
+
+
+Mode = Annotated[ClaimMode, BeforeValidator(_mode_from_chinese)]
+
+
+class EventKind(StrEnum):
+    """Kind of reform event (撤并, 组建, 更名, 上划, 下放, 整合, ...)."""
+
+    MERGE = "MERGE"
+    SPLIT = "SPLIT"
+    ESTABLISH = "ESTABLISH"
+    ABOLISH = "ABOLISH"
+    RENAME = "RENAME"
+    TRANSFER_UP = "TRANSFER_UP"
+    TRANSFER_DOWN = "TRANSFER_DOWN"
+    INTEGRATE = "INTEGRATE"
+    RESTRUCTURE = "RESTRUCTURE"
+
+
+class SourceKind(StrEnum):
+    """What kind of document a source is."""
+
+    YEARBOOK = "YEARBOOK"
+    ACCOUNT = "ACCOUNT"
+    REPORT = "REPORT"
+    PROGRAMME = "PROGRAMME"
+    SUMMARY = "SUMMARY"
+
+
+# ------------------------------------------------------------------------------- records
+
+
+class Origin(BaseModel):
+    """Where a record was read from, so later checks can point at a file, record and line."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str
+    section: str
+    index: int
+    line: int | None = None
+    field_lines: dict[str, int] = Field(default_factory=dict)
+
+    @property
+    def location(self) -> str:
+        """``section[index]``, as problems show it."""
+        return f"{self.section}[{self.index}]"
+
+
+class Model(BaseModel):
+    """Base of every model: unknown keys are errors, enums keep their type."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    _origin: Origin | None = PrivateAttr(default=None)
+
+    @property
+    def origin(self) -> Origin | None:
+        """Where the reader found this record (``None`` for records built in code)."""
+        return self._origin
+
+    def with_origin(self, origin: Origin) -> Model:
+        """Attach the reader's origin (private: never dumped, never imported into the graph)."""
+        self._origin = origin
+        return self
+
+
+class Provenance(Model):
+    """A fact's evidence: a corpus file and the exact text in it that states the fact."""
+
+    source: Text = Field(description="Corpus file name, e.g. `002_2abc6b63f845ad0d.txt`.")
+    quote: Text = Field(
+        description="Exact text of the source, whitespace aside; for `001_…` with the "
+        "`(pinyin)` notes removed."
+    )
+
+
+class Record(Model):
+    """A record that states a fact: documented (with provenance) or synthetic."""
+
+    synthetic: bool = Field(
+        default=False, description="True only for generated records; they carry no provenance."
+    )
+    provenance: list[Provenance] = Field(
+        default_factory=list,
+        description="Required (non-empty) on every documented record.",
+    )
+
+
+class Source(Model):
+    """One of the source documents in the corpus."""
+
+    id: Id
+    file: Text = Field(description="Corpus file name, e.g. `002_2abc6b63f845ad0d.txt`.")
+    title: Text
+    kind: SourceKind
+    issuer: str | None = None
+    date: PartialDate | None = None
+
+
+class Region(Record):
+    """An administrative region: autonomous region, league/city, county, town, subdistrict."""
+
+    id: Id
+    name: Text
+    level: RegionLevel
+    parent: Id | None = None
+    aliases: list[Text] | None = None
+
+
+class Body(Record):
+    """A body (机构): party organ, department, institution, unit, team, ..."""
+
+    id: Id
+    name: Text
+    kind: BodyKind
+    region: Id
+    superior: Id | None = None
+    superior_relation: SuperiorRelation | None = None
+    domain: str | None = Field(
+        default=None, description="Enforcement domain, e.g. market regulation."
+    )
+    rank: str | None = Field(default=None, description="Rank as the source gives it, e.g. 正处级.")
+    staff_quota: Count | None = None
+    leadership_posts: Count | None = None
+    signboards: list[Text] | None = Field(
+        default=None, description="Second names the body carries (挂牌 / 加挂牌子)."
+    )
+    aliases: list[Text] | None = None
+    vertically_managed: bool | None = None
+    valid_from: PartialDate | None = None
+    valid_to: PartialDate | None = None
+    note: str | None = None
+
+
+class TypeCount(Model):
+    """How many items of one type a list holds, where the source gives only counts."""
+
+    power_type: PowerType
+    count: Count
+    provenance: list[Provenance] = Field(default_factory=list)
+
+
+class PowerList(Record):
+    """A list of administrative power items (行政权力事项清单), e.g. the 99 delegated to towns."""
+
+    id: Id
+    title: Text
+    issuer: str | None = None
+    doc_number: str | None = None
+    date: PartialDate | None = None
+    scope_region: Id | None = None
+    item_count: Count | None = None
+    item_counts_by_type: list[TypeCount] | None = None
+
+
+class PowerItem(Record):
+    """One administrative power item of a list, only where a source names it."""
+
+    id: Id
+    list: Id
+    seq: Annotated[int, Field(ge=1)]
+    name: Text
+    power_type: PowerType
+    legal_basis: str | None = None
+
+
+class Holding(Record):
+    """The original holder of a power item (before delegation)."""
+
+    body: Id
+    item: Id
+
+
+class Exercise(Record):
+    """The body that exercises a power item now."""
+
+    body: Id
+    item: Id
+
+
+class Delegation(Record):
+    """A power (or a whole list) delegated from a body or list to a region or body."""
+
+    id: Id
+    list: Id
+    item: Id | None = None
+    from_body: Id | None = None
+    to_region: Id | None = None
+    to_body: Id | None = None
+    mode: Mode | None = None
+    date: PartialDate | None = None
+    doc_number: str | None = None
+
+
+class Claim(Record):
+    """A town or subdistrict took up one named item of a list (认领), by a mode."""
+
+    region: Id
+    list: Id
+    item: Id
+    mode: Mode
+    date: PartialDate | None = None
+    status: str | None = None
+
+
+class ClaimSummary(Record):
+    """How many items of a list a region claimed, where the source gives a count, not items."""
+
+    region: Id
+    list: Id
+    claimed_count: Count
+    of_count: Count | None = Field(
+        default=None, description="Items it could claim from (the list's size unless noted)."
+    )
+    rate: Rate | None = None
+    items_named: Literal[False] = Field(
+        default=False, description="Always false: item-level claims go in `claims`."
+    )
+    target_rate: Rate | None = None
+    meets_target: bool | None = None
+    note: str | None = None
+
+
+class ReformEvent(Record):
+    """A merger, split, establishment, abolition, rename, transfer or integration."""
+
+    id: Id
+    kind: EventKind
+    date: PartialDate | None = None
+    region: Id
+    title: Text
+    inputs: list[Id] | None = Field(default=None, description="Bodies before the event.")
+    outputs: list[Id] | None = Field(default=None, description="Bodies after the event.")
+    input_count: Count | None = Field(
+        default=None, description="How many bodies went in, when the source gives no names."
+    )
+    output_count: Count | None = None
+    staff_moved: Count | None = None
+    note: str | None = None
+
+
+class Statistic(Record):
+    """A figure, or a before/after pair, about a region."""
+
+    id: Id
+    metric: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.]*$")]
+    label: Text
+    scope_region: Id
+    before: Number | None = None
+    after: Number | None = None
+    value: Number | None = None
+    unit: Text
+    date: PartialDate | None = None
+    note: str | None = None
+
+
+class Statement(Model):
+    """One source's side of a disagreement."""
+
+    source: Text
+    quote: Text
+
+
+class Disagreement(Model):
+    """Sources that state different things about the same fact; both are kept."""
+
+    id: Id
+    about: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.:-]*$")] = Field(
+        description="The id of a record, or a statistic `metric`, the statements are about."
+    )
+    statements: Annotated[list[Statement], Field(min_length=2)]
+    note: Text
+    synthetic: bool = False
+
+
+#: Section name → record model; the order is the order in which sections are imported.
+SECTIONS: dict[str, type[Model]] = {
+    "sources": Source,
+    "regions": Region,
+    "bodies": Body,
+    "power_lists": PowerList,
+    "power_items": PowerItem,
+    "holdings": Holding,
+    "delegations": Delegation,
+    "exercises": Exercise,
+    "claims": Claim,
+    "claim_summaries": ClaimSummary,
+    "reform_events": ReformEvent,
+    "statistics": Statistic,
+    "disagreements": Disagreement,
+}
+
+
+class Dataset(Model):
+    """A whole dataset: one file, or several merged (ids are global across files)."""
+
+    format: Literal["reformgraph/v1"] = FORMAT
+    synthetic: bool = Field(
+        default=False, description="True only for generated data: then no record needs provenance."
+    )
+    sources: list[Source] = Field(default_factory=list)
+    regions: list[Region] = Field(default_factory=list)
+    bodies: list[Body] = Field(default_factory=list)
+    power_lists: list[PowerList] = Field(default_factory=list)
+    power_items: list[PowerItem] = Field(default_factory=list)
+    holdings: list[Holding] = Field(default_factory=list)
+    delegations: list[Delegation] = Field(default_factory=list)
+    exercises: list[Exercise] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    claim_summaries: list[ClaimSummary] = Field(default_factory=list)
+    reform_events: list[ReformEvent] = Field(default_factory=list)
+    statistics: list[Statistic] = Field(default_factory=list)
+    disagreements: list[Disagreement] = Field(default_factory=list)
+
+    def records(self, section: str) -> list[Model]:
+        """The records of one section by name."""
+        records: list[Model] = getattr(self, section)
+        return records
+
+    def counts(self) -> dict[str, int]:
+        """Records per section (for reports)."""
+        return {name: len(self.records(name)) for name in SECTIONS}
+
+    @classmethod
+    def json_schema(cls) -> dict[str, Any]:
+        """JSON Schema of one dataset file; same as the module's :func:`json_schema`."""
+        return json_schema()
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of one dataset file (what ``docs/data-format.schema.json`` holds)."""
+    schema = Dataset.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://reformgraph.example/schema/reformgraph-v1.json"
+    schema["title"] = "reformgraph/v1 dataset file"
+    schema.setdefault("required", [])
+    if "format" not in schema["required"]:
+        schema["required"].append("format")
+    return schema

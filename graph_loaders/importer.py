@@ -1,0 +1,258 @@
+"""Turn a validated dataset into graph writes, and apply them all or not at all.
+
+The plan is a list of named statements with row batches: nodes first (``upsert_*``), then the
+structural links each record owns are removed and written again (so a corrected file moves a
+record instead of adding a second link), then the relationships. The whole plan runs through
+:meth:`graph_store.GraphStore.write_atomically`: one Neo4j transaction, or a staged copy of
+the FalkorDB graph swapped in with ``RENAME`` — a failure part-way leaves no trace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from graph_store import GraphStore
+
+Step = tuple[str, dict[str, Any]]
+
+#: Rows per statement: large enough to amortise a round trip, small enough for the engines.
+BATCH_SIZE = 5_000
+
+#: Fields that become relationships (or provenance) rather than node properties.
+_NOT_PROPERTIES = {
+    "provenance",
+    "parent",
+    "region",
+    "superior",
+    "superior_relation",
+    "scope_region",
+    "list",
+    "inputs",
+    "outputs",
+    "item_counts_by_type",
+    "statements",
+}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _is_graph_value(value: Any) -> bool:
+    """Properties must be scalars or lists of scalars on both engines."""
+    if isinstance(value, list):
+        return all(isinstance(v, str | int | float | bool) for v in value)
+    return isinstance(value, str | int | float | bool)
+
+
+def provenance_props(record: BaseModel, synthetic: bool) -> dict[str, Any]:
+    """``synthetic`` plus the parallel ``sources``/``quotes`` lists of a record."""
+    provenance = getattr(record, "provenance", None) or []
+    return {
+        "synthetic": synthetic or bool(getattr(record, "synthetic", False)),
+        "sources": [p.source for p in provenance],
+        "quotes": [p.quote for p in provenance],
+    }
+
+
+def node_props(record: BaseModel, synthetic: bool) -> dict[str, Any]:
+    """A record's own fields as graph properties (camelCase), with provenance."""
+    dumped = record.model_dump(mode="json", exclude_none=True)
+    props = {
+        _camel(key): value
+        for key, value in dumped.items()
+        if key not in _NOT_PROPERTIES and _is_graph_value(value)
+    }
+    props.update(provenance_props(record, synthetic))
+    return props
+
+
+def link_props(record: BaseModel, synthetic: bool, *skip: str) -> dict[str, Any]:
+    """Relationship properties of a link record: its fields minus the two ends."""
+    props = node_props(record, synthetic)
+    for name in skip:
+        props.pop(_camel(name), None)
+    return props
+
+
+@dataclass
+class ImportPlan:
+    """The statements of one import, grouped so nodes exist before links point at them."""
+
+    nodes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    unlink_owned: list[str] = field(default_factory=list)
+    unlink_event_inputs: list[str] = field(default_factory=list)
+    links: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def node(self, statement: str, record_id: str, props: dict[str, Any]) -> None:
+        self.nodes.setdefault(statement, []).append({"id": record_id, "props": props})
+
+    def link(self, statement: str, row: dict[str, Any]) -> None:
+        self.links.setdefault(statement, []).append(row)
+
+    def steps(self, batch_size: int = BATCH_SIZE) -> list[Step]:
+        """The plan as (statement, params) steps in a safe order, in batches."""
+        steps: list[Step] = []
+        for statement, rows in self.nodes.items():
+            steps += [(statement, {"rows": chunk}) for chunk in _chunks(rows, batch_size)]
+        steps += [("unlink_owned", {"ids": c}) for c in _chunks(self.unlink_owned, batch_size)]
+        steps += [
+            ("unlink_event_inputs", {"ids": c})
+            for c in _chunks(self.unlink_event_inputs, batch_size)
+        ]
+        for statement, rows in self.links.items():
+            steps += [(statement, {"rows": chunk}) for chunk in _chunks(rows, batch_size)]
+        return steps
+
+    @property
+    def row_count(self) -> int:
+        """Node and relationship rows in the plan (for throughput figures)."""
+        return sum(map(len, self.nodes.values())) + sum(map(len, self.links.values()))
+
+
+def _chunks(rows: Sequence[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(rows), size):
+        yield list(rows[start : start + size])
+
+
+def _records(dataset: BaseModel, section: str) -> Iterable[Any]:
+    return getattr(dataset, section, None) or []
+
+
+def plan_import(dataset: BaseModel) -> ImportPlan:
+    """Map every record of a validated dataset to node and relationship rows."""
+    synthetic = bool(getattr(dataset, "synthetic", False))
+    plan = ImportPlan()
+
+    for source in _records(dataset, "sources"):
+        plan.node("upsert_sources", source.id, node_props(source, synthetic))
+
+    for region in _records(dataset, "regions"):
+        plan.node("upsert_regions", region.id, node_props(region, synthetic))
+        plan.unlink_owned.append(region.id)
+        if region.parent:
+            plan.link("link_part_of", {"from": region.id, "to": region.parent, "props": {}})
+
+    for body in _records(dataset, "bodies"):
+        kind = _enum_value(body.kind)
+        statement = "upsert_enforcement_teams" if kind == "ENFORCEMENT_TEAM" else "upsert_bodies"
+        plan.node(statement, body.id, node_props(body, synthetic))
+        plan.unlink_owned.append(body.id)
+        plan.link("link_in_region", {"from": body.id, "to": body.region, "props": {}})
+        if body.superior:
+            relation = _enum_value(body.superior_relation) or "LEADERSHIP"
+            plan.link(
+                "link_subordinate_to",
+                {"from": body.id, "to": body.superior, "props": {"kind": relation}},
+            )
+
+    for power_list in _records(dataset, "power_lists"):
+        props = node_props(power_list, synthetic)
+        counts = getattr(power_list, "item_counts_by_type", None) or []
+        props["countTypes"] = [_enum_value(c.power_type) for c in counts]
+        props["countValues"] = [c.count for c in counts]
+        for count in counts:  # the counts' own quotes join the list's provenance
+            extra = provenance_props(count, synthetic)
+            props["sources"] += extra["sources"]
+            props["quotes"] += extra["quotes"]
+        plan.node("upsert_power_lists", power_list.id, props)
+        plan.unlink_owned.append(power_list.id)
+        if power_list.scope_region:
+            plan.link(
+                "link_in_region",
+                {"from": power_list.id, "to": power_list.scope_region, "props": {}},
+            )
+
+    for item in _records(dataset, "power_items"):
+        plan.node("upsert_power_items", item.id, node_props(item, synthetic))
+        plan.unlink_owned.append(item.id)
+        plan.link("link_listed_in", {"from": item.id, "to": item.list, "props": {}})
+
+    for event in _records(dataset, "reform_events"):
+        plan.node("upsert_reform_events", event.id, node_props(event, synthetic))
+        plan.unlink_owned.append(event.id)
+        plan.unlink_event_inputs.append(event.id)
+        plan.link("link_in_region", {"from": event.id, "to": event.region, "props": {}})
+        for body_id in event.inputs or []:
+            plan.link("link_input_of", {"from": body_id, "to": event.id, "props": {}})
+        for body_id in event.outputs or []:
+            plan.link("link_resulted_in", {"from": event.id, "to": body_id, "props": {}})
+
+    for statistic in _records(dataset, "statistics"):
+        plan.node("upsert_statistics", statistic.id, node_props(statistic, synthetic))
+        plan.unlink_owned.append(statistic.id)
+        plan.link("link_about", {"from": statistic.id, "to": statistic.scope_region, "props": {}})
+
+    for disagreement in _records(dataset, "disagreements"):
+        props = node_props(disagreement, synthetic)
+        props["sources"] = [s.source for s in disagreement.statements]
+        props["quotes"] = [s.quote for s in disagreement.statements]
+        plan.node("upsert_disagreements", disagreement.id, props)
+
+    for holding in _records(dataset, "holdings"):
+        plan.link(
+            "link_holds",
+            {
+                "from": holding.body,
+                "to": holding.item,
+                "props": link_props(holding, synthetic, "body", "item"),
+            },
+        )
+    for exercise in _records(dataset, "exercises"):
+        plan.link(
+            "link_exercises",
+            {
+                "from": exercise.body,
+                "to": exercise.item,
+                "props": link_props(exercise, synthetic, "body", "item"),
+            },
+        )
+    for delegation in _records(dataset, "delegations"):
+        props = link_props(delegation, synthetic, "from_body", "to_region", "to_body")
+        props["list"] = delegation.list
+        plan.link(
+            "link_delegates",
+            {
+                "id": delegation.id,
+                "from": delegation.from_body or delegation.list,
+                "to": delegation.to_body or delegation.to_region,
+                "props": props,
+            },
+        )
+    for claim in _records(dataset, "claims"):
+        props = link_props(claim, synthetic, "region", "item")
+        props["list"] = claim.list
+        plan.link("link_claims", {"from": claim.region, "to": claim.item, "props": props})
+    for summary in _records(dataset, "claim_summaries"):
+        plan.link(
+            "link_claimed_count",
+            {
+                "from": summary.region,
+                "to": summary.list,
+                "props": link_props(summary, synthetic, "region"),
+            },
+        )
+    return plan
+
+
+def _enum_value(value: Any) -> Any:
+    return getattr(value, "value", value)
+
+
+async def import_dataset(store: GraphStore, dataset: BaseModel) -> ImportPlan:
+    """Write a validated dataset into the graph, atomically; returns the plan it applied."""
+    plan = plan_import(dataset)
+    await store.write_atomically(plan.steps())
+    return plan
+
+
+def counts_summary(plan: ImportPlan) -> Mapping[str, int]:
+    """Rows per statement, for the CLI's report."""
+    summary = {name: len(rows) for name, rows in plan.nodes.items()}
+    summary.update({name: len(rows) for name, rows in plan.links.items()})
+    return summary
