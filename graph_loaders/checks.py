@@ -198,6 +198,8 @@ class _Checker:
             for field in ("inputs", "outputs"):
                 for j, body in enumerate(getattr(e, field) or []):
                     ref(e, f"{field}[{j}]", body, "bodies", section="reform_events", index=i)
+            for j, earlier in enumerate(e.follows or []):
+                ref(e, f"follows[{j}]", earlier, "reform_events", section="reform_events", index=i)
         for i, st in enumerate(self.ds.statistics):
             ref(st, "scope_region", st.scope_region, "regions", section="statistics", index=i)
         metrics = {st.metric for st in self.ds.statistics}

@@ -387,6 +387,11 @@ class ReformEvent(Record):
     )
     output_count: Count | None = None
     staff_moved: Count | None = None
+    follows: list[Id] | None = Field(
+        default=None,
+        description="Earlier events whose (possibly unnamed) outputs went into this one, so "
+        "lineage can pass through bodies the sources only count.",
+    )
     note: str | None = None
 
 

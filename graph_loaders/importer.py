@@ -33,6 +33,7 @@ _NOT_PROPERTIES = {
     "list",
     "inputs",
     "outputs",
+    "follows",
     "item_counts_by_type",
     "statements",
 }
@@ -182,6 +183,8 @@ def plan_import(dataset: BaseModel) -> ImportPlan:
             plan.link("link_input_of", {"from": body_id, "to": event.id, "props": {}})
         for body_id in event.outputs or []:
             plan.link("link_resulted_in", {"from": event.id, "to": body_id, "props": {}})
+        for earlier in event.follows or []:
+            plan.link("link_follows", {"from": event.id, "to": earlier, "props": {}})
 
     for statistic in _records(dataset, "statistics"):
         plan.node("upsert_statistics", statistic.id, node_props(statistic, synthetic))

@@ -1,9 +1,10 @@
 """Merger lineage: a body's predecessors and successors through reform events.
 
 A reform event links the bodies that went in (``INPUT_OF``) to those it produced
-(``RESULTED_IN``). Walking those links backwards gives predecessors, forwards successors, to
-any depth up to a cap; a visited set makes cycles in bad data harmless. Each step is one
-batched neighbour lookup for the whole frontier, so the cost is one statement per hop.
+(``RESULTED_IN``); where the bodies between two events are only counted (海勃湾区's 20 and 7
+teams), the later event ``FOLLOWS`` the earlier one. Walking those links backwards gives
+predecessors, forwards successors, to any depth up to a cap; a visited set makes cycles in bad
+data harmless. Each hop is a batched lookup for the whole frontier: a few statements per hop.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import strawberry
 
 from schema.errors import ApiError, ErrorCode
-from schema.loaders import Loaders
+from schema.loaders import Direction, Loaders
 from schema.nodes import Body, ReformEvent
 
 #: Events followed at most in each direction.
@@ -37,41 +38,46 @@ class Lineage:
 
 
 async def _walk(loaders: Loaders, start: str, backwards: bool, depth: int) -> list[LineageStep]:
+    """Events ``depth`` hops around ``start``: through named bodies (an event's inputs and
+    outputs) and through ``FOLLOWS`` where the bodies between two events are not named."""
+    direction: Direction = "in" if backwards else "out"
     into_event, out_of_event = (
         ("RESULTED_IN", "INPUT_OF") if backwards else ("INPUT_OF", "RESULTED_IN")
     )
+    follows_direction: Direction = "out" if backwards else "in"
     steps: list[LineageStep] = []
     seen_events: set[str] = set()
     seen_bodies = {start}
-    frontier = [start]
+    bodies: list[str] = [start]
+    events: list[str] = []
     for level in range(1, depth + 1):
-        if not frontier:
+        if not bodies and not events:
             break
-        # body -> events (one batched lookup for the whole frontier)
-        event_lists = await loaders.neighbours.load_many(
-            [(b, into_event, "in" if backwards else "out") for b in frontier]
+        found = await loaders.neighbours.load_many(
+            [(b, into_event, direction) for b in bodies]
+            + [(e, "FOLLOWS", follows_direction) for e in events]
         )
-        events = [
-            n.entity
-            for ns in event_lists
+        unique = {
+            n.entity.id: n.entity
+            for ns in found
             for n in ns
             if "ReformEvent" in n.entity.labels and n.entity.id not in seen_events
-        ]
-        unique = {e.id: e for e in events}
+        }
         seen_events |= unique.keys()
         steps += [
             LineageStep(depth=level, event=ReformEvent.from_props(e.props))
             for e in sorted(unique.values(), key=lambda e: (e.props.get("date") or "", e.id))
         ]
-        # events -> the bodies on their other side
+        events = sorted(unique)
+        # the bodies on the far side of the new events: the next hop's starting points
         body_lists = await loaders.neighbours.load_many(
-            [(e, out_of_event, "in" if backwards else "out") for e in unique]
+            [(e, out_of_event, direction) for e in events]
         )
-        frontier = sorted(
+        bodies = sorted(
             {n.entity.id for ns in body_lists for n in ns if "Body" in n.entity.labels}
             - seen_bodies
         )
-        seen_bodies |= set(frontier)
+        seen_bodies |= set(bodies)
     return steps
 
 

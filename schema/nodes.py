@@ -387,6 +387,14 @@ class ReformEvent(GraphNode, Fact):
         found = _nodes_of(await info.context.loaders.out(self.entity_id, "IN_REGION"), Region)
         return found[0] if found else None
 
+    @strawberry.field(
+        description="Earlier events whose outputs went into this one (where the bodies in "
+        "between are only counted, not named)."
+    )
+    async def follows(self, info: strawberry.Info) -> list[ReformEvent]:
+        events = await info.context.loaders.out(self.entity_id, "FOLLOWS")
+        return _nodes_of(events, ReformEvent)
+
 
 @strawberry.type(description="A figure the sources give: before/after, or a single value.")
 class Statistic(GraphNode, Fact):
