@@ -9,6 +9,7 @@ from strawberry.schema.config import StrawberryConfig
 from schema.errors import CodedErrors
 from schema.limits import Limits, limit_extensions
 from schema.metrics import OperationMetrics
+from schema.mutation import Mutation
 from schema.query import Query
 
 
@@ -18,6 +19,7 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
     limits = limits or Limits()
     return strawberry.Schema(
         query=Query,
+        mutation=Mutation,
         extensions=[*limit_extensions(limits), OperationMetrics, CodedErrors],
         config=StrawberryConfig(relay_max_results=limits.max_page_size),
     )

@@ -13,7 +13,11 @@ class GraphContext:
     benchmarks use it as it is with ``schema.execute``.
     """
 
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(
+        self, store: GraphStore, *, writes_enabled: bool = False, is_editor: bool = False
+    ) -> None:
         super().__init__()
         self.store = store
         self.loaders = Loaders(store)
+        self.writes_enabled = writes_enabled
+        self.is_editor = is_editor

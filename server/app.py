@@ -10,6 +10,7 @@ from strawberry.fastapi import BaseContext, GraphQLRouter
 
 from graph_store import GraphStore
 from schema import build_schema
+from schema.auth import bearer_token, key_is_valid
 from schema.context import GraphContext
 from server import health
 from server.dataset import load_dataset_dir
@@ -43,8 +44,15 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             app.state.store = None
             await runtime.close()
 
+    key_hashes = settings.key_hashes
+
     async def context(request: Request) -> HttpContext:
-        return HttpContext(store=request.app.state.store)
+        token = bearer_token(request.headers.get("authorization"))
+        return HttpContext(
+            store=request.app.state.store,
+            writes_enabled=bool(key_hashes),
+            is_editor=key_is_valid(token, key_hashes),
+        )
 
     app = FastAPI(
         title="reformgraph",

@@ -17,6 +17,7 @@ from graph_loaders.pipeline import Validated, dataset_files, validate
 from graph_loaders.problems import format_problems
 from graph_store.local_engine import port_in_use
 from schema import build_schema
+from schema.auth import hash_key
 from server.app import create_app
 from server.cookbook import COOKBOOK_PAGE, read_recipes, render
 from server.dataset import load_dataset_dir
@@ -174,6 +175,19 @@ def cookbook() -> None:
 
     COOKBOOK_PAGE.write_text(asyncio.run(run()), encoding="utf-8")
     click.echo(f"wrote {COOKBOOK_PAGE}")
+
+
+@main.command(
+    "hash-key",
+    help="Print the SHA-256 hash of an API key for REFORMGRAPH_API_KEY_HASHES (the key itself "
+    "is never stored). Reads the key from standard input if none is given.",
+)
+@click.argument("key", required=False)
+def hash_key_command(key: str | None) -> None:
+    key = key if key is not None else sys.stdin.readline().strip()
+    if not key:
+        raise click.ClickException("an empty key cannot be used")
+    click.echo(hash_key(key))
 
 
 @main.command(

@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     max_aliases: int = Field(30, description="Most aliases one query may use.")
     max_tokens: int = Field(5_000, description="Most tokens one query document may hold.")
     max_page_size: int = Field(500, description="Largest `first` a connection accepts.")
+    api_key_hashes: str = Field(
+        "",
+        description="Comma-separated hex SHA-256 hashes of the API keys that may write "
+        "(`reformgraph hash-key` prints one); empty: writes are disabled.",
+    )
     query_timeout_ms: int = Field(10_000, description="Per-statement timeout on the graph.")
     connect_timeout_s: float = Field(2.0, description="Timeout of one connection attempt.")
     neo4j_connect_attempts: int = Field(30, description="Start-up connection attempts to Neo4j.")
@@ -67,6 +72,11 @@ class Settings(BaseSettings):
             max_tokens=self.max_tokens,
             max_page_size=self.max_page_size,
         )
+
+    @property
+    def key_hashes(self) -> list[str]:
+        """The configured key hashes, lower-case, without blanks."""
+        return [h.strip().lower() for h in self.api_key_hashes.split(",") if h.strip()]
 
     @property
     def uses_neo4j(self) -> bool:

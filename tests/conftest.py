@@ -145,11 +145,14 @@ class LiveServer:
         async with httpx.AsyncClient(base_url=self.url, timeout=30) as client:
             return await client.get(path, **kwargs)
 
-    async def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        """POST a query to /graphql and return the decoded JSON body."""
+    async def graphql(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> dict[str, Any]:
+        """POST a query to /graphql (with a bearer token if given); the decoded JSON body."""
+        headers = {"authorization": f"Bearer {token}"} if token else {}
         async with httpx.AsyncClient(base_url=self.url, timeout=30) as client:
             response = await client.post(
-                "/graphql", json={"query": query, "variables": variables or {}}
+                "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
             )
         assert response.headers["content-type"].startswith("application/json")
         body: dict[str, Any] = response.json()
@@ -157,12 +160,14 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(graph_target: GraphTarget) -> Iterator[Callable[[], LiveServer]]:
-    """Start (on demand, after seeding) the service on the test's graph; stopped after."""
+def live_server(graph_target: GraphTarget) -> Iterator[Callable[..., LiveServer]]:
+    """Start (on demand, after seeding) the service on the test's graph, with settings
+    overridden by keyword; stopped after the test."""
     servers: list[LiveServer] = []
 
-    def start() -> LiveServer:
-        server = LiveServer(graph_target.settings).__enter__()
+    def start(**overrides: Any) -> LiveServer:
+        settings = graph_target.settings.model_copy(update=overrides)
+        server = LiveServer(settings).__enter__()
         servers.append(server)
         return server
 

@@ -45,7 +45,7 @@ query($list: String!, $region: String!, $target: Float) {
 
 
 async def test_claim_matrix_for_a_county(
-    mini: GraphStore, live_server: Callable[[], LiveServer]
+    mini: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
     data = await _query(live_server(), MATRIX, list="t:list", region="t:county", target=0.7)
     matrix = data["claimMatrix"]
@@ -80,7 +80,9 @@ async def test_claim_matrix_for_a_county(
     ]
 
 
-async def test_claim_matrix_errors(mini: GraphStore, live_server: Callable[[], LiveServer]) -> None:
+async def test_claim_matrix_errors(
+    mini: GraphStore, live_server: Callable[..., LiveServer]
+) -> None:
     server = live_server()
     for variables, code in (
         ({"list": "t:nope", "region": "t:county"}, "NOT_FOUND"),
@@ -92,13 +94,15 @@ async def test_claim_matrix_errors(mini: GraphStore, live_server: Callable[[], L
 
 
 async def test_claim_matrix_of_a_region_without_towns_is_empty(
-    mini: GraphStore, live_server: Callable[[], LiveServer]
+    mini: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
     data = await _query(live_server(), MATRIX, list="t:list", region="t:other-county")
     assert data["claimMatrix"]["towns"] == []
 
 
-async def test_who_claimed_an_item(mini: GraphStore, live_server: Callable[[], LiveServer]) -> None:
+async def test_who_claimed_an_item(
+    mini: GraphStore, live_server: Callable[..., LiveServer]
+) -> None:
     data = await _query(
         live_server(),
         '{ powerItem(key: "t:item-4") { name claimedBy { town { name } mode date } } }',
@@ -121,7 +125,7 @@ query($item: String!, $town: String) {
 
 
 async def test_delegation_chain_from_list_to_exercising_bureau(
-    mini: GraphStore, live_server: Callable[[], LiveServer]
+    mini: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
     data = await _query(live_server(), CHAINS, item="t:item-1", town="t:town-a")
     chains = data["delegationChains"]
@@ -138,7 +142,7 @@ async def test_delegation_chain_from_list_to_exercising_bureau(
 
 
 async def test_delegation_chain_without_exerciser_is_incomplete(
-    mini: GraphStore, live_server: Callable[[], LiveServer]
+    mini: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
     server = live_server()
     data = await _query(server, CHAINS, item="t:item-4", town="t:town-b")
@@ -172,7 +176,7 @@ async def test_delegation_cycle_in_bad_data_ends(mini: GraphStore) -> None:
 
 
 async def test_chains_through_a_body(
-    mini: GraphStore, live_server: Callable[[], LiveServer]
+    mini: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
     data = await _query(
         live_server(), '{ chainsThrough(body: "t:market") { item { key } complete } }'
@@ -184,7 +188,7 @@ async def test_chains_through_a_body(
 
 
 async def test_lineage_of_a_merged_team(
-    mini: GraphStore, live_server: Callable[[], LiveServer]
+    mini: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
     server = live_server()
     data = await _query(
@@ -220,7 +224,7 @@ query($bodies: [String!]!, $target: String, $newName: String) {
 
 
 async def test_what_if_two_departments_merge_into_a_new_body(
-    mini: GraphStore, live_server: Callable[[], LiveServer]
+    mini: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
     server = live_server()
     before = await _query(server, "{ graphCounts: regions { key } }")
@@ -243,7 +247,7 @@ async def test_what_if_two_departments_merge_into_a_new_body(
 
 
 async def test_what_if_reports_conflicts(
-    mini: GraphStore, live_server: Callable[[], LiveServer]
+    mini: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
     server = live_server()
     data = await _query(
@@ -270,7 +274,7 @@ async def test_what_if_reports_conflicts(
 
 
 async def test_recorded_merger_report(
-    mini: GraphStore, live_server: Callable[[], LiveServer]
+    mini: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
     data = await _query(
         live_server(),
@@ -293,7 +297,7 @@ query($text: String!, $kinds: [SearchKind!], $under: String, $validAt: String, $
 
 
 async def test_search_by_partial_name_signboard_and_alias(
-    mini: GraphStore, live_server: Callable[[], LiveServer]
+    mini: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
     server = live_server()
 
@@ -326,7 +330,7 @@ async def test_search_by_partial_name_signboard_and_alias(
 
 
 async def test_search_pages_and_caps(
-    mini: GraphStore, live_server: Callable[[], LiveServer]
+    mini: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
     server = live_server()
     page = await _query(server, SEARCH, text="测试", first=2)
@@ -340,7 +344,7 @@ async def test_search_pages_and_caps(
 
 
 async def test_node_round_trip_and_unknown_id(
-    mini: GraphStore, live_server: Callable[[], LiveServer]
+    mini: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
     server = live_server()
     data = await _query(server, '{ body(key: "t:market") { id name } }')
@@ -354,7 +358,7 @@ async def test_node_round_trip_and_unknown_id(
 
 
 async def test_events_and_statistics_with_filters(
-    mini: GraphStore, live_server: Callable[[], LiveServer]
+    mini: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
     server = live_server()
     data = await _query(
@@ -422,7 +426,7 @@ async def test_a_hundred_towns_cost_a_bounded_number_of_statements(mini: GraphSt
 
 
 async def test_node_of_an_unknown_type_or_key_is_null_or_bad_input(
-    mini: GraphStore, live_server: Callable[[], LiveServer]
+    mini: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
     server = live_server()
     missing = base64.b64encode(b"Body:t:ghost").decode()

@@ -31,7 +31,7 @@ async def _data(server: LiveServer, query: str) -> dict[str, Any]:
 
 
 async def test_region_chain_down_to_qianlishan(
-    documented: GraphStore, live_server: Callable[[], LiveServer]
+    documented: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
     data = await _data(
         live_server(),
@@ -45,7 +45,7 @@ async def test_region_chain_down_to_qianlishan(
 
 
 async def test_qianlishan_claimed_41_of_99_unnamed_short_of_70_percent(
-    documented: GraphStore, live_server: Callable[[], LiveServer]
+    documented: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
     data = await _data(
         live_server(),
@@ -74,7 +74,7 @@ async def test_qianlishan_claimed_41_of_99_unnamed_short_of_70_percent(
 
 
 async def test_six_enforcement_teams_remain_by_name(
-    documented: GraphStore, live_server: Callable[[], LiveServer]
+    documented: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
     data = await _data(
         live_server(),
@@ -95,7 +95,7 @@ async def test_six_enforcement_teams_remain_by_name(
 
 
 async def test_team_lineage_goes_back_to_the_twenty_teams(
-    documented: GraphStore, live_server: Callable[[], LiveServer]
+    documented: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
     data = await _data(
         live_server(),
@@ -112,7 +112,7 @@ async def test_team_lineage_goes_back_to_the_twenty_teams(
 
 
 async def test_haibowan_has_35_party_and_government_bodies(
-    documented: GraphStore, live_server: Callable[[], LiveServer]
+    documented: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
     data = await _data(
         live_server(),

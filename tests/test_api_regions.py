@@ -43,7 +43,7 @@ async def seed(store: GraphStore) -> None:
 
 
 async def test_region_tree_through_http(
-    store: GraphStore, live_server: Callable[[], LiveServer]
+    store: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
     await seed(store)
     server = live_server()
@@ -66,7 +66,7 @@ async def test_region_tree_through_http(
 
 
 async def test_region_by_id_with_provenance_and_level_filter(
-    store: GraphStore, live_server: Callable[[], LiveServer]
+    store: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
     await seed(store)
     server = live_server()
@@ -86,7 +86,7 @@ async def test_region_by_id_with_provenance_and_level_filter(
 
 
 async def test_errors_carry_codes_and_no_internals(
-    store: GraphStore, live_server: Callable[[], LiveServer]
+    store: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
     await seed(store)
     server = live_server()
@@ -107,14 +107,14 @@ async def test_errors_carry_codes_and_no_internals(
 
 
 async def test_empty_graph_gives_empty_list(
-    store: GraphStore, live_server: Callable[[], LiveServer]
+    store: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
     server = live_server()
     assert await server.graphql("{ regions { name } }") == {"data": {"regions": []}}
 
 
 async def test_operational_endpoints(
-    store: GraphStore, live_server: Callable[[], LiveServer]
+    store: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
     server = live_server()
     assert (await server.get("/healthz")).json() == {"status": "ok"}
@@ -131,7 +131,7 @@ async def test_operational_endpoints(
 
 
 async def test_readyz_is_503_when_the_graph_is_unreachable(
-    store: GraphStore, live_server: Callable[[], LiveServer], monkeypatch: pytest.MonkeyPatch
+    store: GraphStore, live_server: Callable[..., LiveServer], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     server = live_server()
     app_store = server.app.state.store

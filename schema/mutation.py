@@ -1,0 +1,148 @@
+"""Mutations: recording a merger. Credential required; a dry run by default.
+
+``applyMerger`` builds the same read-only impact report as ``mergerImpact``; with
+``dryRun: false`` it then records the reform event and re-points holdings, exercises,
+delegations and subordinates to the target in one atomic write (a Neo4j transaction, or a
+staged FalkorDB copy swapped in), so a failure leaves the graph as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+import strawberry
+
+from graph_store import GraphStore
+from schema.auth import IsEditor
+from schema.errors import ApiError, ErrorCode
+from schema.impact import MergerImpact, merger_impact
+from schema.nodes import ReformEvent
+
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_KEY = re.compile(r"^[a-z0-9][a-z0-9_.:-]*$")
+#: Conflicts that make a merger impossible rather than doubtful.
+BLOCKING_CONFLICTS = frozenset({"OWN_SUPERIOR"})
+
+
+@strawberry.type(description="What applyMerger did (or would do, in a dry run).")
+class MergerResult:
+    applied: bool
+    event_key: str = strawberry.field(description="Key of the recorded (or planned) event.")
+    target_key: str
+    impact: MergerImpact
+
+    @strawberry.field(description="The recorded event; null in a dry run.")
+    async def event(self, info: strawberry.Info) -> ReformEvent | None:
+        if not self.applied:
+            return None
+        entity = await info.context.loaders.entity.load(self.event_key)
+        return ReformEvent.from_props(entity.props) if entity else None
+
+
+def _props(**values: Any) -> dict[str, Any]:
+    base = {"synthetic": False, "sources": [], "quotes": []}
+    return {**base, **{k: v for k, v in values.items() if v is not None}}
+
+
+async def apply_merger(
+    info: strawberry.Info,
+    bodies: list[str],
+    target: str | None,
+    new_name: str | None,
+    new_key: str | None,
+    date: str,
+    dry_run: bool,
+) -> MergerResult:
+    """Report, and unless ``dry_run`` record, the merger of ``bodies`` into the target."""
+    if not _DATE.match(date):
+        raise ApiError(ErrorCode.BAD_INPUT, "date must be YYYY, YYYY-MM or YYYY-MM-DD.")
+    if new_key is not None and (target is not None or not _KEY.match(new_key)):
+        raise ApiError(ErrorCode.BAD_INPUT, "newKey goes with newName and must be a valid key.")
+    impact = await merger_impact(info.context.loaders, bodies, target, new_name)
+    digest = hashlib.sha1(  # an id, not a security measure
+        "|".join([*sorted(bodies), target or new_name or "", date]).encode()
+    ).hexdigest()[:12]
+    target_key = target or new_key or f"body:merged:{digest}"
+    event_key = f"event:merger:{digest}"
+    if target is None and await info.context.loaders.entity.load(target_key) is not None:
+        raise ApiError(ErrorCode.BAD_INPUT, f"Key {target_key!r} is already taken.")
+    blocking = [c for c in impact.conflicts if c.code in BLOCKING_CONFLICTS]
+    if blocking and not dry_run:
+        raise ApiError(ErrorCode.BAD_INPUT, "The merger cannot be applied: " + blocking[0].message)
+    if not dry_run:
+        await _record(info.context.store, impact, bodies, target, target_key, event_key, date)
+    return MergerResult(
+        applied=not dry_run, event_key=event_key, target_key=target_key, impact=impact
+    )
+
+
+async def _record(
+    store: GraphStore,
+    impact: MergerImpact,
+    bodies: list[str],
+    target: str | None,
+    target_key: str,
+    event_key: str,
+    date: str,
+) -> None:
+    region = impact.regions_touched[-1].entity_id if impact.regions_touched else None
+    event = _props(
+        id=event_key,
+        kind="MERGE",
+        date=date,
+        title=f"{'、'.join(b.name for b in impact.bodies)} → {impact.target_name}",
+        inputCount=len(bodies),
+        outputCount=1,
+        note="Recorded through applyMerger.",
+    )
+    steps: list[tuple[str, dict[str, Any]]] = []
+    if target is None:
+        body = _props(
+            id=target_key,
+            name=impact.target_name,
+            kind=impact.bodies[0].kind,
+            staffQuota=impact.staff_quota_after,
+            validFrom=date,
+            note="Created by applyMerger.",
+        )
+        steps.append(("upsert_bodies", {"rows": [{"id": target_key, "props": body}]}))
+    steps.append(("upsert_reform_events", {"rows": [{"id": event_key, "props": event}]}))
+    if region:
+        located = [event_key] if target else [event_key, target_key]
+        rows = [{"from": key, "to": region, "props": {}} for key in located]
+        steps.append(("link_in_region", {"rows": rows}))
+    steps += [
+        ("link_input_of", {"rows": [{"from": b, "to": event_key, "props": {}} for b in bodies]}),
+        ("link_resulted_in", {"rows": [{"from": event_key, "to": target_key, "props": {}}]}),
+        *[
+            (f"repoint_{kind}", {"sources": bodies, "target": target_key})
+            for kind in ("holds", "exercises", "delegates", "subordinates")
+        ],
+        ("close_bodies", {"ids": bodies, "date": date}),
+    ]
+    await store.write_atomically(steps)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(
+        permission_classes=[IsEditor],
+        description="Merge `bodies` into `target` (an existing body) or a new body "
+        "(`newName`, optional `newKey`) on `date`. With `dryRun: true` (the default) nothing "
+        "is written and the impact report is returned; with `dryRun: false` the reform event "
+        "is recorded and holdings, exercises, delegations and subordinates move to the target "
+        "in one atomic write. Needs `Authorization: Bearer <API key>`.",
+    )
+    async def apply_merger(
+        self,
+        info: strawberry.Info,
+        bodies: list[str],
+        date: str,
+        target: str | None = None,
+        new_name: str | None = None,
+        new_key: str | None = None,
+        dry_run: bool = True,
+    ) -> MergerResult:
+        return await apply_merger(info, bodies, target, new_name, new_key, date, dry_run)

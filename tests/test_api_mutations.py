@@ -1,0 +1,122 @@
+"""applyMerger through HTTP: credentials, dry runs that write nothing, and an applied merger."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from graph_store import GraphStore
+from schema.auth import bearer_token, hash_key, key_is_valid
+from server.cli import main
+from tests.conftest import LiveServer
+from tests.datasets import load_fixture
+
+pytestmark = pytest.mark.anyio
+
+KEY = "test-editor-key-0123456789"
+APPLY = """
+mutation($bodies: [String!]!, $target: String, $newName: String, $dryRun: Boolean!) {
+  applyMerger(bodies: $bodies, target: $target, newName: $newName, date: "2021-01",
+              dryRun: $dryRun) {
+    applied eventKey targetKey
+    impact { targetName powers { key } conflicts { code } staffQuotaAfter }
+    event { kind date inputs { key } outputs { key } }
+  }
+}"""
+MERGE_TWO = {"bodies": ["t:market", "t:health"], "newName": "测试县市场卫健局"}
+
+
+@pytest.fixture
+async def mini(store: GraphStore) -> GraphStore:
+    await load_fixture(store, "mini.yaml")
+    return store
+
+
+def _code(body: dict[str, Any]) -> str:
+    return str(body["errors"][0]["extensions"]["code"])
+
+
+async def test_writes_are_refused_without_configured_keys_or_a_valid_token(
+    mini: GraphStore, live_server: Callable[..., LiveServer]
+) -> None:
+    closed = live_server()
+    variables = {**MERGE_TWO, "dryRun": True}
+    assert _code(await closed.graphql(APPLY, variables, token=KEY)) == "FORBIDDEN"
+    server = live_server(api_key_hashes=hash_key(KEY))
+    assert _code(await server.graphql(APPLY, variables)) == "UNAUTHENTICATED"
+    assert _code(await server.graphql(APPLY, variables, token="wrong")) == "UNAUTHENTICATED"
+    accepted = await server.graphql(APPLY, variables, token=KEY)
+    assert "errors" not in accepted
+
+
+async def test_dry_run_reports_and_writes_nothing(
+    mini: GraphStore, live_server: Callable[..., LiveServer]
+) -> None:
+    server = live_server(api_key_hashes=hash_key(KEY))
+    before = (await mini.read("graph_counts"))[0]
+    body = await server.graphql(APPLY, {**MERGE_TWO, "dryRun": True}, token=KEY)
+    result = body["data"]["applyMerger"]
+    assert result["applied"] is False
+    assert result["event"] is None
+    assert [p["key"] for p in result["impact"]["powers"]] == ["t:item-1", "t:item-2"]
+    assert (await mini.read("graph_counts"))[0] == before
+
+
+async def test_applied_merger_records_the_event_and_moves_the_relationships(
+    mini: GraphStore, live_server: Callable[..., LiveServer]
+) -> None:
+    server = live_server(api_key_hashes=hash_key(KEY))
+    body = await server.graphql(APPLY, {**MERGE_TWO, "dryRun": False}, token=KEY)
+    assert "errors" not in body, body
+    result = body["data"]["applyMerger"]
+    assert result["applied"] is True
+    target = result["targetKey"]
+    assert result["event"]["kind"] == "MERGE"
+    assert sorted(b["key"] for b in result["event"]["inputs"]) == ["t:health", "t:market"]
+    assert result["event"]["outputs"] == [{"key": target}]
+    after = await server.graphql(
+        "query($k: String!) { body(key: $k) { name staffQuota holds { edges { node { key } } } "
+        "subordinates { edges { node { key } } } createdBy { key } } "
+        'old: body(key: "t:market") { validTo holds { totalCount } } }',
+        {"k": target},
+    )
+    merged = after["data"]["body"]
+    assert merged["name"] == "测试县市场卫健局"
+    assert merged["staffQuota"] == 50
+    assert sorted(e["node"]["key"] for e in merged["holds"]["edges"]) == ["t:item-1", "t:item-2"]
+    assert [e["node"]["key"] for e in merged["subordinates"]["edges"]] == ["t:market-team"]
+    assert merged["createdBy"] == [{"key": result["eventKey"]}]
+    assert after["data"]["old"] == {"validTo": "2021-01", "holds": {"totalCount": 0}}
+    chains = await server.graphql(
+        '{ delegationChains(item: "t:item-1", town: "t:town-a") { complete '
+        "hops { relation from { ... on Body { key } } } } }"
+    )
+    [chain] = chains["data"]["delegationChains"]
+    assert ("DELEGATES", target) in [(h["relation"], h["from"].get("key")) for h in chain["hops"]]
+
+
+async def test_a_merger_that_makes_a_body_its_own_superior_is_not_applied(
+    mini: GraphStore, live_server: Callable[..., LiveServer]
+) -> None:
+    server = live_server(api_key_hashes=hash_key(KEY))
+    before = (await mini.read("graph_counts"))[0]
+    body = await server.graphql(
+        APPLY, {"bodies": ["t:gov"], "target": "t:market", "dryRun": False}, token=KEY
+    )
+    assert _code(body) == "BAD_INPUT"
+    assert "own superior" in body["errors"][0]["message"]
+    assert (await mini.read("graph_counts"))[0] == before
+
+
+def test_keys_are_hashed_and_compared_safely() -> None:
+    stored = hash_key(KEY)
+    assert KEY not in stored
+    assert key_is_valid(bearer_token(f"Bearer {KEY}"), [stored])
+    assert not key_is_valid(bearer_token(f"Basic {KEY}"), [stored])
+    assert not key_is_valid(bearer_token(None), [stored])
+    assert not key_is_valid(KEY, [])
+    printed = CliRunner().invoke(main, ["hash-key", KEY])
+    assert printed.output.strip() == stored
