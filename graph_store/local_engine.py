@@ -110,6 +110,18 @@ class LocalEngine:
             self.stop()
             raise
 
+    def restart(self) -> None:
+        """Start the engine again on the same port and folder after it died; its AOF brings
+        back every acknowledged write."""
+        if self.process is not None and self.process.poll() is None:
+            return
+        log.warning(
+            "local engine is gone (exit %s); restarting it",
+            self.process.returncode if self.process else None,
+        )
+        self._spawn()
+        self._wait_until_ready()
+
     def _take_lock(self) -> None:
         lock_file = (self.data_dir / "engine.lock").open("a+")
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -36,11 +37,13 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             return
         runtime = await open_runtime(settings)
         app.state.store = runtime.store
+        watchdog = asyncio.create_task(runtime.watch_engine())
         try:
             if settings.dataset_dir is not None:
                 await load_dataset_dir(runtime.store, settings.dataset_dir)
             yield
         finally:
+            watchdog.cancel()
             app.state.store = None
             await runtime.close()
 

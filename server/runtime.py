@@ -27,6 +27,21 @@ class Runtime:
     store: GraphStore
     engine: LocalEngine | None = None
 
+    async def watch_engine(self, interval_s: float = 1.0) -> None:
+        """Restart the local engine whenever it dies, until cancelled (service shutdown)."""
+        engine = self.engine
+        if engine is None:
+            return
+        while True:
+            await asyncio.sleep(interval_s)
+            if engine.is_running():
+                continue
+            try:
+                await asyncio.to_thread(engine.restart)
+                await self.store.apply_schema()
+            except Exception:
+                log.exception("could not restart the local engine; retrying")
+
     async def close(self) -> None:
         """Close connections, then stop the local engine (no orphan process is left)."""
         try:

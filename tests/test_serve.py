@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -17,6 +18,7 @@ from click.testing import CliRunner
 
 from graph_store.local_engine import _cmdline, free_port
 from server.cli import main
+from tests.conftest import REPO_ROOT
 
 
 def _start(data_dir: Path, port: int, dataset: Path) -> subprocess.Popen[str]:
@@ -151,3 +153,35 @@ def test_help_explains_the_commands() -> None:
     serve_help = runner.invoke(main, ["serve", "--help"])
     assert "NEO4J_URI" in serve_help.output
     assert "/graphql" in serve_help.output
+
+
+def test_engine_killed_under_serve_is_restarted_with_its_data(
+    tmp_path: Path, processes: list[subprocess.Popen[str]]
+) -> None:
+    dataset = tmp_path / "dataset"
+    dataset.mkdir()
+    shutil.copy(REPO_ROOT / "tests" / "fixtures" / "mini.yaml", dataset / "mini.yaml")
+    shutil.copytree(REPO_ROOT / "data" / "corpus", dataset / "corpus")
+    port = free_port()
+    serve = _start(tmp_path / "state", port, dataset)
+    processes.append(serve)
+    _wait_ready(serve, port)
+    query = {"query": '{ region(key: "t:town-a") { name } }'}
+    url = f"http://127.0.0.1:{port}/graphql"
+    assert httpx.post(url, json=query).json() == {"data": {"region": {"name": "甲镇"}}}
+    engine_pid = _engine_pid(tmp_path / "state")
+    os.kill(engine_pid, signal.SIGKILL)  # the acknowledged import must survive this
+    assert _gone(engine_pid)
+    down = httpx.post(url, json=query, timeout=5)
+    assert down.status_code == 200  # never a 500, even while the engine is gone
+    for error in down.json().get("errors", []):  # the watchdog may already be back
+        assert error["extensions"]["code"] == "BACKEND_UNAVAILABLE"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        body = httpx.post(url, json=query).json()
+        if "errors" not in body:
+            break
+        time.sleep(0.3)
+    assert body == {"data": {"region": {"name": "甲镇"}}}, "restarted engine lost the import"
+    assert _engine_pid(tmp_path / "state") != engine_pid
+    assert httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200

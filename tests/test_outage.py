@@ -1,0 +1,51 @@
+"""With the graph stopped, requests fail fast with BACKEND_UNAVAILABLE and /readyz says 503;
+when the graph comes back the service recovers by itself, with no restart."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graph_store.local_engine import LocalEngine
+from server.settings import Settings
+from tests.conftest import LiveServer
+
+pytestmark = pytest.mark.anyio
+QUERY = "{ regions { name } }"
+
+
+@pytest.fixture
+def own_engine(tmp_path: Path) -> Iterator[LocalEngine]:
+    engine = LocalEngine(tmp_path / "engine")
+    engine.start()
+    yield engine
+    engine.stop()
+
+
+async def test_graph_down_then_back(own_engine: LocalEngine) -> None:
+    settings = Settings(
+        falkordb_host=own_engine.host,
+        falkordb_port=own_engine.port,
+        dataset_dir=None,
+        graph_name="outage",
+    )
+    with LiveServer(settings) as server:
+        assert await server.graphql(QUERY) == {"data": {"regions": []}}
+        assert (await server.get("/readyz")).status_code == 200
+
+        assert own_engine.process is not None
+        own_engine.process.kill()
+        own_engine.process.wait()
+        body = await server.graphql(QUERY)  # refused connection: answered at once
+        assert body["data"] is None
+        assert body["errors"][0]["extensions"]["code"] == "BACKEND_UNAVAILABLE"
+        assert "Traceback" not in str(body)
+        ready = await server.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["status"] == "unavailable"
+
+        own_engine.restart()
+        assert await server.graphql(QUERY) == {"data": {"regions": []}}
+        assert (await server.get("/readyz")).status_code == 200
