@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
 from strawberry.fastapi import BaseContext, GraphQLRouter
 
 from graph_store import GraphStore
@@ -15,8 +17,13 @@ from schema.auth import bearer_token, key_is_valid
 from schema.context import GraphContext
 from server import health
 from server.dataset import load_dataset_dir
+from server.limits import BodySizeLimit, graphql_error
 from server.runtime import open_runtime
 from server.settings import Settings
+
+
+class _ReadsClosedError(Exception):
+    """Raised for a request without a valid key when reads need one."""
 
 
 class HttpContext(GraphContext, BaseContext):
@@ -51,10 +58,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     async def context(request: Request) -> HttpContext:
         token = bearer_token(request.headers.get("authorization"))
+        is_editor = key_is_valid(token, key_hashes)
+        if settings.reads_need_key and not is_editor:
+            raise _ReadsClosedError
         return HttpContext(
-            store=request.app.state.store,
-            writes_enabled=bool(key_hashes),
-            is_editor=key_is_valid(token, key_hashes),
+            store=request.app.state.store, writes_enabled=bool(key_hashes), is_editor=is_editor
         )
 
     app = FastAPI(
@@ -63,6 +71,22 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         "institutional reform.",
         lifespan=lifespan,
     )
+
+    @app.exception_handler(_ReadsClosedError)
+    async def reads_closed(request: Request, exc: _ReadsClosedError) -> JSONResponse:
+        return graphql_error(
+            401, "UNAUTHENTICATED", "This service needs an API key: `Authorization: Bearer <key>`."
+        )
+
+    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    if origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["authorization", "content-type"],
+        )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health.router)
     app.include_router(
         GraphQLRouter(

@@ -46,6 +46,13 @@ class Settings(BaseSettings):
         description="Comma-separated hex SHA-256 hashes of the API keys that may write "
         "(`reformgraph hash-key` prints one); empty: writes are disabled.",
     )
+    reads_need_key: bool = Field(
+        False, description="Close reads too: every GraphQL request needs a valid API key."
+    )
+    cors_origins: str = Field(
+        "", description="Comma-separated origins allowed to call the API from a browser."
+    )
+    max_body_bytes: int = Field(1_000_000, description="Largest request body accepted.")
     query_timeout_ms: int = Field(10_000, description="Per-statement timeout on the graph.")
     connect_timeout_s: float = Field(2.0, description="Timeout of one connection attempt.")
     neo4j_connect_attempts: int = Field(30, description="Start-up connection attempts to Neo4j.")
