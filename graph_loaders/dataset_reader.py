@@ -175,7 +175,11 @@ def _load(path: Path, name: str, problems: list[Problem]) -> tuple[Any, yaml.Nod
         except yaml.YAMLError:
             node = None  # valid JSON that YAML cannot mark: no line numbers, nothing else lost
         return data, node
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # refuses control characters right here
+    except yaml.YAMLError as error:
+        problems.append(Problem(name, "", "", f"YAML error: {error}"))
+        return None
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

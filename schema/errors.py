@@ -70,13 +70,14 @@ class CodedErrors(MaskErrors):
             return _coded(error, ErrorCode.BAD_INPUT, "Not a valid global id.")
         if isinstance(original, BackendUnavailableError):
             return _coded(error, ErrorCode.BACKEND_UNAVAILABLE, "The graph is unavailable.")
-        if original is None:
+        if original is None or error.path is None:
+            # Parse, validation and variable-coercion errors (they have no path: nothing was
+            # resolved yet): the message describes the client's own query or variables.
             if error.extensions and "code" in error.extensions:
                 return error
             limit = limit_of(error.message)
             if limit is not None:
                 return _coded(error, ErrorCode.LIMIT_EXCEEDED, limit=limit)
-            # Parse and validation errors: the message describes the client's own query.
             return _coded(error, ErrorCode.BAD_INPUT)
         log.error("internal error in GraphQL execution", exc_info=original)
         return _coded(error, ErrorCode.INTERNAL, "Internal error.")

@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
+from cross_web import HTTPException
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from strawberry.fastapi import BaseContext, GraphQLRouter
+from strawberry.types.unset import UNSET
 
 from graph_store import GraphStore
 from schema import build_schema
@@ -29,6 +32,17 @@ class _ReadsClosedError(Exception):
 class HttpContext(GraphContext, BaseContext):
     """The GraphQL context of one HTTP request (Strawberry's FastAPI integration wants a
     ``BaseContext``; it also gives resolvers the request for credentials)."""
+
+
+class CodedGraphQLRouter(GraphQLRouter[HttpContext, None]):
+    """Strawberry's router, with its HTTP-level refusals (no query, bad JSON, wrong method)
+    answered in GraphQL's error shape with ``BAD_INPUT`` instead of plain text."""
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        try:
+            return await super().run(request, context=context, root_value=root_value)
+        except HTTPException as exc:
+            return graphql_error(exc.status_code, "BAD_INPUT", exc.reason)
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
@@ -89,7 +103,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health.router)
     app.include_router(
-        GraphQLRouter(
+        CodedGraphQLRouter(
             build_schema(settings.limits), context_getter=context, graphql_ide="graphiql"
         ),
         prefix="/graphql",
