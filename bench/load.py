@@ -1,0 +1,151 @@
+"""A bounded load generator for a running service on loopback.
+
+Sends a fixed number of requests of each headline query at a fixed concurrency, then stops
+by itself; reports throughput, latency percentiles and the error count, and writes them to a
+JSON file. It refuses any host but loopback, so it can never load someone else's server.
+
+    python -m bench.load --url http://127.0.0.1:8000 --requests 400 --concurrency 8
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import ipaddress
+import json
+import statistics
+import time
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+
+#: The headline queries on the documented dataset (the same shapes as docs/cookbook.md).
+HEADLINE: dict[str, str] = {
+    "claim_matrix_county": '{ claimMatrix(list: "powerlist:nmg:township-powers", '
+    'region: "region:haibowan") { towns { town { name } claimedCount rate meetsTarget } } }',
+    "lineage": '{ lineage(body: "body:haibowan:urban-enforcement") { predecessors { depth '
+    "event { title inputCount outputCount } } } }",
+    "what_if": '{ mergerImpact(bodies: ["body:haibowan:health-enforcement", '
+    '"body:haibowan:emergency-enforcement"], newName: "x") { staffQuotaAfter conflicts '
+    "{ code } } }",
+    "search": '{ search(text: "执法", first: 20) { totalCount edges { node { id } } } }',
+    "region_tree": "{ regions { name level parent { name } children { name } } }",
+}
+
+
+@dataclass
+class Result:
+    """Figures for one query."""
+
+    query: str
+    requests: int
+    concurrency: int
+    errors: int
+    seconds: float
+    throughput_rps: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+
+
+def _loopback_only(url: str) -> None:
+    host = urlparse(url).hostname or ""
+    if host == "localhost":
+        return
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return
+    except ValueError:
+        pass
+    raise SystemExit(f"refusing to load {host!r}: this tool only targets loopback addresses")
+
+
+def _percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+async def run_query(
+    client: httpx.AsyncClient, name: str, query: str, requests: int, concurrency: int
+) -> Result:
+    """Send ``requests`` copies of ``query`` with ``concurrency`` in flight."""
+    latencies: list[float] = []
+    errors = 0
+    remaining = iter(range(requests))
+
+    async def worker() -> None:
+        nonlocal errors
+        for _ in remaining:
+            started = time.perf_counter()
+            try:
+                response = await client.post("/graphql", json={"query": query})
+                body = response.json()
+                if response.status_code != 200 or body.get("errors"):
+                    errors += 1
+            except httpx.HTTPError:
+                errors += 1
+            latencies.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    return Result(
+        query=name,
+        requests=requests,
+        concurrency=concurrency,
+        errors=errors,
+        seconds=round(elapsed, 3),
+        throughput_rps=round(requests / elapsed, 1),
+        p50_ms=round(statistics.median(latencies) * 1000, 2),
+        p95_ms=round(_percentile(latencies, 0.95), 2),
+        p99_ms=round(_percentile(latencies, 0.99), 2),
+    )
+
+
+async def run(url: str, requests: int, concurrency: int) -> list[Result]:
+    """Every headline query in turn; a short warm-up first."""
+    _loopback_only(url)
+    limits = httpx.Limits(max_connections=concurrency)
+    async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
+        for query in HEADLINE.values():
+            await client.post("/graphql", json={"query": query})
+        return [
+            await run_query(client, name, query, requests, concurrency)
+            for name, query in HEADLINE.items()
+        ]
+
+
+def markdown(results: list[Result]) -> str:
+    """The results as a Markdown table."""
+    lines = [
+        "| query | requests | concurrency | errors | req/s | p50 ms | p95 ms | p99 ms |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r.query} | {r.requests} | {r.concurrency} | {r.errors} | {r.throughput_rps} | "
+        f"{r.p50_ms} | {r.p95_ms} | {r.p99_ms} |"
+        for r in results
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument("--requests", type=int, default=400, help="per query")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--output", type=Path, default=None)
+    args = parser.parse_args()
+    results = asyncio.run(run(args.url, args.requests, args.concurrency))
+    output = args.output or Path("bench/results") / f"{date.today()}-load.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n")
+    print(markdown(results))
+    print(f"\nwrote {output}")
+
+
+if __name__ == "__main__":
+    main()
