@@ -75,8 +75,8 @@ async def chains_for_item(
     lists = await loaders.out(item.id, "LISTED_IN")
     power_list = lists[0].entity if lists else None
     list_id = power_list.id if power_list else None
-    holders = await loaders.into(item.id, "HOLDS")
-    exercisers = await loaders.into(item.id, "EXERCISES")
+    holders = sorted(await loaders.into(item.id, "HOLDS"), key=lambda n: n.entity.id)
+    exercisers = sorted(await loaders.into(item.id, "EXERCISES"), key=lambda n: n.entity.id)
     starts: list[tuple[list[ChainHop], Entity]] = []
     base: list[ChainHop] = []
     if power_list is not None:
@@ -107,11 +107,14 @@ async def _follow(
     exercisers: list[Neighbour],
     out: list[DelegationChain],
 ) -> None:
-    onward = [
-        n
-        for n in await loaders.out(node.id, "DELEGATES")
-        if _carries(n.rel, item.id, list_id) and n.entity.id not in visited
-    ]
+    onward = sorted(
+        (
+            n
+            for n in await loaders.out(node.id, "DELEGATES")
+            if _carries(n.rel, item.id, list_id) and n.entity.id not in visited
+        ),
+        key=lambda n: (n.entity.id, str(n.rel.get("id"))),
+    )
     delegated = [h for h in hops if h.relation == "DELEGATES"]
     if not onward or len(delegated) >= MAX_CHAIN_HOPS:
         if not delegated:

@@ -134,14 +134,14 @@ async def merger_impact(
             mode=d.rel.get("mode"),
         )
         for body, outgoing in zip(body_keys, delegations, strict=True)
-        for d in outgoing
+        for d in sorted(outgoing, key=lambda d: (d.entity.id, str(d.rel.get("id"))))
     ]
     superior_changes = [
         SuperiorChange(
             body=Body.from_props(s.entity.props), old_superior=body, new_superior=target_key
         )
         for body, subs in zip(body_keys, subordinates, strict=True)
-        for s in subs
+        for s in sorted(subs, key=lambda s: s.entity.id)
         if s.entity.id not in keys
     ]
     region_entities = {r.entity.id: r.entity for rs in regions for r in rs}

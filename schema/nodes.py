@@ -98,11 +98,11 @@ def to_node(entity: Entity) -> GraphNode | None:
 
 
 def _nodes_of(neighbours: list[Neighbour], node_type: type[GraphNode]) -> list[Any]:
-    return [
-        node_type.from_props(n.entity.props)
-        for n in neighbours
-        if node_type.label in n.entity.labels
-    ]
+    """The neighbours of one type, by name then id: engines return them in no set order,
+    and both engines must give the same answer."""
+    matching = [n.entity for n in neighbours if node_type.label in n.entity.labels]
+    matching.sort(key=lambda e: (e.props.get("name") or e.props.get("title") or "", e.id))
+    return [node_type.from_props(e.props) for e in matching]
 
 
 @strawberry.type(description="A region of the administrative hierarchy.")
