@@ -32,9 +32,14 @@ STATEMENT_SECONDS = Histogram(
 
 @dataclass
 class StatementTrace:
-    """The names of the statements run while the trace was active, in order."""
+    """The statements run while the trace was active, in order, with their parameters (so a
+    benchmark can replay exactly the same Cypher through the raw client)."""
 
-    names: list[str] = field(default_factory=list)
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        return [name for name, _ in self.calls]
 
 
 _current_trace: contextvars.ContextVar[StatementTrace | None] = contextvars.ContextVar(
@@ -72,21 +77,23 @@ class GraphStore(abc.ABC):
     async def read(self, name: str, params: Params | None = None) -> list[Row]:
         """Run the named statement in a read transaction and return its rows as dicts."""
         statement = self.registry.get(name)
-        with self._timed(statement, "read"):
-            return await self._read(statement, dict(params or {}))
+        values = dict(params or {})
+        with self._timed(statement, "read", values):
+            return await self._read(statement, values)
 
     async def write(self, name: str, params: Params | None = None) -> list[Row]:
         """Run the named statement in a write transaction and return its rows as dicts."""
         statement = self.registry.get(name)
-        with self._timed(statement, "write"):
-            return await self._write(statement, dict(params or {}))
+        values = dict(params or {})
+        with self._timed(statement, "write", values):
+            return await self._write(statement, values)
 
     async def write_atomically(self, steps: Sequence[tuple[str, Params]]) -> None:
         """Run several write statements so that either all of them apply or none does."""
         resolved = [(self.registry.get(name), dict(params)) for name, params in steps]
         trace = current_trace()
         if trace is not None:
-            trace.names.extend(statement.name for statement, _ in resolved)
+            trace.calls.extend((statement.name, params) for statement, params in resolved)
         started = time.perf_counter()
         await self._write_atomically(resolved)
         STATEMENT_SECONDS.labels(self.engine, "<atomic>", "write").observe(
@@ -99,10 +106,10 @@ class GraphStore(abc.ABC):
         self.schema_applied = True
 
     @contextmanager
-    def _timed(self, statement: Statement, mode: str) -> Iterator[None]:
+    def _timed(self, statement: Statement, mode: str, params: dict[str, Any]) -> Iterator[None]:
         trace = current_trace()
         if trace is not None:
-            trace.names.append(statement.name)
+            trace.calls.append((statement.name, params))
         started = time.perf_counter()
         try:
             yield

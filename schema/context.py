@@ -14,10 +14,15 @@ class GraphContext:
     """
 
     def __init__(
-        self, store: GraphStore, *, writes_enabled: bool = False, is_editor: bool = False
+        self,
+        store: GraphStore,
+        *,
+        writes_enabled: bool = False,
+        is_editor: bool = False,
+        batching: bool = True,
     ) -> None:
         super().__init__()
         self.store = store
-        self.loaders = Loaders(store)
+        self.loaders = Loaders(store, batching=batching)
         self.writes_enabled = writes_enabled
         self.is_editor = is_editor

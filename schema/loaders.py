@@ -47,10 +47,17 @@ NeighbourKey = tuple[str, str, Direction]
 class Loaders:
     """The DataLoaders of one request."""
 
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, *, batching: bool = True) -> None:
+        """``batching=False`` sends one statement per key: the N+1 baseline of the
+        benchmarks, never a setting for service."""
         self.store = store
-        self.entity: DataLoader[str, Entity | None] = DataLoader(self._entities)
-        self.neighbours: DataLoader[NeighbourKey, list[Neighbour]] = DataLoader(self._neighbours)
+        batch_size = None if batching else 1
+        self.entity: DataLoader[str, Entity | None] = DataLoader(
+            self._entities, max_batch_size=batch_size
+        )
+        self.neighbours: DataLoader[NeighbourKey, list[Neighbour]] = DataLoader(
+            self._neighbours, max_batch_size=batch_size
+        )
 
     async def _entities(self, ids: list[str]) -> list[Entity | None]:
         rows = await self.store.read("entities_by_ids", {"ids": ids})

@@ -76,7 +76,10 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         if settings.reads_need_key and not is_editor:
             raise _ReadsClosedError
         return HttpContext(
-            store=request.app.state.store, writes_enabled=bool(key_hashes), is_editor=is_editor
+            store=request.app.state.store,
+            writes_enabled=bool(key_hashes),
+            is_editor=is_editor,
+            batching=settings.batching,
         )
 
     app = FastAPI(

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
         "", description="Comma-separated origins allowed to call the API from a browser."
     )
     max_body_bytes: int = Field(1_000_000, description="Largest request body accepted.")
+    batching: bool = Field(
+        True, description="DataLoader batching; off only to measure the N+1 baseline."
+    )
     query_timeout_ms: int = Field(10_000, description="Per-statement timeout on the graph.")
     connect_timeout_s: float = Field(2.0, description="Timeout of one connection attempt.")
     neo4j_connect_attempts: int = Field(30, description="Start-up connection attempts to Neo4j.")
