@@ -15,6 +15,7 @@ from typing import Any
 
 from falkordb.asyncio import FalkorDB
 from redis import exceptions as redis_errors
+from redis.asyncio import BlockingConnectionPool
 
 from cypher.registry import CypherRegistry, Statement
 from graph_store.base import GraphStore, Row
@@ -45,12 +46,14 @@ class FalkorDBStore(GraphStore):
         query_timeout_ms: int = 10_000,
         connect_timeout_s: float = 2.0,
         import_timeout_ms: int = 600_000,
+        max_connections: int = 32,
     ) -> None:
         super().__init__(registry)
         self.graph_name = graph
         self.query_timeout_ms = query_timeout_ms
         self.import_timeout_ms = import_timeout_ms
         self.host, self.port = host, port
+        self.max_connections = max_connections
         self._connect_timeout_s = connect_timeout_s
         self._db: Any = None
         self._import_lock = asyncio.Lock()
@@ -59,14 +62,19 @@ class FalkorDBStore(GraphStore):
         """The client, created on first use: its constructor probes the server synchronously
         (cluster detection), so it runs in a thread and is retried after an outage."""
         if self._db is None:
+            # A blocking pool: past `max_connections` callers wait their turn instead of
+            # failing with "Too many connections" under a burst of concurrent statements.
+            pool = BlockingConnectionPool(
+                host=self.host,
+                port=self.port,
+                max_connections=self.max_connections,
+                timeout=self.query_timeout_ms / 1000,
+                socket_connect_timeout=self._connect_timeout_s,
+                socket_timeout=self.import_timeout_ms / 1000 + 5,
+                decode_responses=True,
+            )
             try:
-                self._db = await asyncio.to_thread(
-                    FalkorDB,
-                    host=self.host,
-                    port=self.port,
-                    socket_connect_timeout=self._connect_timeout_s,
-                    socket_timeout=self.import_timeout_ms / 1000 + 5,
-                )
+                self._db = await asyncio.to_thread(FalkorDB, connection_pool=pool)
             except _UNAVAILABLE as exc:
                 raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
         return self._db
