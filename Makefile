@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck pytest schema clean
+.PHONY: serve test bench bench-quick schema clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,16 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+## bench: import and query benchmarks on both synthetic profiles (results in bench/results/
+## and docs/performance.md); bench-quick finishes in a few minutes
+bench: $(STAMP)
+	$(BIN)/python -m bench.import_bench
+	$(BIN)/python -m bench.query_bench
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench.import_bench --quick
+	$(BIN)/python -m bench.query_bench --quick
 
 ## schema: rewrite schema.graphql from the code
 schema: $(STAMP)

@@ -16,7 +16,7 @@ field through the origin the reader attached. The checks keep the graph honest:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from graph_loaders.dataset import (
@@ -36,24 +36,36 @@ from graph_loaders.dataset import (
     Region,
 )
 from graph_loaders.problems import Problem
-from graph_loaders.quotes import load_corpus, quote_in_source
+from graph_loaders.quotes import load_corpus, normalise, quote_in_source
 
 #: Tolerance when a stated rate is compared with claimed/of (sources round to 0.1%).
 RATE_TOLERANCE = 0.0006
 
 
-def check_dataset(ds: Dataset, corpus_dir: Path | str) -> list[Problem]:
-    """Every problem of a merged dataset that needs more than one record to see."""
-    checker = _Checker(ds, load_corpus(corpus_dir), str(corpus_dir))
+def check_dataset(
+    ds: Dataset, corpus_dir: Path | str, extra_sources: Mapping[str, str] | None = None
+) -> list[Problem]:
+    """Every problem of a merged dataset that needs more than one record to see.
+
+    ``extra_sources`` (file name → text) are documents given with the dataset rather than
+    kept in the corpus, such as an uploaded delegation list: quotes from them are checked
+    against their own text, and they count as declared sources.
+    """
+    corpus = load_corpus(corpus_dir)
+    extra = {name: normalise(text) for name, text in (extra_sources or {}).items()}
+    checker = _Checker(ds, {**corpus, **extra}, str(corpus_dir), set(extra))
     checker.run()
     return checker.problems
 
 
 class _Checker:
-    def __init__(self, ds: Dataset, corpus: dict[str, str], corpus_dir: str) -> None:
+    def __init__(
+        self, ds: Dataset, corpus: dict[str, str], corpus_dir: str, given: set[str]
+    ) -> None:
         self.ds = ds
         self.corpus = corpus
         self.corpus_dir = corpus_dir
+        self.given = given  # documents given with the dataset: always declared
         self.problems: list[Problem] = []
         self.ids: dict[str, tuple[str, Model]] = {}  # id → (section, record)
         self.source_files: set[str] = set()
@@ -139,7 +151,7 @@ class _Checker:
                     self.ids[record_id] = (section, record)
 
     def check_sources(self) -> None:
-        self.source_files = {s.file for s in self.ds.sources}
+        self.source_files = {s.file for s in self.ds.sources} | self.given
         for index, source in enumerate(self.ds.sources):
             if source.file not in self.corpus:
                 self.report(
@@ -186,7 +198,7 @@ class _Checker:
                 self.report(
                     c,
                     "item",
-                    f"item {c.item!r} is in list {item.list!r}, not {c.list!r}",
+                    f"item {c.item!r} is in list {claimed.list!r}, not {c.list!r}",
                     "claims",
                     i,
                 )

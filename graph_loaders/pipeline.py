@@ -8,21 +8,35 @@ nothing is written unless there is no problem at all.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from graph_loaders.checks import check_dataset
+from graph_loaders.claims_table import read_claims_table
 from graph_loaders.dataset import Dataset
 from graph_loaders.dataset_reader import read_dataset_files
+from graph_loaders.delegation_lists import read_delegation_list
 from graph_loaders.importer import ImportPlan, import_dataset
 from graph_loaders.problems import Problem, format_problems
+from graph_loaders.tabular import TableReadError, source_text
 from graph_store import GraphStore
 
 log = logging.getLogger(__name__)
 
 DATASET_SUFFIXES = (".yaml", ".yml", ".json")
+TABLE_SUFFIXES = (".csv", ".xlsx")
+
+
+@dataclass(frozen=True)
+class ListOptions:
+    """What a delegation-list table does not say itself: its county, id and title."""
+
+    county: str | None = None
+    list_id: str | None = None
+    list_title: str | None = None
 
 
 class InvalidDatasetError(Exception):
@@ -38,7 +52,9 @@ def dataset_files(directory: Path) -> list[Path]:
     if not directory.is_dir():
         raise FileNotFoundError(f"dataset folder {directory} does not exist")
     return sorted(
-        p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in DATASET_SUFFIXES
+        p
+        for p in directory.iterdir()
+        if p.is_file() and p.suffix.lower() in (*DATASET_SUFFIXES, *TABLE_SUFFIXES)
     )
 
 
@@ -50,20 +66,82 @@ class Validated:
     problems: list[Problem]
 
 
-def validate(paths: Sequence[Path], corpus_dir: Path, context: Sequence[Path] = ()) -> Validated:
-    """Read ``context`` and ``paths`` together and report every problem at once."""
+def merged(base: Dataset, extra: Dataset) -> Dataset:
+    """``base`` with the records of ``extra`` appended, section by section; synthetic as a
+    whole only if both are (each record keeps its own flag)."""
+    sections: dict[str, object] = {
+        name: [*getattr(base, name), *getattr(extra, name)]
+        for name, value in base
+        if isinstance(value, list)
+    }
+    sections["synthetic"] = base.synthetic and extra.synthetic
+    return base.model_copy(update=sections)
+
+
+def is_delegation_list(path: Path) -> bool:
+    """A table with a 赋权事项 column is a delegation list; any other is a claims table."""
+    try:
+        return "赋权事项" in source_text(path)[:5_000]
+    except TableReadError:
+        return True  # unreadable: the delegation-list reader reports why
+
+
+def _read_table(
+    path: Path, context: Dataset, options: ListOptions
+) -> tuple[Dataset, list[Problem]]:
+    if not is_delegation_list(path):
+        return read_claims_table(path, context=context)
+    if not (options.county and options.list_id and options.list_title):
+        reason = (
+            "a delegation list needs its county, list id and list title "
+            "(--county, --list-id, --list-title)"
+        )
+        return Dataset(), [Problem(path.name, "", "", reason)]
+    return read_delegation_list(
+        path,
+        county=options.county,
+        list_id=options.list_id,
+        list_title=options.list_title,
+        context=context,
+    )
+
+
+def validate(
+    paths: Sequence[Path],
+    corpus_dir: Path,
+    context: Sequence[Path] = (),
+    list_options: ListOptions | None = None,
+) -> Validated:
+    """Read ``context`` and ``paths`` together and report every problem at once.
+
+    Dataset files (YAML/JSON) are read first; then tables (CSV/XLSX): delegation lists before
+    claims tables, each resolved against everything read so far. A table is its own source:
+    quotes from it are checked against its text.
+    """
     files = list(dict.fromkeys([*context, *paths]))  # a file named twice is read once
-    dataset, problems = read_dataset_files(files)
-    problems += check_dataset(dataset, corpus_dir)
+    tables = [p for p in files if p.suffix.lower() in TABLE_SUFFIXES]
+    dataset, problems = read_dataset_files([p for p in files if p not in tables])
+    extra_sources: dict[str, str] = {}
+    for table in sorted(tables, key=lambda p: not is_delegation_list(p)):
+        records, found = _read_table(table, dataset, list_options or ListOptions())
+        problems += found
+        dataset = merged(dataset, records)
+        with contextlib.suppress(TableReadError):
+            extra_sources[table.name] = source_text(table)
+    problems += check_dataset(dataset, corpus_dir, extra_sources)
     return Validated(dataset, problems)
 
 
 async def load(
-    store: GraphStore, paths: Sequence[Path], corpus_dir: Path, context: Sequence[Path] = ()
+    store: GraphStore,
+    paths: Sequence[Path],
+    corpus_dir: Path,
+    context: Sequence[Path] = (),
+    list_options: ListOptions | None = None,
 ) -> ImportPlan:
     """Validate, then import atomically; raise :class:`InvalidDatasetError` and write nothing
     if anything is wrong."""
-    validated = validate(paths, corpus_dir, context)
+    validated = validate(paths, corpus_dir, context, list_options)
     if validated.problems:
         raise InvalidDatasetError(validated.problems)
     plan = await import_dataset(store, validated.dataset)

@@ -88,13 +88,18 @@ async def chains_for_item(
     for hops, origin in starts:
         await _follow(loaders, item, list_id, hops, origin, {origin.id}, exercisers, chains)
     if town_id is not None:
-        chains = [c for c in chains if any(_reaches(h, town_id) for h in c.hops)]
+        chains = [c for c in chains if town_id in await _places_reached(loaders, c)]
     return chains
 
 
-def _reaches(hop: ChainHop, town_id: str) -> bool:
-    to = hop.to_node
-    return hop.relation == "DELEGATES" and getattr(to, "entity_id", None) == town_id
+async def _places_reached(loaders: Loaders, chain: DelegationChain) -> set[str]:
+    """The receivers of a chain's delegations, and the regions of receiving bodies: a power
+    delegated to a town's bureau reaches that town."""
+    receivers = [
+        str(getattr(h.to_node, "entity_id", "")) for h in chain.hops if h.relation == "DELEGATES"
+    ]
+    located = await loaders.neighbours.load_many([(r, "IN_REGION", "out") for r in receivers])
+    return set(receivers) | {n.entity.id for ns in located for n in ns}
 
 
 async def _follow(

@@ -425,8 +425,19 @@ async def test_a_hundred_towns_cost_a_bounded_number_of_statements(mini: GraphSt
         assert len(trace.names) <= 8, trace.names
     # the same query with batching switched off (the benchmarks' N+1 baseline)
     with trace_statements() as unbatched:
-        result = await schema.execute(
-            query, context_value=GraphContext(store=mini, batching=False)
-        )
+        result = await schema.execute(query, context_value=GraphContext(store=mini, batching=False))
     assert result.errors is None
     assert len(unbatched.names) > 100
+
+
+async def test_node_of_an_unknown_type_or_key_is_null_or_bad_input(
+    mini: GraphStore, live_server: Callable[..., LiveServer]
+) -> None:
+    server = live_server()
+    missing = base64.b64encode(b"Body:t:ghost").decode()
+    assert await _query(server, "query($id: ID!) { node(id: $id) { id } }", id=missing) == {
+        "node": None
+    }
+    wrong_type = base64.b64encode(b"Planet:t:market").decode()
+    body = await server.graphql("query($id: ID!) { node(id: $id) { id } }", {"id": wrong_type})
+    assert body["errors"][0]["extensions"]["code"] in ("BAD_INPUT", "NOT_FOUND")

@@ -1,0 +1,467 @@
+"""Read tables as counties publish them (CSV or XLSX) into rows of text, with every problem.
+
+Shared by :mod:`graph_loaders.delegation_lists` (赋权清单) and :mod:`graph_loaders.claims_table`
+(认领表). This module knows about files, encodings, spreadsheets and header rows, not about
+what the columns mean:
+
+* **Encodings.** A text file is decoded as UTF-8 (with or without BOM) strictly, then as
+  GB18030 strictly; a file that is neither gives one ``encoding`` problem naming the file.
+* **Formats.** XLSX is recognised by its content (a zip archive), whatever the file is called;
+  the first worksheet with a header row is read. Legacy ``.xls`` and UTF-16 text are reported
+  with advice instead of being guessed at. Text files are CSV; tab- and semicolon-separated
+  files are recognised when their header is.
+* **Header row.** Looked for within the first :data:`HEADER_SEARCH_ROWS` rows, so a title row
+  or blank rows may come first. Header cells are compared with all whitespace removed
+  (ordinary and full-width spaces, inside the text too) and in NFKC form, so ``" 序　号 "``
+  and ``序号`` are the same column.
+* **Merged cells (XLSX only).** A cell inside a merged range takes the value of the range's
+  top-left cell, which is what the reader of the spreadsheet sees. Nothing else is filled in:
+  a blank cell that is not merged stays blank.
+* **Rows.** Rows whose known columns are all blank (blank lines, trailing empty rows, rows
+  with notes in unnamed columns) are skipped. Row numbers are 1-based: the spreadsheet row,
+  or the physical line where a CSV record starts.
+
+:func:`source_text` gives the text a provenance quote taken from a table is checked against:
+the decoded file for CSV, the cell values joined by tabs and newlines for XLSX.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph_loaders.problems import Problem
+
+#: The header row must be within this many rows of the top of the file (or sheet).
+HEADER_SEARCH_ROWS = 10
+
+#: A row must name at least this many known columns to be taken for the header row.
+MIN_HEADER_MATCHES = 2
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and .doc)
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_DELIMITERS = (",", "\t", ";")
+_WHITESPACE = re.compile(r"\s+")
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_SEP_DATE = re.compile(r"^(\d{4})[./](\d{1,2})(?:[./](\d{1,2}))?$")
+_CN_DATE = re.compile(r"^(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?$")
+_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+class TableReadError(ValueError):
+    """:func:`source_text` could not read the file (the readers report a problem instead)."""
+
+
+def key(text: str) -> str:
+    """The form in which names and headers are compared: NFKC, no whitespace at all."""
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a table: its 1-based row number, its cells as text, its text in the file."""
+
+    line: int
+    cells: tuple[str, ...]
+    raw: str
+
+    def is_blank(self) -> bool:
+        return not any(cell.strip() for cell in self.cells)
+
+
+@dataclass
+class Table:
+    """The rows of one file, before any header is looked for."""
+
+    file: str
+    kind: str  # "csv" or "xlsx"
+    rows: list[Row]
+    text: str
+    encoding: str | None = None
+    sheet: str | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column a loader knows: its name in problems, the header texts that mean it."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+    def matches(self, header: str) -> bool:
+        wanted = {key(self.name).casefold(), *(key(a).casefold() for a in self.aliases)}
+        return key(header).casefold() in wanted
+
+
+@dataclass
+class HeaderedTable:
+    """A table with its header row found: data rows and where each known column is."""
+
+    table: Table
+    header: Row
+    columns: dict[str, int]  # column name → cell index
+    title: str | None  # first non-empty cell above the header, e.g. the list's title
+    data: list[Row] = field(default_factory=list)
+
+    def cell(self, row: Row, column: str) -> str | None:
+        """The stripped cell text; ``None`` when the file has no such column."""
+        index = self.columns.get(column)
+        if index is None:
+            return None
+        return row.cells[index].strip() if index < len(row.cells) else ""
+
+    def header_text(self, column: str) -> str:
+        """The column's header as the file spells it (stripped)."""
+        return self.header.cells[self.columns[column]].strip()
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def read_table(path: Path, columns: Sequence[Column]) -> tuple[HeaderedTable | None, list[Problem]]:
+    """Read ``path`` and find its header row; ``None`` with problems when that cannot be done.
+
+    Problems about missing required columns are returned together with the table, so that
+    the caller can still check the rows of the columns that are there.
+    """
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return None, [Problem(name, "", "", f"cannot read file: {error.strerror or error}")]
+    tables, problems = _parse(data, name, path.suffix.lower())
+    if problems:
+        return None, problems
+    if not tables or all(row.is_blank() for t in tables for row in t.rows):
+        return None, [Problem(name, "", "", "the file is empty: no header row, no rows")]
+    for table in tables:
+        found = _find_header(table, columns)
+        if found is not None:
+            return found, _missing_columns(found, columns)
+    return None, [_no_header_problem(tables[0], columns)]
+
+
+def source_text(path: Path) -> str:
+    """The text provenance quotes from this table are checked against.
+
+    CSV: the decoded file (BOM removed). XLSX: every sheet's cell values, tab-separated,
+    one row per line, as the readers see them. Raises :class:`TableReadError` when the file
+    cannot be read (the reader functions report the same thing as a problem).
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise TableReadError(f"{path}: cannot read file: {error.strerror or error}") from error
+    tables, problems = _parse(data, str(path), path.suffix.lower())
+    if problems:
+        raise TableReadError("; ".join(str(p) for p in problems))
+    if tables and tables[0].kind == "csv":
+        return tables[0].text
+    return "\n".join(t.text for t in tables)
+
+
+def _parse(data: bytes, name: str, suffix: str) -> tuple[list[Table], list[Problem]]:
+    """Bytes → one table per sheet (XLSX) or per candidate delimiter (CSV)."""
+    if data.startswith(_ZIP_MAGIC):
+        return _parse_xlsx(data, name)
+    if data.startswith(_OLE_MAGIC) or suffix == ".xls":
+        return [], [
+            Problem(
+                name,
+                "",
+                "",
+                "legacy Excel .xls workbooks are not read: "
+                "save the file as .xlsx or as CSV (UTF-8)",
+            )
+        ]
+    if suffix in (".xlsx", ".xlsm"):
+        return [], [
+            Problem(
+                name, "", "", "unreadable XLSX: the file is not an Excel workbook (not a zip file)"
+            )
+        ]
+    decoded = decode(data, name)
+    if isinstance(decoded, Problem):
+        return [], [decoded]
+    text, encoding = decoded
+    return [_parse_csv(text, name, encoding, d) for d in _DELIMITERS], []
+
+
+def decode(data: bytes, name: str) -> tuple[str, str] | Problem:
+    """UTF-8 (BOM or not), else GB18030, both strict; else an ``encoding`` problem."""
+    if data.startswith(_UTF16_BOMS):
+        return Problem(
+            name,
+            "",
+            "encoding",
+            "the file is UTF-16 (Excel 'Unicode text'); save it as CSV UTF-8 or as GB18030",
+            1,
+        )
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as utf8_error:
+        try:
+            return data.decode("gb18030"), "gb18030"
+        except UnicodeDecodeError:
+            offset = utf8_error.start
+            line = data[:offset].count(b"\n") + 1
+            return Problem(
+                name,
+                "",
+                "encoding",
+                f"neither UTF-8 nor GB18030 (byte 0x{data[offset]:02x} at offset {offset} is "
+                "not UTF-8, and the file does not decode as GB18030 either); save it as UTF-8",
+                line,
+            )
+
+
+def _parse_csv(text: str, name: str, encoding: str, delimiter: str) -> Table:
+    lines = list(io.StringIO(text, newline=""))
+    reader = csv.reader(iter(lines), delimiter=delimiter)
+    rows: list[Row] = []
+    consumed = 0
+    try:
+        for cells in reader:
+            start = consumed + 1
+            consumed = reader.line_num
+            raw = "".join(lines[start - 1 : consumed]).rstrip("\r\n")
+            rows.append(Row(start, tuple(cells), raw))
+    except csv.Error:
+        # Only possible with NUL bytes or similar; keep the rows read so far, and report the
+        # rest as one unreadable row so the problem is visible.
+        rest = "".join(lines[consumed:]).rstrip("\r\n")
+        rows.append(Row(consumed + 1, (rest,), rest))
+    return Table(name, "csv", rows, text, encoding=encoding)
+
+
+def _parse_xlsx(data: bytes, name: str) -> tuple[list[Table], list[Problem]]:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        # Not read_only: merged-cell ranges are only available on ordinary worksheets.
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
+        reason = str(error) or type(error).__name__
+        return [], [Problem(name, "", "", f"unreadable XLSX workbook: {reason}")]
+    except Exception as error:  # openpyxl raises many kinds on damaged files
+        reason = f"{type(error).__name__}: {error}"
+        return [], [Problem(name, "", "", f"unreadable XLSX workbook: {reason}")]
+    tables = []
+    try:
+        for sheet in workbook.worksheets:
+            tables.append(_sheet_table(sheet, name))
+    finally:
+        workbook.close()
+    return tables, []
+
+
+def _sheet_table(sheet: Any, name: str) -> Table:
+    merged: dict[tuple[int, int], Any] = {}
+    for rng in sheet.merged_cells.ranges:
+        top_left = sheet.cell(row=rng.min_row, column=rng.min_col).value
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                merged[(r, c)] = top_left
+    rows: list[Row] = []
+    raw_lines: list[str] = []
+    width = sheet.max_column or 0
+    for r, values in enumerate(
+        sheet.iter_rows(min_row=1, max_row=sheet.max_row, max_col=width, values_only=True),
+        start=1,
+    ):
+        raw_cells = [cell_text(v) for v in values]
+        cells = tuple(
+            cell_text(merged[(r, c)]) if (r, c) in merged else raw_cells[c - 1]
+            for c in range(1, len(raw_cells) + 1)
+        )
+        raw = "\t".join(raw_cells).rstrip("\t")
+        raw_lines.append(raw)
+        rows.append(Row(r, cells, raw))
+    return Table(name, "xlsx", rows, "\n".join(raw_lines), sheet=str(sheet.title))
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet value as the text a reader sees: ``1`` not ``1.0``, dates as ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+# ------------------------------------------------------------------------------ header
+
+
+def _header_matches(row: Row, columns: Sequence[Column]) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for index, cell in enumerate(row.cells):
+        for column in columns:
+            if cell.strip() and column.matches(cell):
+                found.setdefault(column.name, []).append(index)
+                break
+    return found
+
+
+def _find_header(table: Table, columns: Sequence[Column]) -> HeaderedTable | None:
+    best: tuple[int, int] | None = None  # (number of columns found, row index)
+    for index, row in enumerate(table.rows[:HEADER_SEARCH_ROWS]):
+        score = len(_header_matches(row, columns))
+        if score >= MIN_HEADER_MATCHES and (best is None or score > best[0]):
+            best = (score, index)
+    if best is None:
+        return None
+    header_index = best[1]
+    header = table.rows[header_index]
+    matches = _header_matches(header, columns)
+    title = next(
+        (cell.strip() for row in table.rows[:header_index] for cell in row.cells if cell.strip()),
+        None,
+    )
+    found = HeaderedTable(table, header, {name: spots[0] for name, spots in matches.items()}, title)
+    found.data = [
+        row
+        for row in table.rows[header_index + 1 :]
+        if any(found.cell(row, name) for name in found.columns)
+    ]
+    return found
+
+
+def _expected(columns: Sequence[Column]) -> str:
+    required = ", ".join(c.name for c in columns if c.required)
+    optional = ", ".join(c.name for c in columns if not c.required)
+    return f"{required} (optional: {optional})" if optional else required
+
+
+def _found(row: Row) -> str:
+    cells = [c.strip() for c in row.cells if c.strip()]
+    return ", ".join(cells) if cells else "(nothing)"
+
+
+def _missing_columns(found: HeaderedTable, columns: Sequence[Column]) -> list[Problem]:
+    problems = []
+    header = found.header
+    line = header.line
+    for name, spots in _header_matches(header, columns).items():
+        if len(spots) > 1:
+            problems.append(
+                Problem(
+                    found.table.file,
+                    f"row {line}",
+                    name,
+                    f"column appears {len(spots)} times in the header; keep one",
+                    line,
+                )
+            )
+    for column in columns:
+        if column.required and column.name not in found.columns:
+            problems.append(
+                Problem(
+                    found.table.file,
+                    f"row {line}",
+                    column.name,
+                    f"required column missing from the header row; expected columns: "
+                    f"{_expected(columns)}; found: {_found(header)}",
+                    line,
+                )
+            )
+    return problems
+
+
+def _no_header_problem(table: Table, columns: Sequence[Column]) -> Problem:
+    first = next((row for row in table.rows if not row.is_blank()), table.rows[0])
+    decoded = " (the file was decoded as GB18030)" if table.encoding == "gb18030" else ""
+    return Problem(
+        table.file,
+        f"row {first.line}",
+        "",
+        f"no header row in the first {HEADER_SEARCH_ROWS} rows{decoded}; expected columns: "
+        f"{_expected(columns)}; first non-empty row has: {_found(first)}",
+        first.line,
+    )
+
+
+# ------------------------------------------------------------------------------ values
+
+
+def parse_seq(text: str) -> int | None:
+    """``"1"``, ``"1."``, ``"1、"``, ``"１"`` → 1; anything else (``"（一）"``, ``"1.5"``): None."""
+    stripped = key(text).rstrip(".、,，)")
+    if not stripped.isdigit() or not stripped.isascii():
+        return None
+    return int(stripped)
+
+
+def parse_date(text: str) -> str | None:
+    """ISO ``YYYY[-MM[-DD]]`` (also ``2020/6/1``, ``2020.6``, ``2020年6月1日``) → ISO; else None.
+
+    The precision the file gives is kept; month and day are zero-padded.
+    """
+    stripped = text.strip()
+    moment = re.match(r"^(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}(:\d{2})?$", stripped)
+    if moment:  # an XLSX date-time cell: "2020-06-01 00:00:00" is taken as the day
+        stripped = moment.group(1)
+    value = key(stripped)
+    match = _ISO_DATE.match(value) or _SEP_DATE.match(value) or _CN_DATE.match(value)
+    if match is None:
+        return None
+    year, month, day = match.groups()
+    if month is None:
+        return year
+    if not 1 <= int(month) <= 12:
+        return None
+    if day is None:
+        return f"{year}-{int(month):02d}"
+    if not 1 <= int(day) <= _DAYS[int(month) - 1]:
+        return None
+    if int(month) == 2 and int(day) == 29 and not _leap(int(year)):
+        return None
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def csv_quote_text(table: Table, text: str) -> str:
+    """``text`` as it stands in the file: CSV doubles ``"`` inside quoted cells."""
+    return text.replace('"', '""') if table.kind == "csv" else text
+
+
+def index_names(
+    entries: Iterable[tuple[str, Iterable[str | None]]],
+) -> dict[str, list[str]]:
+    """``{key(name): [ids]}`` from ``(id, names)`` pairs, each id once per name."""
+    index: dict[str, list[str]] = {}
+    for record_id, names in entries:
+        for name in names:
+            if name:
+                ids = index.setdefault(key(name), [])
+                if record_id not in ids:
+                    ids.append(record_id)
+    return index
+
+
+def names_of(mapping: Mapping[str, Any], limit: int = 12) -> str:
+    """A short, ordered list of names for problem messages."""
+    names = sorted(mapping)
+    shown = ", ".join(names[:limit])
+    return shown + (f", … ({len(names)} in all)" if len(names) > limit else "")
