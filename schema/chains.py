@@ -9,13 +9,14 @@ data with a delegation cycle ends instead of hanging.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import Any
 
 import strawberry
 from strawberry import relay
 
 from schema.errors import ApiError, ErrorCode
-from schema.loaders import Entity, Loaders, Neighbour
+from schema.loaders import Entity, Loaders
 from schema.nodes import PowerItem, Provenance, provenance_of, to_node
 
 MAX_CHAIN_HOPS = 6
@@ -68,97 +69,106 @@ def _carries(rel: dict[str, Any], item_id: str, list_id: str | None) -> bool:
     return list_id is not None and rel.get("list") == list_id
 
 
+@dataclass(frozen=True)
+class _Path:
+    """A chain under construction: its hops so far, the node it ends at, what it visited."""
+
+    hops: tuple[ChainHop, ...]
+    end: Entity
+    visited: frozenset[str]
+
+    @property
+    def delegations(self) -> int:
+        return sum(1 for h in self.hops if h.relation == "DELEGATES")
+
+
 async def chains_for_item(
     loaders: Loaders, item: Entity, town_id: str | None
 ) -> list[DelegationChain]:
-    """Every chain of ``item``, optionally only those reaching ``town_id``."""
-    lists = await loaders.out(item.id, "LISTED_IN")
+    """Every chain of ``item``, optionally only those reaching ``town_id``.
+
+    Breadth first: each hop is one batched lookup for every open path at once, so the cost
+    is a few statements per hop whatever the number of holders and receivers.
+    """
+    lists, holders, exercisers = await asyncio.gather(
+        loaders.out(item.id, "LISTED_IN"),
+        loaders.into(item.id, "HOLDS"),
+        loaders.into(item.id, "EXERCISES"),
+    )
     power_list = lists[0].entity if lists else None
     list_id = power_list.id if power_list else None
-    holders = sorted(await loaders.into(item.id, "HOLDS"), key=lambda n: n.entity.id)
-    exercisers = sorted(await loaders.into(item.id, "EXERCISES"), key=lambda n: n.entity.id)
-    starts: list[tuple[list[ChainHop], Entity]] = []
-    base: list[ChainHop] = []
+    base: tuple[ChainHop, ...] = ()
+    paths: list[_Path] = []
     if power_list is not None:
-        base.append(_hop("LISTED_IN", power_list, item, lists[0].rel))
-        starts.append((base, power_list))
-    for holder in holders:
-        starts.append(([*base, _hop("HOLDS", holder.entity, item, holder.rel)], holder.entity))
-    chains: list[DelegationChain] = []
-    for hops, origin in starts:
-        await _follow(loaders, item, list_id, hops, origin, {origin.id}, exercisers, chains)
-    if town_id is not None:
-        chains = [c for c in chains if town_id in await _places_reached(loaders, c)]
-    return chains
-
-
-async def _places_reached(loaders: Loaders, chain: DelegationChain) -> set[str]:
-    """The receivers of a chain's delegations, and the regions of receiving bodies: a power
-    delegated to a town's bureau reaches that town."""
-    receivers = [
-        str(getattr(h.to_node, "entity_id", "")) for h in chain.hops if h.relation == "DELEGATES"
-    ]
-    located = await loaders.neighbours.load_many([(r, "IN_REGION", "out") for r in receivers])
-    return set(receivers) | {n.entity.id for ns in located for n in ns}
-
-
-async def _follow(
-    loaders: Loaders,
-    item: Entity,
-    list_id: str | None,
-    hops: list[ChainHop],
-    node: Entity,
-    visited: set[str],
-    exercisers: list[Neighbour],
-    out: list[DelegationChain],
-) -> None:
-    onward = sorted(
-        (
-            n
-            for n in await loaders.out(node.id, "DELEGATES")
-            if _carries(n.rel, item.id, list_id) and n.entity.id not in visited
-        ),
-        key=lambda n: (n.entity.id, str(n.rel.get("id"))),
+        base = (_hop("LISTED_IN", power_list, item, lists[0].rel),)
+        paths.append(_Path(base, power_list, frozenset({power_list.id})))
+    for holder in sorted(holders, key=lambda n: n.entity.id):
+        hop = _hop("HOLDS", holder.entity, item, holder.rel)
+        paths.append(_Path((*base, hop), holder.entity, frozenset({holder.entity.id})))
+    exerciser_regions = await loaders.neighbours.load_many(
+        [(e.entity.id, "IN_REGION", "out") for e in exercisers]
     )
-    delegated = [h for h in hops if h.relation == "DELEGATES"]
-    if not onward or len(delegated) >= MAX_CHAIN_HOPS:
-        if not delegated:
-            return  # no delegation at all: not a chain
-        ends = await _exercisers_at(loaders, node, exercisers)
+    finished: list[_Path] = []
+    while paths:
+        outgoing = await loaders.neighbours.load_many(
+            [(p.end.id, "DELEGATES", "out") for p in paths]
+        )
+        next_paths: list[_Path] = []
+        for path, delegations in zip(paths, outgoing, strict=True):
+            onward = sorted(
+                (
+                    d
+                    for d in delegations
+                    if _carries(d.rel, item.id, list_id) and d.entity.id not in path.visited
+                ),
+                key=lambda d: (d.entity.id, str(d.rel.get("id"))),
+            )
+            if not onward or path.delegations >= MAX_CHAIN_HOPS:
+                if path.delegations:  # a path with no delegation at all is not a chain
+                    finished.append(path)
+                continue
+            next_paths += [
+                _Path(
+                    (*path.hops, _hop("DELEGATES", path.end, d.entity, d.rel)),
+                    d.entity,
+                    path.visited | {d.entity.id},
+                )
+                for d in onward
+            ]
+        paths = next_paths
+    if town_id is not None:
+        reached = await _places_reached(loaders, finished)
+        finished = [p for p, places in zip(finished, reached, strict=True) if town_id in places]
+    chains: list[DelegationChain] = []
+    for path in finished:
+        ends = [
+            e
+            for e, located in zip(exercisers, exerciser_regions, strict=True)
+            if e.entity.id == path.end.id or any(r.entity.id == path.end.id for r in located)
+        ]
         tails = [[_hop("EXERCISES", e.entity, item, e.rel)] for e in ends] or [[]]
-        out += [
+        chains += [
             DelegationChain(
-                item=PowerItem.from_props(item.props), hops=[*hops, *tail], complete=bool(tail)
+                item=PowerItem.from_props(item.props),
+                hops=[*path.hops, *tail],
+                complete=bool(tail),
             )
             for tail in tails
         ]
-        return
-    for step in onward:
-        hop = _hop("DELEGATES", node, step.entity, step.rel)
-        await _follow(
-            loaders,
-            item,
-            list_id,
-            [*hops, hop],
-            step.entity,
-            visited | {step.entity.id},
-            exercisers,
-            out,
-        )
+    return chains
 
 
-async def _exercisers_at(
-    loaders: Loaders, receiver: Entity, exercisers: list[Neighbour]
-) -> list[Neighbour]:
-    """Exercisers of the item that are the receiver itself or sit in the receiving region."""
-    regions = await loaders.neighbours.load_many(
-        [(e.entity.id, "IN_REGION", "out") for e in exercisers]
-    )
-    return [
-        exerciser
-        for exerciser, located in zip(exercisers, regions, strict=True)
-        if exerciser.entity.id == receiver.id or any(r.entity.id == receiver.id for r in located)
+async def _places_reached(loaders: Loaders, paths: list[_Path]) -> list[set[str]]:
+    """For each path, its receivers and the regions of receiving bodies (a power delegated to
+    a town's bureau reaches that town), in one batched lookup."""
+    receivers = [
+        [str(getattr(h.to_node, "entity_id", "")) for h in p.hops if h.relation == "DELEGATES"]
+        for p in paths
     ]
+    flat = sorted({r for rs in receivers for r in rs})
+    located = await loaders.neighbours.load_many([(r, "IN_REGION", "out") for r in flat])
+    regions = {r: {n.entity.id for n in ns} for r, ns in zip(flat, located, strict=True)}
+    return [set(rs).union(*(regions[r] for r in rs)) for rs in receivers]
 
 
 async def delegation_chains(

@@ -159,15 +159,14 @@ async def claim_matrix(
 
     cells: dict[str, list[ClaimCell]] = defaultdict(list)
     for row in claim_rows:
-        claim = row["claim"]
         cells[row["town"]].append(
             ClaimCell(
                 item=row["item"],
-                mode=claim.get("mode"),
-                date=claim.get("date"),
-                status=claim.get("status"),
-                synthetic=bool(claim.get("synthetic")),
-                provenance=provenance_of(claim),
+                mode=row["mode"],
+                date=row["date"],
+                status=row["status"],
+                synthetic=bool(row["synthetic"]),
+                provenance=provenance_of(row),
             )
         )
     popularity = Counter(row["item"] for row in claim_rows)
