@@ -265,15 +265,20 @@ class PowerItem(GraphNode, Fact):
         found = _nodes_of(await info.context.loaders.out(self.entity_id, "LISTED_IN"), PowerList)
         return found[0] if found else None
 
-    @strawberry.field(description="Bodies that held the power before it was delegated.")
+    @relay.connection(
+        CountedConnection[Body], description="Bodies that held the power before it was delegated."
+    )
     async def held_by(self, info: strawberry.Info) -> list[Body]:
         return _nodes_of(await info.context.loaders.into(self.entity_id, "HOLDS"), Body)
 
-    @strawberry.field(description="Bodies that exercise the power now.")
+    @relay.connection(CountedConnection[Body], description="Bodies that exercise the power now.")
     async def exercised_by(self, info: strawberry.Info) -> list[Body]:
         return _nodes_of(await info.context.loaders.into(self.entity_id, "EXERCISES"), Body)
 
-    @strawberry.field(description="Towns and subdistricts that claimed this item, by name.")
+    @relay.connection(
+        CountedConnection["Claim"],
+        description="Towns and subdistricts that claimed this item, by name.",
+    )
     async def claimed_by(self, info: strawberry.Info) -> list[Claim]:
         claims = [
             Claim(

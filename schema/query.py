@@ -189,14 +189,26 @@ class Query:
 
     @relay.connection(
         CountedConnection[Statistic],
-        description="Before/after statistics, filterable by region subtree and metric.",
+        description="Before/after statistics, filterable by region subtree, metric and date "
+        "(`dateFrom`/`dateTo`, ISO, inclusive; undated figures drop out when either is set).",
     )
     async def statistics(
-        self, info: strawberry.Info, under: str | None = None, metric: str | None = None
+        self,
+        info: strawberry.Info,
+        under: str | None = None,
+        metric: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
     ) -> list[Statistic]:
         rows = await info.context.store.read(
             "statistics_list",
-            {"under": under, "metric": metric, "limit": 10 * _page_cap(info)},
+            {
+                "under": under,
+                "metric": metric,
+                "from": date_from,
+                "to": date_to,
+                "limit": 10 * _page_cap(info),
+            },
         )
         return [Statistic.from_props(row["props"]) for row in rows]
 

@@ -105,9 +105,12 @@ async def test_who_claimed_an_item(
 ) -> None:
     data = await _query(
         live_server(),
-        '{ powerItem(key: "t:item-4") { name claimedBy { town { name } mode date } } }',
+        '{ powerItem(key: "t:item-4") { name claimedBy { totalCount '
+        "edges { node { town { name } mode date } } } } }",
     )
-    assert data["powerItem"]["claimedBy"] == [
+    claimed = data["powerItem"]["claimedBy"]
+    assert claimed["totalCount"] == 2
+    assert [e["node"] for e in claimed["edges"]] == [
         {"town": {"name": "乙镇"}, "mode": "ASSIGN", "date": "2020-07-01"},
         {"town": {"name": "甲镇"}, "mode": "CONFIRM", "date": "2020-06-01"},
     ]
@@ -368,12 +371,14 @@ async def test_events_and_statistics_with_filters(
         totalCount edges { node { key synthetic } }
       }
       none: reformEvents(dateTo: "2000") { totalCount }
+      noStats: statistics(under: "t:county", dateFrom: "2019") { totalCount }
       statistics(under: "t:county") { edges { node { metric before after unit region { key } } } }
     }""",
     )
     assert data["reformEvents"]["totalCount"] == 1
     assert data["reformEvents"]["edges"][0]["node"] == {"key": "t:merge-urban", "synthetic": True}
     assert data["none"]["totalCount"] == 0
+    assert data["noStats"]["totalCount"] == 0  # the statistic is undated
     [stat] = data["statistics"]["edges"]
     assert stat["node"] == {
         "metric": "party_government_bodies",
