@@ -276,7 +276,9 @@ class PowerItem(GraphNode, Fact):
         return _nodes_of(await info.context.loaders.into(self.entity_id, "EXERCISES"), Body)
 
     @relay.connection(
-        CountedConnection["Claim"],
+        # A claim is a relationship, not a Node; Strawberry pages any type, only the stub's
+        # bound says otherwise.
+        CountedConnection["Claim"],  # type: ignore[type-var]
         description="Towns and subdistricts that claimed this item, by name.",
     )
     async def claimed_by(self, info: strawberry.Info) -> list[Claim]:
