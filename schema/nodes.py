@@ -61,6 +61,10 @@ class GraphNode(relay.Node):
     label: ClassVar[str]
     entity_id: relay.NodeID[str]
 
+    @strawberry.field(description="The dataset id, e.g. `region:haibowan` or `body:…`.")
+    def key(self) -> str:
+        return self.entity_id
+
     @classmethod
     def from_props(cls, props: dict[str, Any]) -> Self:
         raise NotImplementedError
@@ -111,10 +115,6 @@ class Region(GraphNode, Fact):
     name: str
     level: RegionLevel
     aliases: list[str]
-
-    @strawberry.field(description="The dataset id, e.g. `region:haibowan`.")
-    def key(self) -> str:
-        return self.entity_id
 
     @classmethod
     def from_props(cls, props: dict[str, Any]) -> Self:
@@ -174,10 +174,6 @@ class Body(GraphNode, Fact):
     valid_to: str | None
     note: str | None
     is_enforcement_team: bool
-
-    @strawberry.field(description="The dataset id, e.g. `body:haibowan:urban-enforcement`.")
-    def key(self) -> str:
-        return self.entity_id
 
     @classmethod
     def from_props(cls, props: dict[str, Any]) -> Self:
@@ -245,10 +241,6 @@ class PowerItem(GraphNode, Fact):
     name: str
     power_type: str
     legal_basis: str | None
-
-    @strawberry.field(description="The dataset id.")
-    def key(self) -> str:
-        return self.entity_id
 
     @classmethod
     def from_props(cls, props: dict[str, Any]) -> Self:
@@ -323,10 +315,6 @@ class PowerList(GraphNode, Fact):
     )
     counts_by_type: list[TypeCount]
 
-    @strawberry.field(description="The dataset id.")
-    def key(self) -> str:
-        return self.entity_id
-
     @classmethod
     def from_props(cls, props: dict[str, Any]) -> Self:
         types = props.get("countTypes") or []
@@ -363,10 +351,6 @@ class ReformEvent(GraphNode, Fact):
     output_count: int | None
     staff_moved: int | None
     note: str | None
-
-    @strawberry.field(description="The dataset id.")
-    def key(self) -> str:
-        return self.entity_id
 
     @classmethod
     def from_props(cls, props: dict[str, Any]) -> Self:
@@ -415,10 +399,6 @@ class Statistic(GraphNode, Fact):
     date: str | None
     note: str | None
 
-    @strawberry.field(description="The dataset id.")
-    def key(self) -> str:
-        return self.entity_id
-
     @classmethod
     def from_props(cls, props: dict[str, Any]) -> Self:
         return cls(
@@ -447,10 +427,6 @@ class Source(GraphNode):
     kind: str
     issuer: str | None
     date: str | None
-
-    @strawberry.field(description="The dataset id.")
-    def key(self) -> str:
-        return self.entity_id
 
     @classmethod
     def from_props(cls, props: dict[str, Any]) -> Self:

@@ -83,9 +83,21 @@ def _context(context_dir: Path | None, files: tuple[Path, ...]) -> list[Path]:
 
 
 def _validated(
-    files: tuple[Path, ...], context_dir: Path | None, corpus: Path, options: ListOptions
+    files: tuple[Path, ...],
+    context_dir: Path | None,
+    corpus: Path,
+    options: ListOptions,
+    *,
+    writing: bool,
 ) -> Validated:
-    return validate(list(files), corpus, _context(context_dir, files), options)
+    """Validate; on any problem print them all and exit 1."""
+    validated = validate(list(files), corpus, _context(context_dir, files), options)
+    if validated.problems:
+        click.echo(format_problems(validated.problems), err=True)
+        if writing:
+            click.echo("nothing was written", err=True)
+        raise SystemExit(1)
+    return validated
 
 
 _FILES = click.argument(
@@ -152,10 +164,7 @@ def validate_command(
     list_title: str | None,
 ) -> None:
     options = ListOptions(county, list_id, list_title)
-    validated = _validated(files, None if no_context else context_dir, corpus, options)
-    if validated.problems:
-        click.echo(format_problems(validated.problems), err=True)
-        raise SystemExit(1)
+    _validated(files, None if no_context else context_dir, corpus, options, writing=False)
     click.echo(f"ok: {len(files)} file(s), no problems")
 
 
@@ -181,11 +190,9 @@ def load_command(
     list_title: str | None,
 ) -> None:
     options = ListOptions(county, list_id, list_title)
-    validated = _validated(files, None if no_context else context_dir, corpus, options)
-    if validated.problems:
-        click.echo(format_problems(validated.problems), err=True)
-        click.echo("nothing was written", err=True)
-        raise SystemExit(1)
+    validated = _validated(
+        files, None if no_context else context_dir, corpus, options, writing=True
+    )
 
     async def run() -> int:
         runtime = await open_runtime(Settings())
