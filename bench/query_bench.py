@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import json
 import os
+import pstats
 import statistics
 import tempfile
 import threading
@@ -134,6 +136,25 @@ async def _trace(store: FalkorDBStore, query: str, batching: bool = True) -> Any
     return trace
 
 
+async def _profile(store: FalkorDBStore, query: str, top: int = 12) -> list[dict[str, Any]]:
+    """Where one in-process execution spends its time (cProfile, by own time), summarised."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    await _trace(store, query)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    rows = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:top]  # type: ignore[attr-defined]
+    return [
+        {
+            "function": f"{Path(file).name}:{line}:{name}",
+            "calls": calls,
+            "own_ms": round(own * 1000, 1),
+            "cumulative_ms": round(cumulative * 1000, 1),
+        }
+        for (file, line, name), (_, calls, own, cumulative, _) in rows
+    ]
+
+
 async def _raw_replay(
     engine: LocalEngine,
     graph: str,
@@ -228,6 +249,7 @@ async def bench_profile(
                 "overhead_ratio": round(single.p50_ms / raw_p50, 2) if raw_p50 else None,
                 "plans": await _plans(engine, graph, store, trace.calls),
             }
+        out["profile_claim_matrix_county"] = await _profile(store, queries["claim_matrix_county"])
         hundred = hundred_towns_query(ds)
         batched_trace = await _trace(store, hundred)
         batched = await _latency(service.url, hundred, max(10, requests // 10), 1)
@@ -247,6 +269,22 @@ async def bench_profile(
     await store.execute_command("DEL", graph)
     await store.close()
     return out
+
+
+def _profile_table(result: dict[str, Any]) -> list[str]:
+    lines = [
+        f"### Where the time goes: one county claim matrix on `{result['profile']}`",
+        "",
+        "cProfile of one in-process execution (no HTTP), by own time:",
+        "",
+        "| function | calls | own ms | cumulative ms |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| `{row['function']}` | {row['calls']} | {row['own_ms']} | {row['cumulative_ms']} |"
+        for row in result["profile_claim_matrix_county"]
+    ]
+    return [*lines, ""]
 
 
 def markdown(results: list[dict[str, Any]], mode: str) -> str:
