@@ -7,14 +7,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from cross_web import HTTPException
+from cross_web import HTTPException  # what Strawberry's HTTP views raise
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from strawberry.fastapi import BaseContext, GraphQLRouter
 from strawberry.types.unset import UNSET
 
-from graph_store import GraphStore
 from schema import build_schema
 from schema.auth import bearer_token, key_is_valid
 from schema.context import GraphContext
@@ -31,7 +30,7 @@ class _ReadsClosedError(Exception):
 
 class HttpContext(GraphContext, BaseContext):
     """The GraphQL context of one HTTP request (Strawberry's FastAPI integration wants a
-    ``BaseContext``; it also gives resolvers the request for credentials)."""
+    ``BaseContext``)."""
 
 
 class CodedGraphQLRouter(GraphQLRouter[HttpContext, None]):
@@ -45,17 +44,13 @@ class CodedGraphQLRouter(GraphQLRouter[HttpContext, None]):
             return graphql_error(exc.status_code, "BAD_INPUT", exc.reason)
 
 
-def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
-    """Build the app. With ``store`` given (tests), the app uses it and does not close it;
-    otherwise the lifespan opens the graph from ``settings`` and closes it on shutdown."""
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; its lifespan opens the graph from ``settings`` (starting the local
+    engine unless Neo4j or a running FalkorDB is configured) and closes it on shutdown."""
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if store is not None:
-            app.state.store = store
-            yield
-            return
         runtime = await open_runtime(settings)
         app.state.store = runtime.store
         watchdog = asyncio.create_task(runtime.watch_engine())
