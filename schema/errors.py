@@ -70,9 +70,9 @@ class CodedErrors(MaskErrors):
             return _coded(error, ErrorCode.BAD_INPUT, "Not a valid global id.")
         if isinstance(original, BackendUnavailableError):
             return _coded(error, ErrorCode.BACKEND_UNAVAILABLE, "The graph is unavailable.")
-        if original is None or error.path is None:
-            # Parse, validation and variable-coercion errors (they have no path: nothing was
-            # resolved yet): the message describes the client's own query or variables.
+        if original is None or error.path is None or isinstance(original, GraphQLError):
+            # Parse, validation, variable- and argument-coercion errors (no path, or
+            # graphql-core's own error as the cause): they describe the client's query.
             if error.extensions and "code" in error.extensions:
                 return error
             limit = limit_of(error.message)
