@@ -112,7 +112,10 @@ class FalkorDBStore(GraphStore):
                 return []
             raise StatementFailedError(statement.name, str(exc)) from exc
         columns = [column[1] for column in result.header]
-        return [dict(zip(columns, plain(row), strict=True)) for row in result.result_set]
+        return [
+            {column: plain(value) for column, value in zip(columns, row, strict=True)}
+            for row in result.result_set
+        ]
 
     async def _read(self, statement: Statement, params: dict[str, Any]) -> list[Row]:
         return await self._run(await self._live_graph(), statement, params, read_only=True)

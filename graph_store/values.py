@@ -9,10 +9,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+_SCALARS = (str, int, float, bool)
+
 
 def plain(value: Any) -> Any:
-    """Return ``value`` with nodes, edges, paths and ordered dicts made plain."""
-    if value is None or isinstance(value, str | int | float | bool):
+    """Return ``value`` with nodes, edges, paths and ordered dicts made plain.
+
+    Scalars and lists of scalars (most of what statements return) go through untouched: this
+    runs for every value of every row, so the common case must cost next to nothing.
+    """
+    if value is None or isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, list) and all(v is None or isinstance(v, _SCALARS) for v in value):
         return value
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}
