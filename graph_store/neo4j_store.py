@@ -63,10 +63,12 @@ class Neo4jStore(GraphStore):
         *,
         query_timeout_ms: int = 10_000,
         connect_timeout_s: float = 2.0,
+        import_timeout_ms: int = 600_000,
     ) -> None:
         super().__init__(registry)
         self.database = database
         self.query_timeout_s = query_timeout_ms / 1000
+        self.import_timeout_s = import_timeout_ms / 1000
         self._driver = AsyncGraphDatabase.driver(
             uri,
             auth=(user, password),
@@ -90,8 +92,8 @@ class Neo4jStore(GraphStore):
             f"Neo4j did not answer after {attempts} attempts: {last}"
         ) from last
 
-    def _work(self, statements: list[tuple[Statement, dict[str, Any]]]) -> Work:
-        @unit_of_work(timeout=self.query_timeout_s)
+    def _work(self, statements: list[tuple[Statement, dict[str, Any]]], timeout_s: float) -> Work:
+        @unit_of_work(timeout=timeout_s)
         async def work(tx: AsyncManagedTransaction) -> list[Row]:
             rows: list[Row] = []
             for statement, params in statements:
@@ -102,16 +104,20 @@ class Neo4jStore(GraphStore):
         return work
 
     async def _session_run(
-        self, statements: list[tuple[Statement, dict[str, Any]]], access: str
+        self,
+        statements: list[tuple[Statement, dict[str, Any]]],
+        access: str,
+        timeout_s: float | None = None,
     ) -> list[Row]:
+        work = self._work(statements, timeout_s or self.query_timeout_s)
         name = statements[0][0].name if len(statements) == 1 else "<atomic>"
         try:
             async with self._driver.session(
                 database=self.database, default_access_mode=access
             ) as session:
                 if access == neo4j.READ_ACCESS:
-                    return await session.execute_read(self._work(statements))
-                return await session.execute_write(self._work(statements))
+                    return await session.execute_read(work)
+                return await session.execute_write(work)
         except _UNAVAILABLE as exc:
             raise BackendUnavailableError(f"Neo4j unreachable: {exc}") from exc
         except neo4j_errors.Neo4jError as exc:
@@ -126,8 +132,8 @@ class Neo4jStore(GraphStore):
         return await self._session_run([(statement, params)], neo4j.WRITE_ACCESS)
 
     async def _write_atomically(self, steps: list[tuple[Statement, dict[str, Any]]]) -> None:
-        if steps:
-            await self._session_run(steps, neo4j.WRITE_ACCESS)
+        if steps:  # an import: one transaction, with the import's longer timeout
+            await self._session_run(steps, neo4j.WRITE_ACCESS, self.import_timeout_s)
 
     async def _apply_schema(self) -> None:
         unique = self.registry.get("ddl_unique_id")
