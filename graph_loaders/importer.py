@@ -10,7 +10,7 @@ the FalkorDB graph swapped in with ``RENAME`` — a failure part-way leaves no t
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -269,10 +269,3 @@ async def import_dataset(store: GraphStore, dataset: BaseModel) -> ImportPlan:
     plan = plan_import(dataset)
     await store.write_atomically(plan.steps())
     return plan
-
-
-def counts_summary(plan: ImportPlan) -> Mapping[str, int]:
-    """Rows per statement, for the CLI's report."""
-    summary = {name: len(rows) for name, rows in plan.nodes.items()}
-    summary.update({name: len(rows) for name, rows in plan.links.items()})
-    return summary

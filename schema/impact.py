@@ -83,7 +83,7 @@ async def merger_impact(
     recorded_event: str | None = None,
 ) -> MergerImpact:
     """The impact report of merging ``body_keys`` into an existing or a new target."""
-    if len(set(body_keys)) < 1 or len(set(body_keys)) != len(body_keys):
+    if not body_keys or len(set(body_keys)) != len(body_keys):
         raise ApiError(ErrorCode.BAD_INPUT, "Give one or more distinct bodies to merge.")
     if (target_key is None) == (target_name is None):
         raise ApiError(ErrorCode.BAD_INPUT, "Give either an existing target or a new name.")

@@ -9,6 +9,7 @@ statements, not hundreds.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -27,6 +28,11 @@ class Entity:
 
     labels: tuple[str, ...]
     props: dict[str, Any]
+
+    @classmethod
+    def from_row(cls, row: Row) -> Entity:
+        """From a row with ``labels`` and ``props`` columns."""
+        return cls(tuple(row["labels"]), row["props"])
 
     @property
     def id(self) -> str:
@@ -61,20 +67,30 @@ class Loaders:
 
     async def _entities(self, ids: list[str]) -> list[Entity | None]:
         rows = await self.store.read("entities_by_ids", {"ids": ids})
-        found = {row["id"]: Entity(tuple(row["labels"]), row["props"]) for row in rows}
+        found = {row["id"]: Entity.from_row(row) for row in rows}
         return [found.get(entity_id) for entity_id in ids]
 
     async def _neighbours(self, keys: list[NeighbourKey]) -> list[list[Neighbour]]:
         groups: dict[tuple[str, Direction], list[str]] = defaultdict(list)
         for entity_id, rel_type, direction in keys:
             groups[(rel_type, direction)].append(entity_id)
+        groups_in_order = list(groups.items())
+        # one statement per relationship type and direction, sent together
+        results = await asyncio.gather(
+            *(
+                self.store.read(
+                    "outgoing_by_type" if direction == "out" else "incoming_by_type",
+                    {"ids": sorted(set(ids)), "type": rel_type},
+                )
+                for (rel_type, direction), ids in groups_in_order
+            )
+        )
         found: dict[NeighbourKey, list[Neighbour]] = defaultdict(list)
-        for (rel_type, direction), ids in groups.items():
-            statement = "outgoing_by_type" if direction == "out" else "incoming_by_type"
-            rows = await self.store.read(statement, {"ids": sorted(set(ids)), "type": rel_type})
+        for ((rel_type, direction), _), rows in zip(groups_in_order, results, strict=True):
             for row in rows:
-                entity = Entity(tuple(row["labels"]), row["props"])
-                found[(row["id"], rel_type, direction)].append(Neighbour(entity, row["rel"]))
+                found[(row["id"], rel_type, direction)].append(
+                    Neighbour(Entity.from_row(row), row["rel"])
+                )
         return [found.get(key, []) for key in keys]
 
     async def out(self, entity_id: str, rel_type: str) -> list[Neighbour]:

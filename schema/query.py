@@ -249,7 +249,7 @@ class Query:
         )
         found: list[relay.Node] = []
         for row in rows:
-            node = to_node(Entity(tuple(row["labels"]), row["props"]))
+            node = to_node(Entity.from_row(row))
             if node is not None:
                 found.append(node)
         return found
