@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from cross_web import HTTPException  # what Strawberry's HTTP views raise
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from strawberry.fastapi import BaseContext, GraphQLRouter
 from strawberry.types.unset import UNSET
 
@@ -18,10 +20,13 @@ from schema import build_schema
 from schema.auth import bearer_token, key_is_valid
 from schema.context import GraphContext
 from server import health
-from server.dataset import load_dataset_dir
+from server.dataset import load_dataset_dir, load_synthetic_sample
 from server.limits import BodySizeLimit, graphql_error
 from server.runtime import open_runtime
 from server.settings import Settings
+
+#: The web explorer: static files using only the public GraphQL API (docs/explorer.md).
+WEB_DIR = Path(__file__).resolve().parent / "web"
 
 
 class _ReadsClosedError(Exception):
@@ -57,6 +62,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             if settings.dataset_dir is not None:
                 await load_dataset_dir(runtime.store, settings.dataset_dir)
+            if settings.synthetic_profile is not None:
+                await load_synthetic_sample(
+                    runtime.store,
+                    settings.synthetic_profile,
+                    settings.synthetic_seed,
+                    settings.synthetic_scale,
+                )
             yield
         finally:
             watchdog.cancel()
@@ -106,4 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         prefix="/graphql",
     )
+    if settings.serve_explorer:
+        # Mounted last: every route above wins, the explorer's files answer the rest.
+        app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="explorer")
     return app

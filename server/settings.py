@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from graph_loaders.synthetic import Profile
 from schema.limits import Limits
 
 
@@ -37,6 +38,15 @@ class Settings(BaseSettings):
     dataset_dir: Path | None = Field(
         Path("data"), description="Dataset loaded at start-up; empty to load nothing."
     )
+    synthetic_profile: Profile | None = Field(
+        None,
+        description="Also load a synthetic dataset at start-up (`inner-mongolia` or "
+        "`national`), marked synthetic everywhere: a demo with named items, chains and "
+        "claims, which the documents do not give.",
+    )
+    synthetic_scale: float = Field(0.05, description="Scale of the synthetic sample.")
+    synthetic_seed: int = Field(1, description="Seed of the synthetic sample.")
+    serve_explorer: bool = Field(True, description="Serve the web explorer at `/`.")
     max_query_depth: int = Field(12, description="Deepest selection a query may nest.")
     max_aliases: int = Field(30, description="Most aliases one query may use.")
     max_tokens: int = Field(5_000, description="Most tokens one query document may hold.")
