@@ -157,6 +157,17 @@ class Region(GraphNode, Fact):
         found = _nodes_of(await info.context.loaders.into(self.entity_id, "ABOUT"), Statistic)
         return sorted(found, key=lambda s: s.entity_id)
 
+    @strawberry.field(
+        description="Power lists in force here: issued for this region or for one above it, "
+        "nearest first (the lists a claim matrix of this region can be drawn against)."
+    )
+    async def power_lists(self, info: strawberry.Info) -> list[PowerList]:
+        found: list[PowerList] = []
+        for region in [self, *await self.ancestors(info)]:
+            issued = await info.context.loaders.into(region.entity_id, "IN_REGION")
+            found.extend(_nodes_of(issued, PowerList))
+        return found
+
 
 @strawberry.type(description="A party or government body, institution, unit or team.")
 class Body(GraphNode, Fact):
@@ -330,6 +341,11 @@ class PowerList(GraphNode, Fact):
                 TypeCount(power_type=t, count=c) for t, c in zip(types, values, strict=False)
             ],
         )
+
+    @strawberry.field(description="The region the list was issued for (its scope).")
+    async def region(self, info: strawberry.Info) -> Region | None:
+        found = _nodes_of(await info.context.loaders.out(self.entity_id, "IN_REGION"), Region)
+        return found[0] if found else None
 
     @relay.connection(
         CountedConnection[PowerItem], description="The named items of the list, in order."

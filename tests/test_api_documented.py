@@ -124,3 +124,23 @@ async def test_haibowan_has_35_party_and_government_bodies(
     assert values["party_bodies"]["value"] == 11
     assert values["administrative_staff_quota"]["value"] == 461
     assert "35" in values["party_government_bodies"]["provenance"][0]["quote"]
+
+
+async def test_a_town_sees_the_lists_in_force_there_nearest_first(
+    documented: GraphStore, live_server: Callable[..., LiveServer]
+) -> None:
+    data = await _data(
+        live_server(),
+        '{ region(key: "region:haibowan:qianlishan") { powerLists { key region { key } } } '
+        'nmg: region(key: "region:nmg") { powerLists { key } } }',
+    )
+    lists = data["region"]["powerLists"]
+    scopes = [entry["region"]["key"] for entry in lists]
+    # the county's own lists first, then the autonomous region's list of 99 powers
+    assert scopes == sorted(scopes, key=lambda key: key != "region:haibowan")
+    assert "powerlist:haibowan:department-powers" in [entry["key"] for entry in lists]
+    assert lists[-1]["key"] == "powerlist:nmg:township-powers"
+    # a region above does not see the lists issued for a county below it
+    assert [entry["key"] for entry in data["nmg"]["powerLists"]] == [
+        "powerlist:nmg:township-powers"
+    ]
