@@ -10,7 +10,9 @@ the FalkorDB graph swapped in with ``RENAME`` — a failure part-way leaves no t
 from __future__ import annotations
 
 import functools
+import gc
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -65,12 +67,52 @@ def _graph_value(value: Any) -> Any:
 
 def provenance_props(record: BaseModel, synthetic: bool) -> dict[str, Any]:
     """``synthetic`` plus the parallel ``sources``/``quotes`` lists of a record."""
-    provenance = record.__dict__.get("provenance") or ()
+    own = record.__dict__
+    provenance = own.get("provenance")
+    if not provenance:  # every synthetic record: no provenance to walk
+        return {"synthetic": synthetic or bool(own.get("synthetic")), "sources": [], "quotes": []}
     return {
-        "synthetic": synthetic or bool(record.__dict__.get("synthetic")),
-        "sources": [p.source for p in provenance] if provenance else [],
-        "quotes": [p.quote for p in provenance] if provenance else [],
+        "synthetic": synthetic or bool(own.get("synthetic")),
+        "sources": [p.source for p in provenance],
+        "quotes": [p.quote for p in provenance],
     }
+
+
+@functools.cache
+def _property_fields(model: type[BaseModel], skip: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """(field, camelCase property) of the fields of ``model`` that become properties.
+
+    Worked out once per model rather than per record: planning the national profile (millions
+    of records) spent most of its time filtering and renaming the same keys over and over.
+    ``synthetic`` is left to :func:`provenance_props`, which combines it with the dataset's.
+    """
+    return tuple(
+        (name, _camel(name))
+        for name in model.model_fields
+        if name not in _NOT_PROPERTIES and name not in skip and name != "synthetic"
+    )
+
+
+#: Exact types stored as they are (an enum is a ``str`` subclass and goes through
+#: :func:`_graph_value` to become its value).
+_PLAIN_TYPES = frozenset(_SCALARS)
+
+
+def _props(record: BaseModel, synthetic: bool, skip: frozenset[str]) -> dict[str, Any]:
+    own = record.__dict__
+    props: dict[str, Any] = {}
+    for name, key in _property_fields(type(record), skip):
+        value = own.get(name)
+        if value is None:
+            continue
+        if type(value) in _PLAIN_TYPES:
+            props[key] = value
+        else:
+            converted = _graph_value(value)
+            if converted is not None:
+                props[key] = converted
+    props.update(provenance_props(record, synthetic))
+    return props
 
 
 def node_props(record: BaseModel, synthetic: bool) -> dict[str, Any]:
@@ -79,23 +121,12 @@ def node_props(record: BaseModel, synthetic: bool) -> dict[str, Any]:
     Reads the fields directly rather than through ``model_dump``: planning millions of
     records (the national profile) spent most of its time there.
     """
-    props: dict[str, Any] = {}
-    for key, value in record.__dict__.items():
-        if value is None or key in _NOT_PROPERTIES:
-            continue
-        converted = _graph_value(value)
-        if converted is not None:
-            props[_camel(key)] = converted
-    props.update(provenance_props(record, synthetic))
-    return props
+    return _props(record, synthetic, frozenset())
 
 
 def link_props(record: BaseModel, synthetic: bool, *skip: str) -> dict[str, Any]:
     """Relationship properties of a link record: its fields minus the two ends."""
-    props = node_props(record, synthetic)
-    for name in skip:
-        props.pop(_camel(name), None)
-    return props
+    return _props(record, synthetic, frozenset(skip))
 
 
 @dataclass
@@ -142,8 +173,32 @@ def _records(dataset: BaseModel, section: str) -> Iterable[Any]:
     return getattr(dataset, section, None) or []
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while planning, then restore it.
+
+    Planning makes millions of small dicts and lists that all survive (they are the plan), so
+    the collector keeps running full passes over the whole dataset and plan: on the national
+    profile at scale 0.1 that was two thirds of the planning time (7.9 s against 2.4 s). The
+    rows hold no reference cycles, so nothing is lost by not looking for them; planning is
+    synchronous, so no other coroutine runs while the collector is paused.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def plan_import(dataset: BaseModel) -> ImportPlan:
     """Map every record of a validated dataset to node and relationship rows."""
+    with _cyclic_gc_paused():
+        return _plan(dataset)
+
+
+def _plan(dataset: BaseModel) -> ImportPlan:
     synthetic = bool(getattr(dataset, "synthetic", False))
     plan = ImportPlan()
 
