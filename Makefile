@@ -5,7 +5,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test bench bench-quick schema clean
+.PHONY: serve test browser-deps bench bench-quick schema clean
+
+# What the browser tests (tests/test_web_explorer.py) drive: Debian's Chromium and its
+# ChromeDriver (/usr/bin/chromium, /usr/bin/chromedriver) and a small CJK font to render
+# Chinese. Selenium is given both paths, so it never downloads a browser or a driver.
+BROWSER_PACKAGES := chromium chromium-driver fonts-wqy-microhei
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,10 +23,28 @@ serve: $(STAMP)
 	exec $(BIN)/reformgraph serve
 
 ## test: ruff, mypy and the whole pytest suite; fails if any of them fails
-test: $(STAMP)
+test: $(STAMP) browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+## browser-deps: apt-get install the BROWSER_PACKAGES that are missing (needs root then;
+## nothing is installed, and root is not needed, when all are there)
+browser-deps:
+	@missing=""; \
+	for pkg in $(BROWSER_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q 'install ok installed' \
+	    || missing="$$missing $$pkg"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null; then \
+	  echo "make: the browser tests need Debian's$$missing (no apt-get here)" >&2; exit 1; fi; \
+	if [ "$$(id -u)" -ne 0 ]; then \
+	  echo "make: the browser tests need Debian's$$missing; as root: make browser-deps" >&2; \
+	  exit 1; fi; \
+	echo "apt-get install$$missing"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null
 
 ## bench: import and query benchmarks on both synthetic profiles (results in bench/results/
 ## and docs/performance.md); bench-quick finishes in a few minutes

@@ -7,6 +7,7 @@ never see each other's data; on Neo4j the database is cleared before each test.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import threading
@@ -20,6 +21,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from selenium.webdriver.chrome.webdriver import WebDriver as Chrome
 
 from cypher.registry import CYPHER_DIR, CypherRegistry
 from graph_store import GraphStore
@@ -28,6 +30,7 @@ from graph_store.local_engine import LocalEngine, free_port
 from graph_store.neo4j_store import Neo4jStore
 from server.app import create_app
 from server.settings import Settings
+from tests.browser import Api, new_profile_dir, start_chromium
 
 ENGINES = ["falkordb"] + (["neo4j"] if os.environ.get("NEO4J_URI") else [])
 
@@ -177,3 +180,63 @@ def live_server(graph_target: GraphTarget) -> Iterator[Callable[..., LiveServer]
 
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+# The web explorer in a real browser (tests/test_web_explorer.py) ------------------------
+
+
+@dataclass
+class ExplorerService:
+    """The service with the documented dataset and a small synthetic sample, serving the
+    explorer page, and its GraphQL API for the answers the page is checked against."""
+
+    server: LiveServer
+    api: Api
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+
+@pytest.fixture(scope="module")
+def explorer_service(local_engine: LocalEngine) -> Iterator[ExplorerService]:
+    """The service on its own graph of the session's engine, loaded with ``data/`` and the
+    Inner Mongolia synthetic sample (named items, claims and delegations, keys ``syn:…``);
+    stopped, and the graph dropped, after the module."""
+    settings = Settings(
+        falkordb_host=local_engine.host,
+        falkordb_port=local_engine.port,
+        graph_name=f"test-explorer-{uuid.uuid4().hex[:12]}",
+        dataset_dir=REPO_ROOT / "data",
+        synthetic_profile="inner-mongolia",
+        synthetic_scale=0.05,
+        synthetic_seed=1,
+    )
+    server = LiveServer(settings).__enter__()
+    api = Api(server.url)
+    try:
+        yield ExplorerService(server, api)
+    finally:
+        api.close()
+        server.__exit__(None, None, None)
+        store = GraphTarget("falkordb", settings).open_store()
+        assert isinstance(store, FalkorDBStore)
+
+        async def drop() -> None:
+            await store.execute_command("DEL", store.graph_name)
+            await store.close()
+
+        asyncio.run(drop())
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Chrome]:
+    """One headless Chromium (Debian's, through its ChromeDriver) for the session, on a new
+    empty profile, a laptop-sized window and its console captured; quit after."""
+    profile = new_profile_dir()
+    driver = start_chromium(profile)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
