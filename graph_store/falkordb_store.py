@@ -14,6 +14,7 @@ import uuid
 from typing import Any
 
 from falkordb.asyncio import FalkorDB
+from falkordb.helpers import stringify_param_value
 from redis import exceptions as redis_errors
 from redis.asyncio import BlockingConnectionPool
 
@@ -24,6 +25,18 @@ from graph_store.schema_spec import INDEXED_PROPERTIES, UNIQUE_ID_LABELS
 from graph_store.values import plain
 
 _UNAVAILABLE = (redis_errors.ConnectionError, redis_errors.TimeoutError, OSError)
+
+
+def encode(statement: Statement, params: dict[str, Any]) -> str:
+    """The statement with its parameters in the ``CYPHER name=value`` header FalkorDB reads,
+    encoded exactly as the client's own ``query`` does (its ``stringify_param_value``).
+
+    Done apart from sending so that an import can encode its next batch in a worker thread
+    while the engine runs the current one: the client spends about as long turning a
+    5,000-row batch into text as the engine spends writing it.
+    """
+    header = "".join(f"`{name}`={stringify_param_value(value)} " for name, value in params.items())
+    return f"CYPHER {header}{statement.text}" if header else statement.text
 
 
 def _is_missing_graph(exc: redis_errors.ResponseError) -> bool:
@@ -94,17 +107,20 @@ class FalkorDBStore(GraphStore):
         self,
         graph: Any,
         statement: Statement,
-        params: dict[str, Any],
+        params: dict[str, Any] | None,
         *,
         read_only: bool,
         timeout_ms: int | None = None,
+        text: str | None = None,
     ) -> list[Row]:
+        """Run ``statement`` with ``params``, or its already :func:`encode`-d ``text``."""
         timeout = timeout_ms or self.query_timeout_ms
+        query = text if text is not None else statement.text
         try:
             if read_only:
-                result = await graph.ro_query(statement.text, params, timeout=timeout)
+                result = await graph.ro_query(query, params, timeout=timeout)
             else:
-                result = await graph.query(statement.text, params, timeout=timeout)
+                result = await graph.query(query, params, timeout=timeout)
         except _UNAVAILABLE as exc:
             raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
         except redis_errors.ResponseError as exc:
@@ -134,19 +150,38 @@ class FalkorDBStore(GraphStore):
                     await db.select_graph(self.graph_name).copy(staging_name)
                 else:
                     await self._apply_schema_to(staging)
-                for statement, params in steps:
-                    await self._run(
-                        staging,
-                        statement,
-                        params,
-                        read_only=False,
-                        timeout_ms=self.import_timeout_ms,
-                    )
+                await self._write_steps(staging, steps)
                 await db.connection.execute_command("RENAME", staging_name, self.graph_name)
             except _UNAVAILABLE as exc:
                 raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
             finally:
                 await self._drop_if_present(staging_name)
+
+    async def _write_steps(self, graph: Any, steps: list[tuple[Statement, dict[str, Any]]]) -> None:
+        """Run ``steps`` in order, encoding step n+1 in a worker thread while step n runs.
+
+        The engine is another process, so on two cores encoding (Python) and writing (the
+        engine) overlap instead of taking turns; the steps still run one at a time, in order.
+        """
+        upcoming: asyncio.Future[str] | None = None
+        for index, (statement, params) in enumerate(steps):
+            text = await upcoming if upcoming is not None else encode(statement, params)
+            upcoming = None
+            if index + 1 < len(steps):
+                upcoming = asyncio.ensure_future(asyncio.to_thread(encode, *steps[index + 1]))
+            try:
+                await self._run(
+                    graph,
+                    statement,
+                    None,
+                    read_only=False,
+                    timeout_ms=self.import_timeout_ms,
+                    text=text,
+                )
+            except BaseException:
+                if upcoming is not None:
+                    await asyncio.gather(upcoming, return_exceptions=True)
+                raise
 
     async def _drop_if_present(self, name: str) -> None:
         # If the server is gone, nothing of the staging graph can be visible anyway.
