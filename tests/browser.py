@@ -8,6 +8,7 @@ would try to download them). The fixtures that use these helpers are in ``confte
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import re
@@ -37,6 +38,10 @@ WINDOW = (1366, 768)
 TIMEOUT = 20.0
 
 T = TypeVar("T")
+#: Text that only a rendering bug puts on screen.
+PLACEHOLDER = re.compile(r"\b(?:null|undefined|NaN)\b|\[object \w+\]")
+#: Numbers the page loads of the session, so that no two share a URL.
+LOADS = itertools.count(1)
 
 # Without the background-networking flags Chromium keeps calling Google's hosts, which this
 # machine's closed network refuses; the sandbox needs user namespaces CI does not have.
@@ -128,14 +133,16 @@ class Explorer:
     def __init__(self, driver: Chrome, base_url: str) -> None:
         self.driver = driver
         self.base_url = base_url
-        self.loads = 0
 
     # navigation -----------------------------------------------------------------------
 
     def load(self, hash_route: str = "#/") -> None:
-        """Load the page afresh (a new document, so no state of an earlier test) at a route."""
-        self.loads += 1
-        self.driver.get(f"{self.base_url}/?load={self.loads}{hash_route}")
+        """Load the page afresh at a route: a new document (the query string differs from
+        every earlier load), so nothing is left of an earlier test."""
+        if self.driver.current_url.startswith(self.base_url):
+            self.driver.execute_script("window.earlierDocument = true")
+        self.driver.get(f"{self.base_url}/?load={next(LOADS)}{hash_route}")
+        assert not self.driver.execute_script("return window.earlierDocument"), "not reloaded"
 
     def expect_navigation(self) -> None:
         """Forget the current view's state, so that the next wait sees the view a click or
@@ -170,7 +177,23 @@ class Explorer:
         assert final == state, (
             f"view {view!r} ended in state {final!r}, not {state!r}: {self.describe()}"
         )
-        return self.driver.find_element(By.TAG_NAME, "body")
+        body = self.driver.find_element(By.TAG_NAME, "body")
+        self.assert_readable(body)
+        return body
+
+    def assert_readable(self, element: WebElement) -> None:
+        """What the element shows has no programmer's placeholder (``null``, ``undefined``,
+        ``NaN``, ``[object Object]``), and the page fits a laptop screen's width (only
+        parts of it, such as a wide heat map, scroll sideways)."""
+        text = element.text
+        leak = PLACEHOLDER.search(text)
+        if leak is not None:
+            around = text[max(0, leak.start() - 80) : leak.end() + 40]
+            raise AssertionError(f"the page shows {leak.group()!r}: …{around}…")
+        widths = self.driver.execute_script(
+            "return [document.documentElement.scrollWidth, window.innerWidth]"
+        )
+        assert widths[0] <= widths[1], f"the page is wider than the window: {widths}"
 
     def describe(self) -> str:
         """What the page shows now, for a failure message."""
