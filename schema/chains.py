@@ -100,7 +100,10 @@ async def chains_for_item(
     base: tuple[ChainHop, ...] = ()
     paths: list[_Path] = []
     if power_list is not None:
-        base = (_hop("LISTED_IN", power_list, item, lists[0].rel),)
+        # The listing is the item record's own fact: its sources (or synthetic mark) are
+        # the hop's, since the LISTED_IN relationship carries no properties of its own.
+        listing = {k: item.props.get(k) for k in ("synthetic", "sources", "quotes")}
+        base = (_hop("LISTED_IN", power_list, item, {**listing, **lists[0].rel}),)
         paths.append(_Path(base, power_list, frozenset({power_list.id})))
     for holder in sorted(holders, key=lambda n: n.entity.id):
         hop = _hop("HOLDS", holder.entity, item, holder.rel)

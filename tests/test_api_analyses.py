@@ -144,6 +144,24 @@ async def test_delegation_chain_from_list_to_exercising_bureau(
     ]
 
 
+async def test_every_hop_of_a_synthetic_chain_says_so_listing_included(
+    mini: GraphStore, live_server: Callable[..., LiveServer]
+) -> None:
+    data = await _query(
+        live_server(),
+        'query { delegationChains(item: "t:item-1", town: "t:town-a") '
+        "{ hops { relation synthetic provenance { source } } } }",
+    )
+    hops = data["delegationChains"][0]["hops"]
+    # the listing has no relationship properties: it takes the item record's own mark
+    assert [(h["relation"], h["synthetic"], h["provenance"]) for h in hops] == [
+        ("LISTED_IN", True, []),
+        ("HOLDS", True, []),
+        ("DELEGATES", True, []),
+        ("EXERCISES", True, []),
+    ]
+
+
 async def test_delegation_chain_without_exerciser_is_incomplete(
     mini: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
