@@ -1,0 +1,134 @@
+// Small DOM helpers shared by the views. Text always goes in through textContent (never
+// innerHTML), so names and quotes from the graph cannot inject markup.
+
+/** Create an element: h("a", {href: "#/", "data-testid": "x"}, "text", child, ...). */
+export function h(tag, attrs = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name.startsWith("on") && typeof value === "function") {
+      element.addEventListener(name.slice(2), value);
+    } else if (name === "dataset") {
+      Object.assign(element.dataset, value);
+    } else {
+      element.setAttribute(name, value === true ? "" : String(value));
+    }
+  }
+  append(element, children);
+  return element;
+}
+
+/** Append children (strings, numbers, nodes, nested arrays; null is skipped). */
+export function append(parent, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return parent;
+}
+
+/** Element in the SVG namespace, attributes as given. */
+export function svg(tag, attrs = {}, ...children) {
+  const element = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value !== null && value !== undefined) element.setAttribute(name, String(value));
+  }
+  append(element, children);
+  return element;
+}
+
+/** Hash routes of the views; keys are URL-encoded. */
+export const route = {
+  region: (key) => `#/region/${encodeURIComponent(key)}`,
+  body: (key) => `#/body/${encodeURIComponent(key)}`,
+  item: (key) => `#/item/${encodeURIComponent(key)}`,
+  list: (key) => `#/list/${encodeURIComponent(key)}`,
+  event: (key) => `#/event/${encodeURIComponent(key)}`,
+  matrix: (list, region, target) =>
+    `#/matrix?${new URLSearchParams({ list, region, ...(target ? { target } : {}) })}`,
+  chain: (item, town) =>
+    `#/chain?${new URLSearchParams(town ? { item, town } : { item })}`,
+  whatif: (bodies = [], extra = {}) =>
+    `#/whatif?${new URLSearchParams({ bodies: bodies.join(","), ...extra })}`,
+};
+
+/** The route of a node by its GraphQL type, or null for types without a view. */
+export function routeOf(node) {
+  switch (node.__typename) {
+    case "Region": return route.region(node.key);
+    case "Body": return route.body(node.key);
+    case "PowerItem": return route.item(node.key);
+    case "PowerList": return route.list(node.key);
+    case "ReformEvent": return route.event(node.key);
+    default: return null;
+  }
+}
+
+/** A link to a node's view, showing its name (or title). */
+export function nodeLink(node, attrs = {}) {
+  const label = node.name ?? node.title ?? node.key;
+  const href = routeOf(node);
+  return href ? h("a", { href, ...attrs }, label) : h("span", attrs, label);
+}
+
+/**
+ * Where a fact comes from, always on screen: a synthetic badge for made-up data, or a
+ * disclosure with each source file and the exact quote.
+ */
+export function provenance(fact, { compact = false } = {}) {
+  if (fact.synthetic) {
+    return h("span", {
+      class: `badge synthetic${compact ? " small" : ""}`, "data-testid": "synthetic-badge",
+      title: "合成数据：由生成器构造，不是文件记载的事实",
+    }, compact ? "合成" : "合成 synthetic");
+  }
+  const sources = fact.provenance ?? [];
+  if (!sources.length) return h("span", { class: "badge unsourced" }, "无出处");
+  return h("details", { class: "provenance", "data-testid": "provenance" },
+    h("summary", { title: "查看原文出处" }, `出处 ${sources.length}`),
+    h("ul", {}, sources.map((p) => h("li", {},
+      h("span", { class: "source", "data-testid": "provenance-source" }, p.source),
+      h("q", { "data-testid": "provenance-quote" }, p.quote)))));
+}
+
+/** A definition list from [label, value] pairs, skipping empty values. */
+export function facts(pairs) {
+  return h("dl", { class: "facts" }, pairs
+    .filter(([, value]) => value !== null && value !== undefined && value !== "" &&
+      !(Array.isArray(value) && !value.length))
+    .map(([label, value]) => [h("dt", {}, label), h("dd", {}, value)]));
+}
+
+/** Chinese labels of the API's enum-like values (the value itself where unknown). */
+const LABELS = {
+  AUTONOMOUS_REGION: "自治区", LEAGUE_CITY: "盟市", BANNER_COUNTY: "旗县区",
+  TOWNSHIP: "苏木乡镇", SUBDISTRICT: "街道",
+  CONFIRM: "确认", ASSIGN: "交办", NONE: "未认领",
+  PENALTY: "行政处罚", LICENSING: "行政许可", COERCION: "行政强制", INSPECTION: "行政检查",
+  CONFIRMATION: "行政确认", PAYMENT: "行政给付", REWARD: "行政奖励",
+  LEVY: "行政征收", PUBLIC_SERVICE: "公共服务", OTHER: "其他",
+  PARTY_ORGAN: "党的机关", GOVERNMENT_DEPARTMENT: "政府部门", LOCAL_GOVERNMENT: "地方政府",
+  PUBLIC_INSTITUTION: "事业单位", INTERNAL_UNIT: "内设机构", DELIBERATIVE_BODY: "议事协调机构",
+  SERVICE_CENTRE: "服务中心", ENFORCEMENT_BUREAU: "综合行政执法局",
+  ENFORCEMENT_TEAM: "综合行政执法队伍",
+  MERGE: "合并", SPLIT: "分设", ESTABLISH: "设立", ABOLISH: "撤销", RENAME: "更名",
+  TRANSFER_UP: "上划", TRANSFER_DOWN: "下放", INTEGRATE: "整合", RESTRUCTURE: "重组",
+  LISTED_IN: "列入清单", HOLDS: "原由其行使", DELEGATES: "下放", EXERCISES: "承接执行",
+};
+
+/** "中文 (VALUE)" for an enum value; empty for null. */
+export function label(value) {
+  if (value === null || value === undefined) return "";
+  const text = LABELS[value];
+  return text ? `${text}（${value}）` : value;
+}
+
+/** The bare Chinese label (or the value). */
+export function shortLabel(value) {
+  return LABELS[value] ?? value ?? "";
+}
+
+/** A percentage with one decimal, or "—". */
+export function percent(rate) {
+  return rate === null || rate === undefined ? "—" : `${(rate * 100).toFixed(1)}%`;
+}

@@ -1,0 +1,190 @@
+// The claim matrix as a heat map: towns × the items of a list, each cell coloured by how
+// the town claimed the item (确认 CONFIRM / 交办 ASSIGN / not claimed), each town's rate
+// against the target line, items sorted by how many towns claimed them. Hovering a cell
+// shows the item; clicking pins it with its sources. Towns whose items the documents do
+// not name get their stated count and no cells: nothing is invented.
+
+import { FACT, gql } from "../api.js";
+import { h, label, nodeLink, percent, provenance, route, shortLabel } from "../dom.js";
+
+const MATRIX = `query Matrix($list: String!, $region: String!, $target: Float!) {
+  claimMatrix(list: $list, region: $region, targetRate: $target) {
+    targetRate itemCount
+    list { __typename key title issuer docNumber date ${FACT} }
+    region { __typename key name level ancestors { __typename key name } }
+    items { key seq name powerType legalBasis ${FACT} }
+    towns {
+      town { __typename key name level synthetic }
+      hasEnforcementBureau claimedCount ofCount rate rateStated meetsTarget itemsNamed note
+      ${FACT}
+      claims { item mode date status ${FACT} }
+    }
+  }
+}`;
+
+const STATES = ["CONFIRM", "ASSIGN", "NONE"];
+
+/** Items by how many towns claimed them, most first, then by their sequence in the list. */
+function sortItems(items, towns) {
+  const claimed = new Map(items.map((item) => [item.key, 0]));
+  for (const town of towns) {
+    for (const claim of town.claims) claimed.set(claim.item, (claimed.get(claim.item) ?? 0) + 1);
+  }
+  const sorted = [...items].sort((a, b) =>
+    claimed.get(b.key) - claimed.get(a.key) || (a.seq ?? 0) - (b.seq ?? 0));
+  return { sorted, claimed };
+}
+
+/** The bar of a town's rate, with the target as a vertical line. */
+function rateBar(town, target) {
+  const width = Math.min(100, Math.max(0, (town.rate ?? 0) * 100));
+  return h("div", {
+    class: `rate ${town.meetsTarget === false ? "short" : ""}`, "data-testid": "town-rate",
+    "data-rate": town.rate ?? "", title: town.rateStated ? "文件给出的比例" : "按数量计算",
+  },
+  h("div", { class: "bar" }, h("span", { class: "fill", style: `width:${width}%` }),
+    h("span", { class: "target", style: `left:${target * 100}%` })),
+  h("span", { class: "value" },
+    `${town.claimedCount ?? "?"}/${town.ofCount ?? "?"} · ${percent(town.rate)}`,
+    town.rateStated ? "（文件所载）" : ""));
+}
+
+/** The text of the tooltip and of the pinned detail for one cell. */
+function cellDetail(item, town, claim, claimedBy, pinned) {
+  const state = claim?.mode ?? "NONE";
+  return [
+    h("strong", {}, item.name),
+    h("div", {}, `${shortLabel(item.powerType)} · 第 ${item.seq ?? "?"} 项 · ${claimedBy} 个乡镇认领`),
+    h("div", {}, "法律依据：", item.legalBasis ?? "未载"),
+    h("div", {}, `${town.town.name}：${label(state)}`,
+      claim?.date ? ` · ${claim.date}` : "", claim?.status ? ` · ${claim.status}` : ""),
+    h("div", { class: "sources" }, "事项", provenance(item),
+      claim ? [" 认领", provenance(claim)] : null),
+    pinned ? h("div", {},
+      h("a", { href: route.item(item.key) }, "事项详情"), " · ",
+      claim ? h("a", { href: route.chain(item.key, town.town.key), "data-testid": "open-chain" },
+        "下放链条") : "未认领，无链条") : null,
+  ];
+}
+
+export async function render({ list, region, target }) {
+  const targetRate = target === undefined || target === "" ? 0.7 : Number(target);
+  const { claimMatrix: m } = await gql(MATRIX, { list, region, target: targetRate });
+  const { sorted, claimed } = sortItems(m.items, m.towns);
+  const itemsByKey = new Map(m.items.map((item) => [item.key, item]));
+  const named = m.towns.filter((t) => t.itemsNamed);
+  const countOnly = m.towns.filter((t) => !t.itemsNamed);
+  const short = m.towns.filter((t) => t.meetsTarget === false);
+
+  const grid = h("div", {
+    class: "heatmap", "data-testid": "heatmap", role: "grid",
+    style: `--items:${sorted.length}`,
+  },
+  h("div", { class: "row head", role: "row" },
+    h("div", { class: "town" }, "乡镇 / 街道"),
+    h("div", { class: "rate-head" }, `认领率（目标 ${percent(m.targetRate)}）`),
+    h("div", { class: "cells" }, sorted.map((item) => h("span", {
+      class: "item-head", "data-testid": "matrix-item", "data-item": item.key,
+      "data-claimed": claimed.get(item.key), title: item.name,
+    })))),
+  m.towns.map((town) => {
+    const modes = new Map(town.claims.map((c) => [c.item, c]));
+    return h("div", {
+      class: `row ${town.meetsTarget === false ? "short" : ""}`, role: "row",
+      "data-testid": "matrix-row", "data-town": town.town.key,
+    },
+    h("div", { class: "town" }, nodeLink(town.town),
+      town.hasEnforcementBureau ? h("span", { class: "badge small", title: "设有综合行政执法局" }, "执法局") : null,
+      provenance(town, { compact: true })),
+    rateBar(town, m.targetRate),
+    town.itemsNamed
+      ? h("div", { class: "cells" }, sorted.map((item) => {
+        const state = modes.get(item.key)?.mode ?? "NONE";
+        return h("span", {
+          class: `cell ${state}`, role: "gridcell", tabindex: "-1",
+          "data-testid": "matrix-cell", "data-town": town.town.key,
+          "data-item": item.key, "data-state": state,
+          "aria-label": `${town.town.name} ${item.name} ${shortLabel(state)}`,
+        });
+      }))
+      : h("div", { class: "cells count-only" },
+        `文件只给出数量：认领 ${town.claimedCount ?? "?"} 项（共 ${town.ofCount ?? "?"} 项），未列出具体事项`,
+        town.note ? h("small", {}, town.note) : null));
+  }));
+
+  const detail = h("aside", { class: "cell-detail", "data-testid": "cell-detail" },
+    h("p", { class: "muted" }, "点击一个单元格查看事项、依据、出处和下放链条。"));
+  wireCells(grid, { itemsByKey, towns: m.towns, claimed, detail });
+
+  return h("section", { class: "matrix", "data-testid": "matrix-view" },
+    h("nav", { class: "crumbs" },
+      [...m.region.ancestors].reverse().map((a) => [nodeLink(a), " › "]), nodeLink(m.region)),
+    h("h1", {}, `${m.region.name} · 认领热力图`),
+    h("p", {}, nodeLink(m.list), " ", m.list.docNumber ?? "", " ", provenance(m.list)),
+    h("p", { class: "summary", "data-testid": "matrix-summary" },
+      `${m.towns.length} 个乡镇街道 × ${sorted.length} 个列名事项`,
+      m.itemCount !== null && m.itemCount !== sorted.length ? `（清单共 ${m.itemCount} 项）` : "",
+      `；低于目标 ${percent(m.targetRate)} 的：${short.length} 个`),
+    targetForm(list, region, m.targetRate),
+    countOnly.length ? h("p", { class: "notice", "data-testid": "items-not-named" },
+      `文件只给出了 ${countOnly.map((t) => t.town.name).join("、")} 认领的数量，没有列出具体事项：`,
+      "这些行只有数量和比例，没有单元格。") : null,
+    named.length || countOnly.length ? legend() : null,
+    m.towns.length ? grid : h("p", { class: "muted" }, "此地区没有乡镇街道。"),
+    detail);
+}
+
+function legend() {
+  return h("p", { class: "legend" }, STATES.map((state) =>
+    h("span", {}, h("span", { class: `cell ${state}` }), label(state))),
+  h("span", {}, h("span", { class: "target-mark" }), "目标线"));
+}
+
+/** A small form to redraw the matrix against another target rate. */
+function targetForm(list, region, targetRate) {
+  const input = h("input", {
+    type: "number", min: "0", max: "100", step: "1", value: Math.round(targetRate * 100),
+    "data-testid": "target-input", "aria-label": "目标认领率（%）",
+  });
+  return h("form", {
+    class: "inline",
+    onsubmit(event) {
+      event.preventDefault();
+      window.location.hash = route.matrix(list, region, String(Number(input.value) / 100));
+    },
+  }, "目标认领率 ", input, " % ", h("button", { type: "submit" }, "重画"));
+}
+
+/** Hover shows the tooltip; click pins the cell's detail (with links) beside the map. */
+function wireCells(grid, { itemsByKey, towns, claimed, detail }) {
+  const tooltip = document.getElementById("tooltip");
+  const townsByKey = new Map(towns.map((t) => [t.town.key, t]));
+  const lookup = (cell) => {
+    const item = itemsByKey.get(cell.dataset.item);
+    const town = townsByKey.get(cell.dataset.town);
+    const claim = town.claims.find((c) => c.item === item.key);
+    return { item, town, claim };
+  };
+  grid.addEventListener("mouseover", (event) => {
+    const cell = event.target.closest("[data-testid=matrix-cell]");
+    if (!cell) return;
+    const { item, town, claim } = lookup(cell);
+    tooltip.replaceChildren(...cellDetail(item, town, claim, claimed.get(item.key), false));
+    const box = cell.getBoundingClientRect();
+    tooltip.hidden = false;
+    const left = Math.min(box.right + 8, window.innerWidth - tooltip.offsetWidth - 8);
+    tooltip.style.left = `${Math.max(8, left) + window.scrollX}px`;
+    tooltip.style.top = `${box.bottom + 8 + window.scrollY}px`;
+  });
+  grid.addEventListener("mouseleave", () => { tooltip.hidden = true; });
+  grid.addEventListener("click", (event) => {
+    const cell = event.target.closest("[data-testid=matrix-cell]");
+    if (!cell) return;
+    const { item, town, claim } = lookup(cell);
+    grid.querySelector(".cell.pinned")?.classList.remove("pinned");
+    cell.classList.add("pinned");
+    detail.replaceChildren(...cellDetail(item, town, claim, claimed.get(item.key), true));
+  });
+  // Leaving the view hides a tooltip left over from this map.
+  window.addEventListener("hashchange", () => { tooltip.hidden = true; }, { once: true });
+}
