@@ -64,7 +64,7 @@ function cellDetail(item, town, claim, claimedBy, pinned) {
       h("a", { href: route.item(item.key) }, "事项详情"), " · ",
       claim ? h("a", { href: route.chain(item.key, town.town.key), "data-testid": "open-chain" },
         "下放链条") : "未认领，无链条") : null,
-  ];
+  ].filter(Boolean);
 }
 
 export async function render({ list, region, target }) {
