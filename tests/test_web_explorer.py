@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from selenium.webdriver.chrome.webdriver import WebDriver as Chrome
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 
@@ -198,15 +199,18 @@ def clear(field: WebElement) -> None:
 
 
 def provenance_text(page: Explorer, scope: WebElement) -> str:
-    """Open every provenance element in ``scope`` (a <details> or a link) and give what
-    the page then shows of them."""
-    opened = page.driver.execute_script(
-        "const els = arguments[0].querySelectorAll('[data-testid=\"provenance\"]');"
-        "els.forEach(e => { if (e.tagName === 'DETAILS') e.open = true; });"
-        "return Array.from(els, e => e.innerText).join('\\n')",
-        scope,
-    )
-    return str(opened)
+    """Open the provenance elements in ``scope`` as a reader does (click a <details>'s
+    summary, or the link) and give the text they then show."""
+    texts = []
+    for element in page.all("provenance", scope)[:3]:
+        page.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        if element.tag_name.lower() == "details":
+            if element.get_attribute("open") is None:
+                element.find_element(By.TAG_NAME, "summary").click()
+        else:
+            element.click()
+        texts.append(element.text)
+    return "\n".join(texts)
 
 
 # the tests --------------------------------------------------------------------------------
@@ -238,7 +242,9 @@ def test_region_tree_expands_to_a_county_and_offers_its_matrices(page: Explorer,
             "query($k: String!) { region(key: $k) { children { key } } }", k=ancestor["key"]
         )["region"]["children"]
         node = page.one("region-node", tree, key=ancestor["key"])
-        own(page, node, "region-toggle").click()
+        shown = {n.get_attribute("data-key") for n in page.all("region-node", node)}
+        if not {c["key"] for c in children} <= shown:  # not already open
+            own(page, node, "region-toggle").click()
         for child in children:
             page.wait_for("region-node", key=child["key"])
     page.screenshot("region-tree")
