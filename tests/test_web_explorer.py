@@ -229,7 +229,14 @@ def test_region_tree_expands_to_a_county_and_offers_its_matrices(page: Explorer,
     page.load("#/")
     page.wait_view("home")
     tree = page.wait_for("region-tree")
-    top = {a["key"] for a in page.attrs("region-node", "key")}
+    top = set(
+        page.driver.execute_script(
+            "return Array.from(arguments[0].querySelectorAll('[data-testid=\"region-node\"]'))"
+            ".filter(n => !n.parentElement.closest('[data-testid=\"region-node\"]'))"
+            ".map(n => n.dataset.key)",
+            tree,
+        )
+    )
     assert top == {r["key"] for r in roots}, "the tree does not start at the root regions"
 
     # down the ancestors of 海勃湾区, root first, each toggle loading the children
@@ -352,8 +359,10 @@ def test_heat_map_has_a_cell_per_town_and_item_in_its_claim_state(
     assert len(cells) == len(expected), "one cell per town × named item"
     shown = {(str(c["town"]), str(c["item"])): c["state"] for c in cells}
     # one known cell of each state, then all of them
+    unclaimed = {(t["town"]["key"], i) for t in named_towns for i in t["unclaimed"]}
     for state in ("CONFIRM", "ASSIGN", "NONE"):
         cell = next(k for k, v in expected.items() if v == state)
+        assert (cell in unclaimed) == (state == "NONE")
         assert shown.get(cell) == state, f"cell {cell}: {shown.get(cell)}, expected {state}"
     assert shown == expected
 
