@@ -67,9 +67,18 @@ function cellDetail(item, town, claim, claimedBy, pinned) {
   ].filter(Boolean);
 }
 
-export async function render({ list, region, target }) {
+/** Town orders the page offers: the API's (by name), or by rate. */
+const TOWN_ORDERS = {
+  name: ["按名称", () => 0],
+  "rate-desc": ["认领率从高到低", (a, b) => (b.rate ?? -1) - (a.rate ?? -1)],
+  "rate-asc": ["认领率从低到高", (a, b) => (a.rate ?? 2) - (b.rate ?? 2)],
+};
+
+export async function render({ list, region, target, sort = "name" }) {
   const targetRate = target === undefined || target === "" ? 0.7 : Number(target);
   const { claimMatrix: m } = await gql(MATRIX, { list, region, target: targetRate });
+  const order = TOWN_ORDERS[sort] ?? TOWN_ORDERS.name;
+  m.towns = [...m.towns].sort(order[1]);
   const { sorted, claimed } = sortItems(m.items, m.towns);
   const itemsByKey = new Map(m.items.map((item) => [item.key, item]));
   const named = m.towns.filter((t) => t.itemsNamed);
@@ -125,7 +134,7 @@ export async function render({ list, region, target }) {
       `${m.towns.length} 个乡镇街道 × ${sorted.length} 个列名事项`,
       m.itemCount !== null && m.itemCount !== sorted.length ? `（清单共 ${m.itemCount} 项）` : "",
       `；低于目标 ${percent(m.targetRate)} 的：${short.length} 个`),
-    targetForm(list, region, m.targetRate),
+    targetForm(list, region, m.targetRate, sort),
     countOnly.length ? h("p", { class: "notice", "data-testid": "items-not-named" },
       `文件只给出了 ${countOnly.map((t) => t.town.name).join("、")} 认领的数量，没有列出具体事项：`,
       "这些行只有数量和比例，没有单元格。") : null,
@@ -140,19 +149,23 @@ function legend() {
   h("span", {}, h("span", { class: "target-mark" }), "目标线"));
 }
 
-/** A small form to redraw the matrix against another target rate. */
-function targetForm(list, region, targetRate) {
+/** A small form to redraw the matrix against another target rate, or in another order. */
+function targetForm(list, region, targetRate, sort) {
   const input = h("input", {
     type: "number", min: "0", max: "100", step: "1", value: Math.round(targetRate * 100),
     "data-testid": "target-input", "aria-label": "目标认领率（%）",
   });
+  const order = h("select", { "data-testid": "town-order", "aria-label": "乡镇排序" },
+    Object.entries(TOWN_ORDERS).map(([value, [text]]) =>
+      h("option", { value, selected: value === sort }, text)));
+  const redraw = () => {
+    window.location.hash = `${route.matrix(list, region, String(Number(input.value) / 100))}&sort=${order.value}`;
+  };
+  order.addEventListener("change", redraw);
   return h("form", {
     class: "inline",
-    onsubmit(event) {
-      event.preventDefault();
-      window.location.hash = route.matrix(list, region, String(Number(input.value) / 100));
-    },
-  }, "目标认领率 ", input, " % ", h("button", { type: "submit" }, "重画"));
+    onsubmit(event) { event.preventDefault(); redraw(); },
+  }, "目标认领率 ", input, " % ", h("button", { type: "submit" }, "重画"), "　排序 ", order);
 }
 
 /** Hover shows the tooltip; click pins the cell's detail (with links) beside the map. */
