@@ -11,7 +11,7 @@ from __future__ import annotations
 import abc
 import contextvars
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -88,17 +88,29 @@ class GraphStore(abc.ABC):
         with self._timed(statement, "write", values):
             return await self._write(statement, values)
 
-    async def write_atomically(self, steps: Sequence[tuple[str, Params]]) -> None:
-        """Run several write statements so that either all of them apply or none does."""
-        resolved = [(self.registry.get(name), dict(params)) for name, params in steps]
-        trace = current_trace()
-        if trace is not None:
-            trace.calls.extend((statement.name, params) for statement, params in resolved)
+    async def write_atomically(self, steps: Iterable[tuple[str, Params]]) -> None:
+        """Run several write statements so that either all of them apply or none does.
+
+        ``steps`` may be a generator: an adapter that can (FalkorDB) takes the next step while
+        the engine writes the current one, so an import plans and writes at the same time. If
+        taking a step raises, nothing is applied either.
+        """
         started = time.perf_counter()
-        await self._write_atomically(resolved)
+        await self._write_atomically(self._resolved(steps, current_trace()))
         STATEMENT_SECONDS.labels(self.engine, "<atomic>", "write").observe(
             time.perf_counter() - started
         )
+
+    def _resolved(
+        self, steps: Iterable[tuple[str, Params]], trace: StatementTrace | None
+    ) -> Iterator[tuple[Statement, dict[str, Any]]]:
+        """Each step's statement, lazily, recorded in ``trace`` (taken from the caller's
+        context: an adapter may consume the steps in a worker thread)."""
+        for name, params in steps:
+            statement, values = self.registry.get(name), dict(params)
+            if trace is not None:
+                trace.calls.append((name, values))
+            yield statement, values
 
     async def apply_schema(self) -> None:
         """Create the unique constraints and indexes of :mod:`graph_store.schema_spec`."""
@@ -125,7 +137,9 @@ class GraphStore(abc.ABC):
     async def _write(self, statement: Statement, params: dict[str, Any]) -> list[Row]: ...
 
     @abc.abstractmethod
-    async def _write_atomically(self, steps: list[tuple[Statement, dict[str, Any]]]) -> None: ...
+    async def _write_atomically(
+        self, steps: Iterator[tuple[Statement, dict[str, Any]]]
+    ) -> None: ...
 
     @abc.abstractmethod
     async def _apply_schema(self) -> None: ...

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from falkordb.asyncio import FalkorDB
@@ -139,7 +140,7 @@ class FalkorDBStore(GraphStore):
     async def _write(self, statement: Statement, params: dict[str, Any]) -> list[Row]:
         return await self._run(await self._live_graph(), statement, params, read_only=False)
 
-    async def _write_atomically(self, steps: list[tuple[Statement, dict[str, Any]]]) -> None:
+    async def _write_atomically(self, steps: Iterator[tuple[Statement, dict[str, Any]]]) -> None:
         staging_name = f"{self.graph_name}:staging:{uuid.uuid4().hex}"
         db = await self._database()
         async with self._import_lock:
@@ -157,19 +158,26 @@ class FalkorDBStore(GraphStore):
             finally:
                 await self._drop_if_present(staging_name)
 
-    async def _write_steps(self, graph: Any, steps: list[tuple[Statement, dict[str, Any]]]) -> None:
-        """Run ``steps`` in order, encoding step n+1 in a worker thread while step n runs.
+    async def _write_steps(
+        self, graph: Any, steps: Iterator[tuple[Statement, dict[str, Any]]]
+    ) -> None:
+        """Run ``steps`` in order, taking and encoding step n+1 in a worker thread while the
+        engine runs step n.
 
-        The engine is another process, so on two cores encoding (Python) and writing (the
-        engine) overlap instead of taking turns; the steps still run one at a time, in order.
+        The engine is another process, so on two cores the Python side of an import (planning
+        a batch when ``steps`` is a generator, then encoding it) overlaps with the engine's
+        writing instead of taking turns with it; the steps still run one at a time, in order.
         """
-        upcoming: asyncio.Future[str] | None = None
-        for index, (statement, params) in enumerate(steps):
-            text = await upcoming if upcoming is not None else encode(statement, params)
-            upcoming = None
-            if index + 1 < len(steps):
-                upcoming = asyncio.ensure_future(asyncio.to_thread(encode, *steps[index + 1]))
-            try:
+
+        def take() -> tuple[Statement, str] | None:
+            step = next(steps, None)
+            return None if step is None else (step[0], encode(*step))
+
+        upcoming = asyncio.ensure_future(asyncio.to_thread(take))
+        try:
+            while (step := await upcoming) is not None:
+                upcoming = asyncio.ensure_future(asyncio.to_thread(take))
+                statement, text = step
                 await self._run(
                     graph,
                     statement,
@@ -178,10 +186,8 @@ class FalkorDBStore(GraphStore):
                     timeout_ms=self.import_timeout_ms,
                     text=text,
                 )
-            except BaseException:
-                if upcoming is not None:
-                    await asyncio.gather(upcoming, return_exceptions=True)
-                raise
+        finally:  # a thread cannot be cancelled: let a step being taken finish first
+            await asyncio.gather(upcoming, return_exceptions=True)
 
     async def _drop_if_present(self, name: str) -> None:
         # If the server is gone, nothing of the staging graph can be visible anyway.

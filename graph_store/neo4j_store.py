@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import neo4j
@@ -131,9 +131,12 @@ class Neo4jStore(GraphStore):
     async def _write(self, statement: Statement, params: dict[str, Any]) -> list[Row]:
         return await self._session_run([(statement, params)], neo4j.WRITE_ACCESS)
 
-    async def _write_atomically(self, steps: list[tuple[Statement, dict[str, Any]]]) -> None:
-        if steps:  # an import: one transaction, with the import's longer timeout
-            await self._session_run(steps, neo4j.WRITE_ACCESS, self.import_timeout_s)
+    async def _write_atomically(self, steps: Iterator[tuple[Statement, dict[str, Any]]]) -> None:
+        # Taken whole first: the driver may run a transaction function again on a transient
+        # error, and a generator cannot be replayed.
+        statements = list(steps)
+        if statements:  # an import: one transaction, with the import's longer timeout
+            await self._session_run(statements, neo4j.WRITE_ACCESS, self.import_timeout_s)
 
     async def _apply_schema(self) -> None:
         unique = self.registry.get("ddl_unique_id")
