@@ -50,13 +50,50 @@ class TownClaims:
     items_named: bool = strawberry.field(
         description="False when the sources give only a count: the items are not named."
     )
-    claims: list[ClaimCell]
     unclaimed: list[str] = strawberry.field(
         description="Keys of named items it did not claim (empty when items are not named)."
     )
     note: str | None
     synthetic: bool
     provenance: list[Provenance]
+    # The town's claim rows (by item key) and the matrix's item keys: the cells and the
+    # compact lists are built from them only when a query asks for them.
+    claim_rows: strawberry.Private[list[dict[str, Any]]]
+    item_keys: strawberry.Private[list[str]]
+
+    @strawberry.field(
+        description="One cell per claimed item, by item key, with mode, date, status and "
+        "provenance. For a large matrix prefer `itemModes` or `claimedItems`: a list of "
+        "scalars costs a fraction of an object per cell to answer."
+    )
+    def claims(self) -> list[ClaimCell]:
+        return [
+            ClaimCell(
+                item=row["item"],
+                mode=row["mode"],
+                date=row["date"],
+                status=row["status"],
+                synthetic=bool(row["synthetic"]),
+                provenance=provenance_of(row),
+            )
+            for row in self.claim_rows
+        ]
+
+    @strawberry.field(
+        description="Keys of the items it claimed, in key order (the order of `claims`)."
+    )
+    def claimed_items(self) -> list[str]:
+        return [row["item"] for row in self.claim_rows]
+
+    @strawberry.field(
+        description="One entry per item of `ClaimMatrix.items`, in that order: the mode of "
+        "this town's claim of it (CONFIRM or ASSIGN), or null when it did not claim it or the "
+        "sources name no items (`itemsNamed: false`). The compact row for drawing a large "
+        "matrix: ask for `itemKeys` once and `itemModes` per town."
+    )
+    def item_modes(self) -> list[str | None]:
+        modes = {row["item"]: row["mode"] for row in self.claim_rows}
+        return [modes.get(key) for key in self.item_keys]
 
 
 @strawberry.type(description="Towns × items of a list over a region, with rates.")
@@ -73,6 +110,13 @@ class ClaimMatrix:
     towns: list[TownClaims]
 
     @strawberry.field(
+        description="Keys of `items`, in the same order: with `TownClaims.itemModes`, a large "
+        "matrix in lists of scalars (no object per item or per cell)."
+    )
+    def item_keys(self) -> list[str]:
+        return [item.entity_id for item in self.items]
+
+    @strawberry.field(
         description="Towns whose rate is below the target; by default only those with an "
         "enforcement bureau, the towns the 70% rule is for."
     )
@@ -85,6 +129,10 @@ class ClaimMatrix:
         ]
 
 
+def _by_item(row: dict[str, Any]) -> str:
+    return str(row["item"])
+
+
 def _rate(claimed: int | None, of: int | None) -> float | None:
     if claimed is None or not of:
         return None
@@ -95,19 +143,19 @@ def town_row(
     town: dict[str, Any],
     summary: dict[str, Any] | None,
     has_bureau: bool,
-    cells: list[ClaimCell],
+    claim_rows: list[dict[str, Any]],
     item_keys: list[str],
     item_count: int | None,
     target_rate: float,
 ) -> TownClaims:
     """A town's row: from item-level claims when there are any, else from the stated count."""
-    if cells or summary is None:
-        claimed_keys = {c.item for c in cells}
+    if claim_rows or summary is None:
+        claimed_keys = {row["item"] for row in claim_rows}
         of = item_count or len(item_keys) or None
-        claimed: int | None = len(claimed_keys) if (cells or item_keys) else None
+        claimed: int | None = len(claimed_keys) if (claim_rows or item_keys) else None
         rate = _rate(claimed, of)
         named = bool(item_keys)
-        unclaimed = [k for k in item_keys if k not in claimed_keys]
+        unclaimed = [key for key in item_keys if key not in claimed_keys]
         provenance: list[Provenance] = []
         note = None
         synthetic = bool(town.get("synthetic"))
@@ -131,11 +179,12 @@ def town_row(
         rate_stated=stated,
         meets_target=None if rate is None else rate >= target_rate,
         items_named=named,
-        claims=cells,
         unclaimed=unclaimed,
         note=note,
         synthetic=synthetic,
         provenance=provenance,
+        claim_rows=claim_rows,
+        item_keys=item_keys,
     )
 
 
@@ -157,18 +206,9 @@ async def claim_matrix(
     claim_rows = await store.read("claim_matrix_claims", params)
     item_rows = await store.read("list_items", {"list": list_key})
 
-    cells: dict[str, list[ClaimCell]] = defaultdict(list)
+    by_town: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in claim_rows:
-        cells[row["town"]].append(
-            ClaimCell(
-                item=row["item"],
-                mode=row["mode"],
-                date=row["date"],
-                status=row["status"],
-                synthetic=bool(row["synthetic"]),
-                provenance=provenance_of(row),
-            )
-        )
+        by_town[row["town"]].append(row)
     popularity = Counter(row["item"] for row in claim_rows)
     items = sorted(
         (PowerItem.from_props(row["props"]) for row in item_rows),
@@ -181,7 +221,7 @@ async def claim_matrix(
             row["town"],
             row["summary"],
             bool(row["hasBureau"]),
-            sorted(cells.get(row["town"]["id"], []), key=lambda c: c.item),
+            sorted(by_town.get(row["town"]["id"], []), key=_by_item),
             item_keys,
             item_count,
             target_rate,

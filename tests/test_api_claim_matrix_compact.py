@@ -1,0 +1,90 @@
+"""The claim matrix's compact fields (lists of scalars) agree with its cells, and the
+front-end's full matrix query keeps working beside them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from graph_store import GraphStore
+from tests.conftest import LiveServer
+from tests.datasets import load_fixture
+
+pytestmark = pytest.mark.anyio
+
+COMPACT = """
+query($list: String!, $region: String!) {
+  claimMatrix(list: $list, region: $region) {
+    itemKeys
+    items { key }
+    towns { town { key } itemsNamed itemModes claimedItems claims { item mode } }
+  }
+}"""
+
+#: The matrix query of the web front-end, field for field: none of these may break.
+FRONT_END = """
+query($list: String!, $region: String!) {
+  claimMatrix(list: $list, region: $region) {
+    itemCount
+    items { key name powerType legalBasis seq synthetic provenance { source quote } }
+    towns {
+      town { key name level }
+      hasEnforcementBureau claimedCount ofCount rate rateStated meetsTarget itemsNamed
+      claims { item mode date status synthetic provenance { source quote } }
+      unclaimed note synthetic provenance { source quote }
+    }
+  }
+}"""
+
+
+@pytest.fixture
+async def mini(store: GraphStore) -> GraphStore:
+    await load_fixture(store, "mini.yaml")
+    return store
+
+
+async def _matrix(server: LiveServer, query: str) -> dict[str, Any]:
+    body = await server.graphql(query, {"list": "t:list", "region": "t:county"})
+    assert "errors" not in body, body.get("errors")
+    matrix: dict[str, Any] = body["data"]["claimMatrix"]
+    return matrix
+
+
+async def test_item_modes_are_aligned_with_items(
+    mini: GraphStore, live_server: Callable[..., LiveServer]
+) -> None:
+    matrix = await _matrix(live_server(), COMPACT)
+    assert matrix["itemKeys"] == [item["key"] for item in matrix["items"]]
+    assert matrix["itemKeys"] == ["t:item-4", "t:item-1", "t:item-2", "t:item-3", "t:item-5"]
+    towns = {t["town"]["key"]: t for t in matrix["towns"]}
+    assert towns["t:town-a"]["itemModes"] == ["CONFIRM", "CONFIRM", "ASSIGN", "CONFIRM", None]
+    assert towns["t:town-b"]["itemModes"] == ["ASSIGN", None, None, None, None]
+    # only a count is known for the subdistrict: a row of nulls, as long as the items
+    assert towns["t:sub-c"]["itemModes"] == [None] * 5
+    for town in matrix["towns"]:
+        assert len(town["itemModes"]) == len(matrix["itemKeys"])
+        assert town["claimedItems"] == [cell["item"] for cell in town["claims"]]
+        cells = {cell["item"]: cell["mode"] for cell in town["claims"]}
+        aligned = dict(zip(matrix["itemKeys"], town["itemModes"], strict=True))
+        assert {k: m for k, m in aligned.items() if m is not None} == cells
+
+
+async def test_the_front_end_matrix_query_still_answers(
+    mini: GraphStore, live_server: Callable[..., LiveServer]
+) -> None:
+    matrix = await _matrix(live_server(), FRONT_END)
+    towns = {t["town"]["key"]: t for t in matrix["towns"]}
+    a = towns["t:town-a"]
+    assert [c["item"] for c in a["claims"]] == ["t:item-1", "t:item-2", "t:item-3", "t:item-4"]
+    assert a["claims"][0] == {
+        "item": "t:item-1",
+        "mode": "CONFIRM",
+        "date": "2020-06-01",
+        "status": None,
+        "synthetic": True,
+        "provenance": [],
+    }
+    assert a["unclaimed"] == ["t:item-5"]
+    assert towns["t:sub-c"]["note"] == "Only the count is known."
