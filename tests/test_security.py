@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import re
 
+from falkordb.helpers import stringify_param_value
+
+from cypher.registry import CypherRegistry
+from graph_store.falkordb_store import encode
 from tests.conftest import REPO_ROOT
 
 PACKAGES = ("server", "schema", "graph_store", "graph_loaders", "cypher")
@@ -41,11 +45,36 @@ def test_only_the_adapters_call_a_driver() -> None:
 
 def test_adapters_pass_statement_text_and_parameters_separately() -> None:
     for name in ADAPTERS:
-        for line in (REPO_ROOT / name).read_text().splitlines():
+        source = (REPO_ROOT / name).read_text()
+        for line in source.splitlines():
             if DRIVER_CALL.search(line):
-                assert "statement.text" in line or "text, database_" in line, line
+                assert (
+                    "statement.text" in line
+                    or "text, database_" in line
+                    or "(query, params," in line
+                ), line
                 assert "format(" not in line, line
                 assert 'f"' not in line, line
+        if "(query, params," in source:
+            # the FalkorDB adapter's `query` is the statement's own text, or that text
+            # pre-encoded by `encode` (an import encodes its next batch while the engine
+            # writes), and then it sends no separate parameters
+            assert "query = text if text is not None else statement.text" in source
+            assert "encode(*step)" in source
+
+
+def test_pre_encoded_parameters_go_through_the_clients_own_encoder() -> None:
+    """What ``encode`` sends is the ``CYPHER name=value`` header FalkorDB's client itself
+    writes, every value through the client's ``stringify_param_value``: a value cannot end
+    the header and become Cypher."""
+    statement = CypherRegistry("falkordb").get("search_entities")
+    hostile = "x' }) DETACH DELETE n //"
+    text = encode(statement, {"text": hostile, "first": 3})
+    assert text == (
+        f"CYPHER `text`={stringify_param_value(hostile)} `first`=3 {statement.text}"
+    )
+    assert text.endswith(statement.text)
+    assert encode(statement, {}) == statement.text
 
 
 def test_every_statement_takes_values_as_parameters() -> None:
