@@ -49,6 +49,26 @@ class Neighbour:
 
 NeighbourKey = tuple[str, str, Direction]
 
+#: Neighbour lookups with a statement of their own that names the relationship type in its
+#: pattern. The generic statements filter ``type(r) = $type`` after following every edge of
+#: the node, and the nodes these start from have many other edges: a town a CLAIMS edge per
+#: claimed item, a bureau an EXERCISES edge per item (measured: 100 towns' parents 17.6 ms
+#: generic on the national profile at scale 0.05).
+TYPED_STATEMENTS: dict[tuple[str, Direction], str] = {
+    ("PART_OF", "out"): "outgoing_part_of",
+    ("SUBORDINATE_TO", "out"): "outgoing_subordinate_to",
+    ("IN_REGION", "out"): "outgoing_in_region",
+}
+
+
+def _neighbour_statement(rel_type: str, direction: Direction, ids: list[str]) -> tuple[str, Row]:
+    """The statement and parameters that fetch ``rel_type`` neighbours of ``ids``."""
+    typed = TYPED_STATEMENTS.get((rel_type, direction))
+    if typed is not None:
+        return typed, {"ids": ids}
+    generic = "outgoing_by_type" if direction == "out" else "incoming_by_type"
+    return generic, {"ids": ids, "type": rel_type}
+
 
 class Loaders:
     """The DataLoaders of one request."""
@@ -78,10 +98,7 @@ class Loaders:
         # one statement per relationship type and direction, sent together
         results = await asyncio.gather(
             *(
-                self.store.read(
-                    "outgoing_by_type" if direction == "out" else "incoming_by_type",
-                    {"ids": sorted(set(ids)), "type": rel_type},
-                )
+                self.store.read(*_neighbour_statement(rel_type, direction, sorted(set(ids))))
                 for (rel_type, direction), ids in groups_in_order
             )
         )
