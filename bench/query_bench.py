@@ -1,20 +1,24 @@
 """Query benchmarks through real HTTP, each figure beside a baseline from the same run.
 
-For each synthetic profile (Inner Mongolia, national) it starts a local engine, loads the
-profile, runs the service (uvicorn on loopback) and measures the headline operations with a
-bounded load generator (:mod:`bench.load`): latency percentiles and throughput, the Cypher
-statements each request runs, and the memory of the API and the engine. Baselines:
+For each synthetic profile (Inner Mongolia, national) it loads the profile into the local
+engine (started here) — and into Neo4j too when ``NEO4J_URI`` is set — runs the service
+(uvicorn on loopback) and measures the headline operations with a bounded load generator
+(:mod:`bench.load`): latency percentiles and throughput, the Cypher statements each request
+runs, and the memory of the API and the engine. Baselines:
 
 * **raw client**: the exact statements one GraphQL request ran (recorded with their
-  parameters) replayed with the ``falkordb`` client, no GraphQL and no HTTP: the GraphQL
-  overhead ratio;
+  parameters) replayed with the engine's own client (``falkordb``; the ``neo4j`` driver), no
+  GraphQL and no HTTP: the GraphQL overhead ratio;
 * **batching off**: the same query on a service whose DataLoaders send one statement per key:
   the N+1 ratio (statements and time) for 100 towns;
 * **profile size**: the county claim matrix on the national profile against Inner Mongolia:
-  how cost grows with the graph.
+  how cost grows with the graph. On FalkorDB both graphs stay loaded and the two are timed in
+  alternation (``GROWTH_ROUNDS`` pairs, medians), so that a burst of load on this shared
+  machine hits both sides alike; on Neo4j (one database) they are timed one after the other.
 
-It prints the plan (``GRAPH.EXPLAIN``) of every headline statement and flags any that scans a
-whole label. Results: ``bench/results/<date>-falkordb.json`` and ``docs/performance.md``.
+It prints the plan (``GRAPH.EXPLAIN`` / ``EXPLAIN``) of every headline statement and flags any
+that scans a whole label. Results: ``bench/results/<date>-<engine>.json`` and
+``docs/performance.md``.
 
     python -m bench.query_bench --quick     # a few minutes on 2 cores
     python -m bench.query_bench             # full profiles (the national one takes a while)
@@ -29,26 +33,23 @@ import json
 import os
 import pstats
 import statistics
-import tempfile
 import threading
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
 import uvicorn
-from falkordb.asyncio import FalkorDB
 
+from bench.engines import BenchEngine, Call, Neo4jEngine, local_engine, neo4j_settings
 from bench.load import Result, run_query
-from cypher.registry import CypherRegistry
 from graph_loaders.dataset import BodyKind, Dataset, Region, RegionLevel
 from graph_loaders.importer import import_dataset
 from graph_loaders.synthetic import generate
-from graph_store import trace_statements
-from graph_store.falkordb_store import FalkorDBStore
-from graph_store.local_engine import LocalEngine, free_port
+from graph_store import GraphStore, trace_statements
+from graph_store.local_engine import free_port
 from schema import build_schema
 from schema.context import GraphContext
 from server.app import create_app
@@ -56,7 +57,6 @@ from server.settings import Settings
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 PERFORMANCE_PAGE = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
-SCANS = ("All Node Scan", "Node By Label Scan")
 ANALYSIS_MARKER = "<!-- analysis: kept by bench/query_bench.py -->"
 
 
@@ -78,6 +78,19 @@ def pick_county(ds: Dataset) -> tuple[Region, int]:
     return county, towns.get(county.id, 0)
 
 
+#: The claim matrix as a front-end drawing a large grid asks for it: the item keys once, then
+#: per town its figures and one mode per item (``null`` = not claimed), lists of scalars.
+MATRIX_COMPACT = "itemKeys towns { town { key name } claimedCount rate meetsTarget itemModes }"
+#: The same matrix with an object per claimed cell (the shape before ``itemModes``), measured
+#: beside it to show what the compact shape saves.
+MATRIX_CELLS = "towns { town { key name } claimedCount rate meetsTarget claims { item mode } }"
+
+
+def claim_matrix_query(power_list: str, region: str, selection: str) -> str:
+    """A ``claimMatrix`` query on one list and region with ``selection``."""
+    return f'{{ claimMatrix(list: "{power_list}", region: "{region}") {{ {selection} }} }}'
+
+
 def headline_queries(ds: Dataset) -> dict[str, str]:
     """The headline operations on keys picked from the generated dataset."""
     county, _ = pick_county(ds)
@@ -91,10 +104,9 @@ def headline_queries(ds: Dataset) -> dict[str, str]:
     ][:2]
     power_list = ds.power_lists[0].id
     return {
-        "claim_matrix_county": f'{{ claimMatrix(list: "{power_list}", region: "{county.id}") '
-        "{ towns { town { name } claimedCount rate meetsTarget claims { item mode } } } }",
-        "claim_matrix_league": f'{{ claimMatrix(list: "{power_list}", region: "{league}") '
-        "{ towns { town { name } claimedCount rate meetsTarget claims { item mode } } } }",
+        "claim_matrix_county": claim_matrix_query(power_list, county.id, MATRIX_COMPACT),
+        "claim_matrix_county_cells": claim_matrix_query(power_list, county.id, MATRIX_CELLS),
+        "claim_matrix_league": claim_matrix_query(power_list, str(league), MATRIX_COMPACT),
         "delegation_chain": f'{{ delegationChains(item: "{delegation.item}", '
         f'town: "{delegation.to_region}") {{ complete hops {{ relation mode }} }} }}',
         "merger_lineage": f'{{ lineage(body: "{merged_body}") {{ predecessors '
@@ -144,7 +156,7 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-async def _trace(store: FalkorDBStore, query: str, batching: bool = True) -> Any:
+async def _trace(store: GraphStore, query: str, batching: bool = True) -> Any:
     with trace_statements() as trace:
         result = await build_schema().execute(
             query, context_value=GraphContext(store=store, batching=batching)
@@ -154,7 +166,7 @@ async def _trace(store: FalkorDBStore, query: str, batching: bool = True) -> Any
     return trace
 
 
-async def _profile(store: FalkorDBStore, query: str, top: int = 12) -> list[dict[str, Any]]:
+async def _profile(store: GraphStore, query: str, top: int = 12) -> list[dict[str, Any]]:
     """Where one in-process execution spends its time (cProfile, by own time), summarised."""
     profiler = cProfile.Profile()
     profiler.enable()
@@ -173,27 +185,6 @@ async def _profile(store: FalkorDBStore, query: str, top: int = 12) -> list[dict
     ]
 
 
-async def _raw_replay(
-    engine: LocalEngine,
-    graph: str,
-    store: FalkorDBStore,
-    calls: list[tuple[str, dict[str, Any]]],
-    repeats: int,
-) -> list[float]:
-    """Times of the recorded statements run with the raw client, one answer per repeat."""
-    db = FalkorDB(host=engine.host, port=engine.port)
-    g = db.select_graph(graph)
-    texts = [(store.registry.get(name).text, params) for name, params in calls]
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        for text, params in texts:
-            await g.ro_query(text, params)
-        times.append(time.perf_counter() - started)
-    await db.connection.aclose()
-    return times
-
-
 async def _latency(url: str, query: str, requests: int, concurrency: int) -> Result:
     async with httpx.AsyncClient(base_url=url, timeout=60) as client:
         for _ in range(3):
@@ -201,39 +192,35 @@ async def _latency(url: str, query: str, requests: int, concurrency: int) -> Res
         return await run_query(client, "", query, requests, concurrency)
 
 
-async def _plans(
-    engine: LocalEngine, graph: str, store: FalkorDBStore, calls: list[tuple[str, dict[str, Any]]]
-) -> dict[str, dict[str, Any]]:
-    db = FalkorDB(host=engine.host, port=engine.port)
-    g = db.select_graph(graph)
-    plans: dict[str, dict[str, Any]] = {}
-    for name, params in calls:
-        if name in plans:
-            continue
-        plan = await g.explain(store.registry.get(name).text, params)
-        text = str(plan)
-        plans[name] = {"plan": text, "scans_label": any(s in text for s in SCANS)}
-    await db.connection.aclose()
-    return plans
+@dataclass
+class Loaded:
+    """A profile loaded on an engine, kept for the growth comparison after its own run."""
+
+    profile: str
+    graph: str
+    store: GraphStore
+    settings: Settings
+    county_query: str
+    county_calls: list[Call]
 
 
 async def bench_profile(
-    engine: LocalEngine, profile: str, scale: float, requests: int, concurrency: int
-) -> dict[str, Any]:
-    """Load one profile and measure every headline operation on it."""
+    target: BenchEngine, profile: str, scale: float, requests: int, concurrency: int
+) -> tuple[dict[str, Any], Loaded]:
+    """Load one profile and measure every headline operation on it; the graph stays loaded."""
     graph = f"bench-{profile}"
     started = time.perf_counter()
     ds = generate(profile, seed=1, scale=scale)  # type: ignore[arg-type]
     generated = time.perf_counter() - started
-    store = FalkorDBStore(
-        CypherRegistry("falkordb"), engine.host, engine.port, graph, query_timeout_ms=120_000
-    )
+    store = target.open_store(graph)
+    await target.clear(store)
     await store.apply_schema()
     started = time.perf_counter()
     plan = await import_dataset(store, ds)
     imported = time.perf_counter() - started
     links = sum(len(rows) for rows in plan.links.values())
     out: dict[str, Any] = {
+        "engine": target.name,
         "profile": profile,
         "scale": scale,
         "generate_s": round(generated, 2),
@@ -245,20 +232,16 @@ async def bench_profile(
         "county_towns": pick_county(ds)[1],
         "operations": {},
     }
-    settings = Settings(
-        falkordb_host=engine.host,
-        falkordb_port=engine.port,
-        graph_name=graph,
-        dataset_dir=None,
-        query_timeout_ms=120_000,
-    )
+    del plan
+    settings = target.settings(graph)
     queries = headline_queries(ds)
+    del ds
     with Service(settings) as service:
         for name, query in queries.items():
             trace = await _trace(store, query)
             single = await _latency(service.url, query, max(20, requests // 4), 1)
             loaded = await _latency(service.url, query, requests, concurrency)
-            raw = await _raw_replay(engine, graph, store, trace.calls, max(20, requests // 4))
+            raw = await target.raw_reads(graph, trace.calls, max(20, requests // 4))
             raw_p50 = statistics.median(raw) * 1000
             out["operations"][name] = {
                 "statements": len(trace.calls),
@@ -266,17 +249,29 @@ async def bench_profile(
                 "http_loaded": asdict(loaded) | {"query": name},
                 "raw_p50_ms": round(raw_p50, 2),
                 "overhead_ratio": round(single.p50_ms / raw_p50, 2) if raw_p50 else None,
-                "plans": await _plans(engine, graph, store, trace.calls),
+                "plans": await target.explain(graph, trace.calls),
             }
-        out["profile_claim_matrix_county"] = await _profile(store, queries["claim_matrix_county"])
-        hundred = HUNDRED_TOWNS
-        batched_trace = await _trace(store, hundred)
-        batched = await _latency(service.url, hundred, max(10, requests // 10), 1)
-    unbatched_settings = settings.model_copy(update={"batching": False})
-    with Service(unbatched_settings) as service:
+        for name in ("claim_matrix_county", "claim_matrix_county_cells"):
+            out[f"profile_{name}"] = await _profile(store, queries[name])
+        out["n_plus_one"] = await _n_plus_one(store, service.url, settings, requests)
+    out["rss_mb"] = {"api": _rss_mb(os.getpid()), "engine": target.engine_rss_mb()}
+    county_calls = (await _trace(store, queries["claim_matrix_county"])).calls
+    return out, Loaded(
+        profile, graph, store, settings, queries["claim_matrix_county"], county_calls
+    )
+
+
+async def _n_plus_one(
+    store: GraphStore, url: str, settings: Settings, requests: int
+) -> dict[str, Any]:
+    """100 towns with batching (the service at ``url``) and without (a second service)."""
+    hundred = HUNDRED_TOWNS
+    batched_trace = await _trace(store, hundred)
+    batched = await _latency(url, hundred, max(10, requests // 10), 1)
+    with Service(settings.model_copy(update={"batching": False})) as unbatched_service:
         unbatched_trace = await _trace(store, hundred, batching=False)
-        unbatched = await _latency(service.url, hundred, max(10, requests // 10), 1)
-    out["n_plus_one"] = {
+        unbatched = await _latency(unbatched_service.url, hundred, max(10, requests // 10), 1)
+    return {
         "statements_batched": len(batched_trace.calls),
         "statements_unbatched": len(unbatched_trace.calls),
         "statement_ratio": round(len(unbatched_trace.calls) / len(batched_trace.calls), 1),
@@ -284,15 +279,68 @@ async def bench_profile(
         "p50_unbatched_ms": unbatched.p50_ms,
         "speedup": round(unbatched.p50_ms / batched.p50_ms, 2),
     }
-    out["rss_mb"] = {"api": _rss_mb(os.getpid()), "engine": _rss_mb(engine.process.pid)}  # type: ignore[union-attr]
-    await store.execute_command("DEL", graph)
-    await store.close()
+
+
+#: Pairs of (Inner Mongolia, national) county claim matrices timed in alternation.
+GROWTH_ROUNDS = 60
+
+
+async def growth(target: BenchEngine, small: Loaded, large: Loaded, rounds: int) -> dict[str, Any]:
+    """The county claim matrix on both profiles, timed in alternation (HTTP and raw client).
+
+    Both graphs are loaded side by side and each round times one request on each, so noise
+    from the machine (two cores shared with other work) falls on both sides of the ratio.
+    """
+    http: dict[str, list[float]] = {small.profile: [], large.profile: []}
+    raw: dict[str, list[float]] = {small.profile: [], large.profile: []}
+    with Service(small.settings) as small_service, Service(large.settings) as large_service:
+        sides = ((small, small_service), (large, large_service))
+        clients = [httpx.AsyncClient(base_url=svc.url, timeout=60) for _, svc in sides]
+        try:
+            for (loaded, _), client in zip(sides, clients, strict=True):
+                for _ in range(3):  # warm-up
+                    await client.post("/graphql", json={"query": loaded.county_query})
+            for index in range(rounds):
+                order = list(zip(sides, clients, strict=True))
+                if index % 2:  # alternate which side goes first
+                    order.reverse()
+                for (loaded, _), client in order:
+                    started = time.perf_counter()
+                    response = await client.post("/graphql", json={"query": loaded.county_query})
+                    http[loaded.profile].append(time.perf_counter() - started)
+                    if response.status_code != 200 or "errors" in response.json():
+                        raise RuntimeError(f"growth query failed: {response.text[:200]}")
+                    raw[loaded.profile] += await target.raw_reads(
+                        loaded.graph, loaded.county_calls, 1
+                    )
+        finally:
+            for client in clients:
+                await client.aclose()
+    return _growth_figures(small, large, http, raw, rounds, interleaved=True)
+
+
+def _growth_figures(
+    small: Loaded,
+    large: Loaded,
+    http: dict[str, list[float]],
+    raw: dict[str, list[float]],
+    rounds: int,
+    *,
+    interleaved: bool,
+) -> dict[str, Any]:
+    def p50(samples: list[float]) -> float:
+        return round(statistics.median(samples) * 1000, 2)
+
+    out: dict[str, Any] = {"rounds": rounds, "interleaved": interleaved}
+    for kind, samples in (("http", http), ("raw", raw)):
+        a, b = p50(samples[small.profile]), p50(samples[large.profile])
+        out[kind] = {small.profile: a, large.profile: b, "ratio": round(b / a, 2)}
     return out
 
 
-def _profile_table(result: dict[str, Any]) -> list[str]:
+def _profile_table(result: dict[str, Any], operation: str, shape: str) -> list[str]:
     lines = [
-        f"### Where the time goes: one county claim matrix on `{result['profile']}`",
+        f"### Where the time goes: one county claim matrix ({shape}) on `{result['profile']}`",
         "",
         "cProfile of one in-process execution (no HTTP), by own time:",
         "",
@@ -301,25 +349,35 @@ def _profile_table(result: dict[str, Any]) -> list[str]:
     ]
     lines += [
         f"| `{row['function']}` | {row['calls']} | {row['own_ms']} | {row['cumulative_ms']} |"
-        for row in result["profile_claim_matrix_county"]
+        for row in result[f"profile_{operation}"]
     ]
     return [*lines, ""]
 
 
-def markdown(results: list[dict[str, Any]], mode: str) -> str:
-    """docs/performance.md from the results of one run."""
+ENGINE_TITLES = {
+    "falkordb": "local engine (FalkorDB from the wheel)",
+    "neo4j": "Neo4j at `NEO4J_URI`",
+}
+
+
+def markdown(results: list[dict[str, Any]], mode: str, growth_figures: dict[str, Any]) -> str:
+    """The Markdown of one engine's run: tables, profiles and the growth comparison."""
+    engine = results[0]["engine"]
     lines = [
-        "# Performance",
+        f"Measured by `make bench` ({mode} mode) on {date.today()}, on this machine "
+        f"({os.cpu_count()} cores), {ENGINE_TITLES[engine]}, through real HTTP on loopback. "
+        "Every figure has its baseline from the same run; read the ratios, not the "
+        f"milliseconds. Raw results: `bench/results/{date.today()}-{engine}.json`.",
         "",
-        f"Measured by `make bench` ({mode} mode) on {date.today()}, on this 2-core machine, "
-        "local engine (FalkorDB from the wheel), through real HTTP on loopback. Every figure "
-        "has its baseline from the same run; read the ratios, not the milliseconds. Raw "
-        "results: `bench/results/`.",
+        "`claim_matrix_county` and `claim_matrix_league` ask for the matrix as a front-end "
+        "drawing a large grid would (`itemKeys` once, then per town its figures and "
+        "`itemModes`, one mode or null per item); `claim_matrix_county_cells` is the same "
+        "county with an object per claimed cell (`claims { item mode }`).",
         "",
     ]
     for r in results:
         lines += [
-            f"## Profile `{r['profile']}` (scale {r['scale']})",
+            f"## Profile `{r['profile']}` (scale {r['scale']}, {engine})",
             "",
             f"Import: {r['rows']:,} rows ({r['relationships']:,} relationships) in "
             f"{r['import_s']} s = {r['import_rows_per_s']:,} rows/s, "
@@ -349,35 +407,97 @@ def markdown(results: list[dict[str, Any]], mode: str) -> str:
             f"{n['p50_unbatched_ms']} ms ({n['speedup']}× faster).",
             "",
         ]
-    lines += _profile_table(results[-1])
-    if len(results) == 2:
-        small, large = (
-            r["operations"]["claim_matrix_county"]["http_c1"]["p50_ms"] for r in results
+    lines += _profile_table(results[-1], "claim_matrix_county", "itemModes")
+    lines += _profile_table(results[-1], "claim_matrix_county_cells", "a cell object per claim")
+    if growth_figures:
+        small, large = results[0]["profile"], results[1]["profile"]
+        http, raw = growth_figures["http"], growth_figures["raw"]
+        how = (
+            f"{growth_figures['rounds']} requests on each, in alternation, both graphs loaded"
+            if growth_figures["interleaved"]
+            else "each profile timed after loading it (one database: not interleaved)"
         )
         lines += [
             "## Growth with the graph",
             "",
-            f"County claim matrix p50 (a county of {results[0]['county_towns']} and "
-            f"{results[1]['county_towns']} towns): {small} ms on `{results[0]['profile']}`, "
-            f"{large} ms on `{results[1]['profile']}`: ratio {round(large / small, 2)}.",
+            f"County claim matrix (`itemModes` shape; a county of {results[0]['county_towns']} "
+            f"and {results[1]['county_towns']} towns), p50 over {how}:",
+            "",
+            f"| measured | `{small}` ms | `{large}` ms | ratio |",
+            "|---|---|---|---|",
+            f"| GraphQL over HTTP | {http[small]} | {http[large]} | {http['ratio']} |",
+            f"| raw client, same statements | {raw[small]} | {raw[large]} | {raw['ratio']} |",
             "",
         ]
     return "\n".join(lines) + "\n"
 
 
-async def run(quick: bool) -> list[dict[str, Any]]:
+async def run_engine(
+    target: BenchEngine, quick: bool
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Both profiles on one engine, then the growth comparison; the graphs are dropped."""
     profiles = [("inner-mongolia", 0.3 if quick else 1.0), ("national", 0.05 if quick else 1.0)]
     requests, concurrency = (80, 4) if quick else (300, 8)
-    with tempfile.TemporaryDirectory() as folder:
-        engine = LocalEngine(Path(folder))
-        engine.start()
-        try:
-            return [
-                await bench_profile(engine, profile, scale, requests, concurrency)
-                for profile, scale in profiles
+    results: list[dict[str, Any]] = []
+    loaded: list[Loaded] = []
+    try:
+        for profile, scale in profiles:
+            print(f"benchmarking {profile} at scale {scale} on {target.name} ...", flush=True)
+            result, kept = await bench_profile(target, profile, scale, requests, concurrency)
+            results.append(result)
+            loaded.append(kept)
+        if target.holds_several_graphs:
+            figures = await growth(target, loaded[0], loaded[1], GROWTH_ROUNDS)
+        else:  # one database: each profile's own c=1 figures, measured one after the other
+            figures = _sequential_growth(results, loaded)
+    finally:
+        for kept in loaded:
+            await target.clear(kept.store)
+            await kept.store.close()
+    return results, figures
+
+
+def _sequential_growth(results: list[dict[str, Any]], loaded: list[Loaded]) -> dict[str, Any]:
+    def samples(field: str) -> dict[str, list[float]]:
+        county = "claim_matrix_county"
+        return {
+            r["profile"]: [
+                (
+                    r["operations"][county]["http_c1"]["p50_ms"]
+                    if field == "http"
+                    else r["operations"][county]["raw_p50_ms"]
+                )
+                / 1000
             ]
-        finally:
-            engine.stop()
+            for r in results
+        }
+
+    return _growth_figures(
+        loaded[0], loaded[1], samples("http"), samples("raw"), 1, interleaved=False
+    )
+
+
+def write_page(pages: dict[str, str]) -> str:
+    """docs/performance.md: each engine's figures, then the hand-written reading (kept)."""
+    page = "# Performance\n\n" + "\n".join(
+        (f"# On Neo4j\n\n{text}" if engine == "neo4j" else text) for engine, text in pages.items()
+    )
+    previous = PERFORMANCE_PAGE.read_text(encoding="utf-8") if PERFORMANCE_PAGE.exists() else ""
+    if ANALYSIS_MARKER in previous:  # the hand-written reading of the figures stays
+        page += "\n" + previous[previous.index(ANALYSIS_MARKER) :]
+    PERFORMANCE_PAGE.write_text(page, encoding="utf-8")
+    return page
+
+
+async def run(quick: bool) -> dict[str, tuple[list[dict[str, Any]], dict[str, Any]]]:
+    """The local engine always; Neo4j as well when ``NEO4J_URI`` is set."""
+    runs = {}
+    with local_engine() as target:
+        runs["falkordb"] = await run_engine(target, quick)
+    neo4j = neo4j_settings()
+    if neo4j is not None:
+        runs["neo4j"] = await run_engine(Neo4jEngine(neo4j), quick)
+    return runs
 
 
 def main() -> None:
@@ -385,19 +505,17 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small profiles, few requests")
     args = parser.parse_args()
     mode = "quick" if args.quick else "full"
-    results = asyncio.run(run(args.quick))
+    runs = asyncio.run(run(args.quick))
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    output = RESULTS_DIR / f"{date.today()}-falkordb.json"
-    output.write_text(
-        json.dumps({"mode": mode, "results": results}, indent=2, ensure_ascii=False) + "\n"
-    )
-    page = markdown(results, mode)
-    previous = PERFORMANCE_PAGE.read_text(encoding="utf-8") if PERFORMANCE_PAGE.exists() else ""
-    if ANALYSIS_MARKER in previous:  # the hand-written reading of the figures stays
-        page += "\n" + previous[previous.index(ANALYSIS_MARKER) :]
-    PERFORMANCE_PAGE.write_text(page, encoding="utf-8")
-    print(page)
-    print(f"wrote {output} and {PERFORMANCE_PAGE}")
+    pages = {}
+    for engine, (results, figures) in runs.items():
+        output = RESULTS_DIR / f"{date.today()}-{engine}.json"
+        document = {"engine": engine, "mode": mode, "results": results, "growth": figures}
+        output.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        pages[engine] = markdown(results, mode, figures)
+        print(f"wrote {output}")
+    print(write_page(pages))
+    print(f"wrote {PERFORMANCE_PAGE}")
 
 
 if __name__ == "__main__":
