@@ -79,16 +79,19 @@ class County:
 
 
 def pick_county(ds: Dataset) -> County:
-    """The county whose towns' claims number closest to :data:`COUNTY_CLAIMS`."""
+    """The county whose towns' claims on the first list number closest to
+    :data:`COUNTY_CLAIMS` (each province has its own list: a county of another province has
+    no claims on this one, and its matrix would be empty)."""
     county_of = {
         r.id: r.parent
         for r in ds.regions
         if r.level in (RegionLevel.TOWNSHIP, RegionLevel.SUBDISTRICT) and r.parent
     }
     towns = Counter(county_of.values())
-    claims = Counter(county_of.get(c.region) for c in ds.claims)
+    power_list = ds.power_lists[0].id
+    claims = Counter(county_of.get(c.region) for c in ds.claims if c.list == power_list)
     county = min(
-        (r for r in ds.regions if r.level == RegionLevel.BANNER_COUNTY),
+        (r for r in ds.regions if r.level == RegionLevel.BANNER_COUNTY and claims.get(r.id)),
         key=lambda r: (abs(claims.get(r.id, 0) - COUNTY_CLAIMS), r.id),
     )
     return County(county, towns.get(county.id, 0), claims.get(county.id, 0))
