@@ -277,12 +277,8 @@ def _plan_structure(dataset: BaseModel) -> ImportPlan:
     return plan
 
 
-def _holding(record: Any, synthetic: bool) -> dict[str, Any]:
-    props = link_props(record, synthetic, "body", "item")
-    return {"from": record.body, "to": record.item, "props": props}
-
-
-def _exercise(record: Any, synthetic: bool) -> dict[str, Any]:
+def _body_to_item(record: Any, synthetic: bool) -> dict[str, Any]:
+    """A holding or an exercise: body → item, the record's other fields as properties."""
     props = link_props(record, synthetic, "body", "item")
     return {"from": record.body, "to": record.item, "props": props}
 
@@ -314,8 +310,8 @@ def _claim_summary(record: Any, synthetic: bool) -> dict[str, Any]:
 #: of its own, so :func:`import_steps` can plan them batch by batch while earlier batches are
 #: written, in the same order as :meth:`ImportPlan.steps`.
 _LINK_SECTIONS: tuple[tuple[str, str, Callable[[Any, bool], dict[str, Any]]], ...] = (
-    ("holdings", "link_holds", _holding),
-    ("exercises", "link_exercises", _exercise),
+    ("holdings", "link_holds", _body_to_item),
+    ("exercises", "link_exercises", _body_to_item),
     ("delegations", "link_delegates", _delegation),
     ("claims", "link_claims", _claim),
     ("claim_summaries", "link_claimed_count", _claim_summary),

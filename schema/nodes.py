@@ -162,11 +162,12 @@ class Region(GraphNode, Fact):
         "nearest first (the lists a claim matrix of this region can be drawn against)."
     )
     async def power_lists(self, info: strawberry.Info) -> list[PowerList]:
-        found: list[PowerList] = []
-        for region in [self, *await self.ancestors(info)]:
-            issued = await info.context.loaders.into(region.entity_id, "IN_REGION")
-            found.extend(_nodes_of(issued, PowerList))
-        return found
+        regions = [self, *await self.ancestors(info)]
+        # one DataLoader batch for the whole chain, not a round trip per level
+        issued = await info.context.loaders.neighbours.load_many(
+            [(region.entity_id, "IN_REGION", "in") for region in regions]
+        )
+        return [power_list for found in issued for power_list in _nodes_of(found, PowerList)]
 
 
 @strawberry.type(description="A party or government body, institution, unit or team.")

@@ -28,9 +28,9 @@ async def load_synthetic_sample(
     store: GraphStore, profile: Profile, seed: int, scale: float
 ) -> None:
     """Generate and import a synthetic dataset beside the documented one, so that the
-    explorer and the cookbook have named items, claims and chains to show; every record of
-    it is marked synthetic (ids start with ``syn:``). Deterministic, so restarts change
-    nothing."""
+    explorer has named items, claims and chains to show (the documents name none); every
+    record of it is marked synthetic (ids start with ``syn:``). Deterministic and imported
+    idempotently, so a restart changes nothing."""
     dataset = generate(profile, seed, scale=scale)
     plan = await import_dataset(store, dataset)
     log.info(

@@ -75,10 +75,11 @@ export function describe(node, text) {
   return parts.filter(Boolean).join(" · ");
 }
 
-/** One result row: name, what it is, and a synthetic mark. */
-export function resultRow(node, text, attrs) {
+/** One result row: name (a link when `href` is given), what it is, and a synthetic mark. */
+export function resultRow(node, text, attrs, href = null) {
+  const name = node.name ?? node.title;
   return h("li", { "data-key": node.key, "data-type": node.__typename, ...attrs },
-    h("span", { class: "name" }, node.name ?? node.title),
+    href ? h("a", { href, class: "name" }, name) : h("span", { class: "name" }, name),
     node.synthetic ? h("span", { class: "badge synthetic small" }, "合成") : null,
     h("small", {}, describe(node, text)));
 }
@@ -96,11 +97,12 @@ export function startSearch(input, results, status) {
         ? `找到 ${answer.totalCount} 个${answer.totalCount > answer.edges.length ? `，显示前 ${answer.edges.length} 个` : ""}`
         : `没有名称含“${text}”的条目`;
       results.replaceChildren(...answer.edges.map(({ node }) => {
-        const row = resultRow(node, text, { "data-testid": "search-result" });
         const href = routeOf(node);
-        row.addEventListener("click", () => { if (href) window.location.hash = href; });
-        row.firstChild.replaceWith(h("a", { href }, node.name ?? node.title));
-        return row;
+        // the whole row is the target, not only the name's link
+        return resultRow(node, text, {
+          "data-testid": "search-result",
+          onclick() { if (href) window.location.hash = href; },
+        }, href);
       }));
     },
     onError(error) {

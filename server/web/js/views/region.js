@@ -21,7 +21,7 @@ const REGION = `query Region($key: String!) {
 const TOWN_LEVELS = new Set(["TOWNSHIP", "SUBDISTRICT"]);
 
 /** A figure as the source gives it: before → after, or the single value, with its unit. */
-export function figure(stat) {
+function figure(stat) {
   const unit = stat.unit ?? "";
   if (stat.before !== null || stat.after !== null) {
     return `${stat.before ?? "?"} → ${stat.after ?? "?"} ${unit}`.trim();
