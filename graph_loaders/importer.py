@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from graph_store import GraphStore
+from graph_store.search_terms import index_terms
 
 Step = tuple[str, dict[str, Any]]
 
@@ -119,9 +120,14 @@ def node_props(record: BaseModel, synthetic: bool) -> dict[str, Any]:
     """A record's own fields as graph properties (camelCase), with provenance.
 
     Reads the fields directly rather than through ``model_dump``: planning millions of
-    records (the national profile) spent most of its time there.
+    records (the national profile) spent most of its time there. Nodes with a name, title,
+    alias or signboard also get the ``searchGrams`` that name search looks up.
     """
-    return _props(record, synthetic, frozenset())
+    props = _props(record, synthetic, frozenset())
+    grams = index_terms(props)
+    if grams is not None:
+        props["searchGrams"] = grams
+    return props
 
 
 def link_props(record: BaseModel, synthetic: bool, *skip: str) -> dict[str, Any]:

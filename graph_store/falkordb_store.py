@@ -218,6 +218,15 @@ class FalkorDBStore(GraphStore):
             for label, prop in INDEXED_PROPERTIES:
                 if (label, prop) not in indexed:
                     await graph.create_node_range_index(label, prop)
+            full_text = {
+                (row[0], prop)
+                for row in index_rows
+                for prop, kinds in row[2].items()
+                if "FULLTEXT" in kinds
+            }
+            if ("Entity", "searchGrams") not in full_text:
+                statement = self.registry.get("ddl_search_index")  # fixed text, no values
+                await graph.query(statement.text)
         except _UNAVAILABLE as exc:
             raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
 

@@ -141,13 +141,17 @@ class Neo4jStore(GraphStore):
     async def _apply_schema(self) -> None:
         unique = self.registry.get("ddl_unique_id")
         index = self.registry.get("ddl_index")
-        statements = [
-            ddl(unique, name=f"{label.lower()}_id_unique", label=label, property="id")
-            for label in UNIQUE_ID_LABELS
-        ] + [
-            ddl(index, name=f"{label.lower()}_{prop}_index", label=label, property=prop)
-            for label, prop in INDEXED_PROPERTIES
-        ]
+        statements = (
+            [
+                ddl(unique, name=f"{label.lower()}_id_unique", label=label, property="id")
+                for label in UNIQUE_ID_LABELS
+            ]
+            + [
+                ddl(index, name=f"{label.lower()}_{prop}_index", label=label, property=prop)
+                for label, prop in INDEXED_PROPERTIES
+            ]
+            + [self.registry.get("ddl_search_index").text]
+        )
         for text in statements:  # DDL cannot share a transaction with other statements
             try:
                 await self._driver.execute_query(text, database_=self.database)

@@ -6,6 +6,8 @@ from typing import Any, Self
 
 import strawberry
 from strawberry import relay
+from strawberry.relay.utils import SliceMetadata
+from strawberry.types.nodes import SelectedField
 
 from schema.errors import ApiError, ErrorCode
 
@@ -40,3 +42,39 @@ class CountedConnection(relay.ListConnection[relay.NodeType]):
         assert isinstance(connection, cls)  # a list resolves synchronously
         connection.total_count = len(nodes)
         return connection
+
+
+def _asks_for(selections: list[Any], name: str) -> bool:
+    """Whether ``name`` is selected here, directly or inside a fragment."""
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            if selection.name == name:
+                return True
+        elif _asks_for(selection.selections, name):  # a fragment spread or inline fragment
+            return True
+    return False
+
+
+def rows_for_page(info: strawberry.Info, whole_list: int) -> int:
+    """How many rows a connection's resolver must fetch: the page plus one (to tell whether
+    another page follows) when only a forward page is asked for, else ``whole_list``.
+
+    Why: ``totalCount`` and backward pages (``last``) need the whole list, but most callers
+    ask for the first page only, and fetching thousands of rows to show twenty was most of a
+    broad name search's time. Arguments that are out of range give ``whole_list``:
+    :meth:`CountedConnection.resolve_connection` then refuses them with the proper error.
+    """
+    field = info.selected_fields[0]
+    assert isinstance(field, SelectedField)  # a resolver's own field is never a fragment
+    arguments = field.arguments
+    if arguments.get("last") is not None or arguments.get("before") is not None:
+        return whole_list
+    if _asks_for(field.selections, "totalCount"):
+        return whole_list
+    try:
+        page = SliceMetadata.from_arguments(
+            info, after=arguments.get("after"), first=arguments.get("first")
+        )
+    except (TypeError, ValueError):
+        return whole_list
+    return min(page.overfetch, whole_list)

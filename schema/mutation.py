@@ -15,6 +15,7 @@ from typing import Any
 import strawberry
 
 from graph_store import GraphStore
+from graph_store.search_terms import index_terms
 from schema.auth import IsEditor
 from schema.errors import ApiError, ErrorCode
 from schema.impact import MergerImpact, merger_impact
@@ -42,8 +43,13 @@ class MergerResult:
 
 
 def _props(**values: Any) -> dict[str, Any]:
+    """Properties of a node the mutation creates, findable by name search like imported ones."""
     base = {"synthetic": False, "sources": [], "quotes": []}
-    return {**base, **{k: v for k, v in values.items() if v is not None}}
+    props = {**base, **{k: v for k, v in values.items() if v is not None}}
+    grams = index_terms(props)
+    if grams is not None:
+        props["searchGrams"] = grams
+    return props
 
 
 async def apply_merger(

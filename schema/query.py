@@ -9,9 +9,10 @@ from typing import Annotated, TypeVar
 import strawberry
 from strawberry import relay
 
+from graph_store.search_terms import query_terms
 from schema.chains import DelegationChain, chains_through_body, delegation_chains
 from schema.claims import DEFAULT_TARGET_RATE, ClaimMatrix, claim_matrix
-from schema.connection import CountedConnection
+from schema.connection import CountedConnection, rows_for_page
 from schema.errors import ApiError, ErrorCode
 from schema.impact import MergerImpact, merger_impact, recorded_merger_impact
 from schema.lineage import Lineage, lineage
@@ -231,12 +232,17 @@ class Query:
         in_list: Annotated[str | None, strawberry.argument(name="list")] = None,
         valid_at: str | None = None,
     ) -> list[relay.Node]:
-        if not text.strip():
-            raise ApiError(ErrorCode.BAD_INPUT, "Search text must not be empty.")
+        terms = query_terms(text)
+        if terms is None:
+            raise ApiError(
+                ErrorCode.BAD_INPUT,
+                "Search text must hold at least one letter, digit or Chinese character.",
+            )
         rows = await info.context.store.read(
             "search_entities",
             {
                 "text": text.strip(),
+                "terms": terms,
                 "labels": [k.value for k in kinds] if kinds else None,
                 "under": under,
                 "level": level.value if level else None,
@@ -244,7 +250,7 @@ class Query:
                 "powerType": power_type,
                 "list": in_list,
                 "validAt": valid_at,
-                "limit": 10 * _page_cap(info),
+                "limit": rows_for_page(info, 10 * _page_cap(info)),
             },
         )
         found: list[relay.Node] = []

@@ -96,6 +96,10 @@ async def test_applied_merger_records_the_event_and_moves_the_relationships(
     )
     [chain] = chains["data"]["delegationChains"]
     assert ("DELEGATES", target) in [(h["relation"], h["from"].get("key")) for h in chain["hops"]]
+    found = await server.graphql(
+        '{ search(text: "市场卫健", kinds: [BODY]) { edges { node { ... on Body { key } } } } }'
+    )
+    assert found["data"]["search"]["edges"] == [{"node": {"key": target}}]  # a new body is found
 
 
 async def test_a_merger_that_makes_a_body_its_own_superior_is_not_applied(

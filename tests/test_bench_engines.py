@@ -14,6 +14,7 @@ from bench.engines import FalkorDBEngine, Neo4jEngine, _plan_entry, neo4j_plan_t
 from graph_loaders.importer import plan_import
 from graph_loaders.synthetic import generate
 from graph_store.local_engine import LocalEngine
+from graph_store.search_terms import query_terms
 from server.settings import Settings
 
 pytestmark = pytest.mark.anyio
@@ -35,7 +36,7 @@ async def test_local_raw_baselines_write_and_read_what_our_store_does(
         calls = [("graph_counts", {}), ("search_entities", _search("合成"))]
         assert len(await target.raw_reads(graph, calls, repeats=3)) == 3
         plans = await target.explain(graph, calls)
-        assert plans["search_entities"]["scans_label"] is True  # CONTAINS: by design
+        assert plans["search_entities"]["scans_label"] is False  # the full-text index
         assert set(plans) == {"graph_counts", "search_entities"}
         assert target.engine_rss_mb()
         assert target.engine_peak_rss_mb()
@@ -47,6 +48,7 @@ async def test_local_raw_baselines_write_and_read_what_our_store_does(
 def _search(text: str) -> dict[str, object]:
     return {
         "text": text,
+        "terms": query_terms(text),
         "labels": None,
         "level": None,
         "kind": None,

@@ -1,8 +1,12 @@
 // Nodes whose name, title, aliases or signboards contain $text (any label in $labels, or all
 // when null), optionally of level $level, body kind $kind, power type $powerType, in list
 // $list, at or under region $under, and valid at date $validAt (ISO string). Rows of
-// `labels` and `props`, by name, at most $limit.
-MATCH (n:Entity)
+// `labels` and `props`, by name, at most $limit. Candidates come from the full-text index on
+// `searchGrams` (index `entity_search`; $terms: the grams of $text, space-separated, each made
+// required with Lucene's `+`; see graph_store/search_terms.py), never from a scan of every Entity.
+CALL db.index.fulltext.queryNodes('entity_search', reduce(q = '', t IN split($terms, ' ') | q + ' +' + t))
+YIELD node
+WITH node AS n
 WHERE ($labels IS NULL OR any(l IN labels(n) WHERE l IN $labels))
   AND (n.name CONTAINS $text
        OR n.title CONTAINS $text

@@ -1,0 +1,58 @@
+"""Character grams that let a full-text index find a Chinese name by any part of it.
+
+Name search must find "里山" in "千里山镇" and "执法局" in "综合行政执法局". Chinese is written
+without spaces, so an engine's full-text tokenizer sees a whole name as one word, and
+``CONTAINS``, which does find it, cannot use an index: every search read every ``Entity``.
+As Lucene's CJK analyzer does, each node therefore carries ``searchGrams``: the single
+characters and pairs of adjacent characters of its name, title, aliases and signboards,
+lower-cased and separated by spaces, under a full-text index on both engines. A search asks
+the index for the nodes holding every pair of its text (its one character when it is a single
+character), a small superset of the answer, and the statement then keeps only the nodes whose
+names really contain the text. Only letters and digits form grams (Chinese characters are
+letters): punctuation is where both engines' tokenizers split, and it carries no meaning here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+#: The node properties whose text search looks in.
+SEARCHED_PROPERTIES: Final = ("name", "title", "aliases", "signboards")
+
+#: Runs of letters and digits (Chinese characters included), the only text that forms grams.
+_WORD_RUN: Final = re.compile(r"[^\W_]+")
+
+
+def _runs(text: str) -> list[str]:
+    return _WORD_RUN.findall(text.lower())
+
+
+def index_terms(props: dict[str, Any]) -> str | None:
+    """The ``searchGrams`` value for a node with these properties, or None if it has no text.
+
+    Sorted so that the same names always give the same value (imports stay idempotent).
+    """
+    texts: list[str] = []
+    for key in SEARCHED_PROPERTIES:
+        value = props.get(key)
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, list):
+            texts += [v for v in value if isinstance(v, str)]
+    grams: set[str] = set()
+    for text in texts:
+        for run in _runs(text):
+            grams.update(run)
+            grams.update(run[i : i + 2] for i in range(len(run) - 1))
+    return " ".join(sorted(grams)) if grams else None
+
+
+def query_terms(text: str) -> str | None:
+    """The grams a name containing ``text`` must hold, space-separated; None if ``text`` has
+    no letter or digit to look for."""
+    grams: dict[str, None] = {}  # ordered and without repeats
+    for run in _runs(text):
+        pairs = [run[i : i + 2] for i in range(len(run) - 1)] or [run]
+        grams.update(dict.fromkeys(pairs))
+    return " ".join(grams) if grams else None

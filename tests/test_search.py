@@ -1,0 +1,153 @@
+"""Name search through the full-text index: it finds exactly what ``CONTAINS`` would, on the
+documented dataset's real Chinese names, and it pages without fetching the whole list."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from graph_loaders.dataset_reader import read_dataset_dir
+from graph_loaders.pipeline import dataset_files, load
+from graph_store import GraphStore, trace_statements
+from graph_store.search_terms import index_terms, query_terms
+from schema import build_schema
+from schema.context import GraphContext
+from tests.datasets import DATA_DIR
+
+# Chinese characters, Latin letters of both cases, digits and the punctuation names carry.
+_TEXT = st.text(
+    alphabet=st.sampled_from(list("千里山镇乡苏木执法局综合行政大队AbCdx09（）·、 -")), max_size=12
+)
+
+
+@given(_TEXT, st.data())
+def test_every_part_of_a_name_is_found_by_its_grams(name: str, data: st.DataObject) -> None:
+    """No false negatives: the grams of any part of a name are among the name's own grams."""
+    start = data.draw(st.integers(0, len(name)))
+    end = data.draw(st.integers(start, len(name)))
+    terms = query_terms(name[start:end])
+    if terms is None:  # no letter or digit in the part: search refuses it with BAD_INPUT
+        return
+    stored = index_terms({"name": name})
+    assert stored is not None
+    assert set(terms.split()) <= set(stored.split())
+
+
+def test_grams_of_every_searched_property_and_nothing_else() -> None:
+    grams = index_terms(
+        {"name": "千里山镇", "aliases": ["千里山"], "signboards": ["执法局"], "note": "不搜"}
+    )
+    assert grams is not None
+    assert set(grams.split()) == {
+        *"千里山镇执法局",
+        *("千里", "里山", "山镇", "执法", "法局"),
+    }
+    assert index_terms({"note": "不搜", "kind": "BUREAU"}) is None
+    assert query_terms("（）· -") is None
+    assert query_terms("Ab") == "ab"  # the index folds case; CONTAINS then checks it
+
+
+SEARCH = """
+query($text: String!, $first: Int, $after: String) {
+  search(text: $text, kinds: [REGION, BODY, ENFORCEMENT_TEAM], first: $first, after: $after) {
+    edges { cursor node { ... on Region { key } ... on Body { key } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+COUNTED = """
+query($text: String!) {
+  search(text: $text, kinds: [REGION, BODY, ENFORCEMENT_TEAM], first: 500) {
+    totalCount edges { node { ... on Region { key } ... on Body { key } } }
+  }
+}"""
+
+
+async def _run(store: GraphStore, query: str, **variables: Any) -> dict[str, Any]:
+    result = await build_schema().execute(
+        query, variable_values=variables, context_value=GraphContext(store=store)
+    )
+    assert result.errors is None, result.errors
+    assert result.data is not None
+    return result.data
+
+
+def _expected_matches() -> tuple[list[str], dict[str, set[str]]]:
+    """Parts of the documented names (a fixed sample) and, for each, the regions and bodies
+    whose name, alias or signboard contains it, worked out here without the graph."""
+    dataset, problems = read_dataset_dir(DATA_DIR)
+    assert not problems
+    texts: dict[str, list[str]] = {}
+    for record in [*dataset.regions, *dataset.bodies]:
+        fields = record.model_dump()
+        texts[fields["id"]] = [
+            fields["name"],
+            *(fields.get("aliases") or []),
+            *(fields.get("signboards") or []),
+        ]
+    sampler = random.Random(7)
+    parts: set[str] = set()
+    for names in texts.values():
+        name = names[0]
+        for length in (1, 2, 3, 5):
+            if len(name) >= length:
+                start = sampler.randrange(len(name) - length + 1)
+                parts.add(name[start : start + length])
+    chosen = sorted(parts)
+    return chosen, {
+        part: {key for key, names in texts.items() if any(part in n for n in names)}
+        for part in chosen
+    }
+
+
+@pytest.mark.anyio
+async def test_search_finds_what_contains_finds_on_the_documented_names(
+    store: GraphStore,
+) -> None:
+    await load(store, dataset_files(DATA_DIR), DATA_DIR / "corpus")
+    parts, expected = _expected_matches()
+    assert len(parts) > 100  # single characters, pairs and longer middles of real names
+    for part in parts:
+        data = await _run(store, COUNTED, text=part)
+        found = {e["node"]["key"] for e in data["search"]["edges"]}
+        assert found == expected[part], part
+        assert data["search"]["totalCount"] == len(expected[part])
+
+
+@pytest.mark.anyio
+async def test_pages_fetch_one_row_more_than_they_show_and_add_up_to_the_list(
+    store: GraphStore,
+) -> None:
+    await load(store, dataset_files(DATA_DIR), DATA_DIR / "corpus")
+    parts, expected = _expected_matches()
+    text = max(parts, key=lambda part: len(expected[part]))  # the broadest part
+    whole = await _run(store, COUNTED, text=text)
+    everything = [e["node"]["key"] for e in whole["search"]["edges"]]
+    assert len(everything) == whole["search"]["totalCount"] > 7
+
+    paged: list[str] = []
+    after = None
+    while True:
+        with trace_statements() as trace:
+            data = await _run(store, SEARCH, text=text, first=3, after=after)
+        [params] = [p for name, p in trace.calls if name == "search_entities"]
+        assert params["limit"] == len(paged) + 3 + 1  # this page and one to look ahead
+        page = data["search"]
+        paged += [e["node"]["key"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert paged == everything
+
+
+@pytest.mark.anyio
+async def test_search_text_without_a_letter_or_digit_is_refused(store: GraphStore) -> None:
+    result = await build_schema().execute(
+        '{ search(text: "（ ）") { totalCount } }', context_value=GraphContext(store=store)
+    )
+    assert result.errors is not None
+    assert result.errors[0].extensions == {"code": "BAD_INPUT"}
