@@ -62,13 +62,6 @@ def _hop(relation: str, source: Entity, target: Entity, rel: dict[str, Any]) -> 
     )
 
 
-def _carries(rel: dict[str, Any], item_id: str, list_id: str | None) -> bool:
-    """A delegation carries the item if it names it, or names its whole list."""
-    if rel.get("item"):
-        return bool(rel["item"] == item_id)
-    return list_id is not None and rel.get("list") == list_id
-
-
 @dataclass(frozen=True)
 class _Path:
     """A chain under construction: its hops so far, the node it ends at, what it visited."""
@@ -113,17 +106,13 @@ async def chains_for_item(
     )
     finished: list[_Path] = []
     while paths:
-        outgoing = await loaders.neighbours.load_many(
-            [(p.end.id, "DELEGATES", "out") for p in paths]
+        outgoing = await loaders.delegations.load_many(
+            [(p.end.id, item.id, list_id) for p in paths]
         )
         next_paths: list[_Path] = []
         for path, delegations in zip(paths, outgoing, strict=True):
             onward = sorted(
-                (
-                    d
-                    for d in delegations
-                    if _carries(d.rel, item.id, list_id) and d.entity.id not in path.visited
-                ),
+                (d for d in delegations if d.entity.id not in path.visited),
                 key=lambda d: (d.entity.id, str(d.rel.get("id"))),
             )
             if not onward or path.delegations >= MAX_CHAIN_HOPS:

@@ -72,8 +72,9 @@ def rows_for_page(info: strawberry.Info, whole_list: int) -> int:
     if _asks_for(field.selections, "totalCount"):
         return whole_list
     try:
+        first = arguments.get("first")  # a literal comes as its source text, a variable as int
         page = SliceMetadata.from_arguments(
-            info, after=arguments.get("after"), first=arguments.get("first")
+            info, after=arguments.get("after"), first=None if first is None else int(first)
         )
     except (TypeError, ValueError):
         return whole_list

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from strawberry.dataloader import DataLoader
 
 from graph_store import GraphStore
 
 Row = dict[str, Any]
+Group = TypeVar("Group", bound=Hashable)
 Direction = Literal["out", "in"]
 
 
@@ -49,6 +51,9 @@ class Neighbour:
 
 NeighbourKey = tuple[str, str, Direction]
 
+#: ``(body or list id, item id, the item's list id or None)``: delegations that carry an item.
+DelegationKey = tuple[str, str, str | None]
+
 #: Neighbour lookups with a statement of their own that names the relationship type in its
 #: pattern. The generic statements filter ``type(r) = $type`` after following every edge of
 #: the node, and the nodes these start from have many other edges: a town a CLAIMS edge per
@@ -58,6 +63,8 @@ TYPED_STATEMENTS: dict[tuple[str, Direction], str] = {
     ("PART_OF", "out"): "outgoing_part_of",
     ("SUBORDINATE_TO", "out"): "outgoing_subordinate_to",
     ("IN_REGION", "out"): "outgoing_in_region",
+    ("HOLDS", "in"): "incoming_holds",
+    ("EXERCISES", "in"): "incoming_exercises",
 }
 
 
@@ -84,31 +91,51 @@ class Loaders:
         self.neighbours: DataLoader[NeighbourKey, list[Neighbour]] = DataLoader(
             self._neighbours, max_batch_size=batch_size
         )
+        self.delegations: DataLoader[DelegationKey, list[Neighbour]] = DataLoader(
+            self._delegations, max_batch_size=batch_size
+        )
 
     async def _entities(self, ids: list[str]) -> list[Entity | None]:
         rows = await self.store.read("entities_by_ids", {"ids": ids})
         found = {row["id"]: Entity.from_row(row) for row in rows}
         return [found.get(entity_id) for entity_id in ids]
 
-    async def _neighbours(self, keys: list[NeighbourKey]) -> list[list[Neighbour]]:
-        groups: dict[tuple[str, Direction], list[str]] = defaultdict(list)
-        for entity_id, rel_type, direction in keys:
-            groups[(rel_type, direction)].append(entity_id)
-        groups_in_order = list(groups.items())
-        # one statement per relationship type and direction, sent together
+    async def _grouped(
+        self,
+        keys: Sequence[tuple[str, Group]],
+        statement: Callable[[Group, list[str]], tuple[str, Row]],
+    ) -> list[list[Neighbour]]:
+        """Neighbours of each ``(id, group)``: one statement per distinct group, all sent
+        together; ``statement(group, ids)`` gives its name and parameters."""
+        ids_by_group: dict[Group, list[str]] = defaultdict(list)
+        for entity_id, group in keys:
+            ids_by_group[group].append(entity_id)
+        groups = list(ids_by_group.items())
         results = await asyncio.gather(
-            *(
-                self.store.read(*_neighbour_statement(rel_type, direction, sorted(set(ids))))
-                for (rel_type, direction), ids in groups_in_order
-            )
+            *(self.store.read(*statement(group, sorted(set(ids)))) for group, ids in groups)
         )
-        found: dict[NeighbourKey, list[Neighbour]] = defaultdict(list)
-        for ((rel_type, direction), _), rows in zip(groups_in_order, results, strict=True):
+        found: dict[tuple[str, Group], list[Neighbour]] = defaultdict(list)
+        for (group, _), rows in zip(groups, results, strict=True):
             for row in rows:
-                found[(row["id"], rel_type, direction)].append(
-                    Neighbour(Entity.from_row(row), row["rel"])
-                )
+                found[(row["id"], group)].append(Neighbour(Entity.from_row(row), row["rel"]))
         return [found.get(key, []) for key in keys]
+
+    async def _neighbours(self, keys: list[NeighbourKey]) -> list[list[Neighbour]]:
+        # one statement per relationship type and direction
+        return await self._grouped(
+            [(entity_id, (rel_type, direction)) for entity_id, rel_type, direction in keys],
+            lambda group, ids: _neighbour_statement(*group, ids),
+        )
+
+    async def _delegations(self, keys: list[DelegationKey]) -> list[list[Neighbour]]:
+        # one statement per item (a chain walk asks for one item at a time)
+        return await self._grouped(
+            [(entity_id, (item, in_list)) for entity_id, item, in_list in keys],
+            lambda group, ids: (
+                "outgoing_delegations_carrying",
+                {"ids": ids, "item": group[0], "list": group[1]},
+            ),
+        )
 
     async def out(self, entity_id: str, rel_type: str) -> list[Neighbour]:
         """Nodes that ``entity_id`` points at through ``rel_type``."""

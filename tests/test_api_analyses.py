@@ -173,6 +173,35 @@ async def test_delegation_chain_without_exerciser_is_incomplete(
     ] == []
 
 
+async def test_a_delegation_of_the_whole_list_carries_every_item_and_no_other_item_leaks(
+    mini: GraphStore, live_server: Callable[..., LiveServer]
+) -> None:
+    def delegation(key: str, mode: str, **carried: str) -> dict[str, Any]:
+        props = {"id": key, "mode": mode, "synthetic": True, **carried}
+        return {"id": key, "from": "t:market", "to": "t:town-b", "props": props}
+
+    await mini.write(
+        "link_delegates",
+        {
+            "rows": [
+                delegation("t:whole-list", "ASSIGN", list="t:list"),  # names no item
+                delegation("t:other-item", "CONFIRM", list="t:list", item="t:item-5"),
+            ]
+        },
+    )
+    data = await _query(live_server(), CHAINS, item="t:item-1", town="t:town-b")
+    assert [
+        [(h["relation"], h["from"]["key"], h["to"]["key"], h["mode"]) for h in c["hops"]]
+        for c in data["delegationChains"]
+    ] == [
+        [
+            ("LISTED_IN", "t:list", "t:item-1", None),
+            ("HOLDS", "t:market", "t:item-1", None),
+            ("DELEGATES", "t:market", "t:town-b", "ASSIGN"),
+        ]
+    ]
+
+
 async def test_delegation_cycle_in_bad_data_ends(mini: GraphStore) -> None:
     await mini.write(
         "link_delegates",

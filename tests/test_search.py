@@ -52,7 +52,7 @@ def test_grams_of_every_searched_property_and_nothing_else() -> None:
 
 
 SEARCH = """
-query($text: String!, $first: Int, $after: String) {
+query($text: String!, $after: String, $first: Int) {
   search(text: $text, kinds: [REGION, BODY, ENFORCEMENT_TEAM], first: $first, after: $after) {
     edges { cursor node { ... on Region { key } ... on Body { key } } }
     pageInfo { hasNextPage endCursor }
@@ -142,6 +142,13 @@ async def test_pages_fetch_one_row_more_than_they_show_and_add_up_to_the_list(
             break
         after = page["pageInfo"]["endCursor"]
     assert paged == everything
+
+    with trace_statements() as trace:  # a literal argument, not a variable
+        literal = SEARCH.replace(", $first: Int", "").replace("first: $first,", "first: 2,")
+        data = await _run(store, literal, text=text)
+    [params] = [p for name, p in trace.calls if name == "search_entities"]
+    assert params["limit"] == 3
+    assert [e["node"]["key"] for e in data["search"]["edges"]] == everything[:2]
 
 
 @pytest.mark.anyio
