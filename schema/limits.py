@@ -8,14 +8,18 @@ name, so a client can tell which one it hit.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 
 
@@ -45,10 +49,39 @@ def limit_of(message: str) -> str | None:
     return None
 
 
+class CachedParse(ParserCache):
+    """Strawberry's ``ParserCache``, except that a text that does not parse is left to
+    Strawberry's own parse step: raised from the extension, the syntax error skipped the error
+    extensions and reached the client without its ``BAD_INPUT`` code."""
+
+    def on_parse(self) -> Iterator[None]:
+        try:
+            yield from super().on_parse()
+        except GraphQLError:
+            self.execution_context.graphql_document = None
+            yield
+
+
+#: Distinct query texts whose parse and validation are kept: front-ends send the same few
+#: queries again and again; a client sending new texts only turns the cache over.
+CACHED_QUERIES = 256
+
+
 def limit_extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
-    """Fresh limiter extensions per request, configured from ``limits``."""
+    """The limiter extensions, configured from ``limits``, with parsing and validation cached.
+
+    Validation cost 1.3 ms of a 13 ms county claim matrix (2 ms for 100 towns), for the same
+    text every time. Strawberry's ``ValidationCache`` keys its cache on the validation rules,
+    and each limiter makes a new rule class whenever it is constructed, so the depth and alias
+    rules are built here once per schema; every request still gets fresh extension objects.
+    """
+    rules = [
+        *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
+    ]
     return [
-        lambda: QueryDepthLimiter(max_depth=limits.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
+        lambda: CachedParse(maxsize=CACHED_QUERIES),
+        lambda: AddValidationRules(rules),
+        lambda: ValidationCache(maxsize=CACHED_QUERIES),
     ]

@@ -184,13 +184,17 @@ async def test_nested_regions_cost_a_fixed_number_of_statements(store: GraphStor
         ("{ regions { " + "parent { " * 12 + "name" + " }" * 12 + " } }", "depth"),
         ("{ " + " ".join(f"a{i}: regions {{ name }}" for i in range(31)) + " }", "aliases"),
         ("{ regions { " + "name " * 5000 + "} }", "tokens"),
+        ("{ regions { 0 } }", None),  # does not parse
     ],
 )
 async def test_queries_over_a_limit_are_refused_before_the_graph(
-    store: GraphStore, query: str, limit: str
+    store: GraphStore, query: str, limit: str | None
 ) -> None:
-    with trace_statements() as trace:
-        result = await build_schema().execute(query, context_value=GraphContext(store=store))
-    assert result.errors is not None
-    assert result.errors[0].extensions == {"code": "LIMIT_EXCEEDED", "limit": limit}
-    assert trace.names == [], "a refused query must not touch the graph"
+    schema = build_schema()
+    for _ in range(2):  # parse and validation are cached: the second time must refuse too
+        with trace_statements() as trace:
+            result = await schema.execute(query, context_value=GraphContext(store=store))
+        assert result.errors is not None
+        expected = {"code": "LIMIT_EXCEEDED", "limit": limit} if limit else {"code": "BAD_INPUT"}
+        assert result.errors[0].extensions == expected
+        assert trace.names == [], "a refused query must not touch the graph"
