@@ -1,7 +1,9 @@
 // Nodes whose name, title, aliases or signboards contain $text (any label in $labels, or all
 // when null), optionally of level $level, body kind $kind, power type $powerType, in list
-// $list, at or under region $under, and valid at date $validAt (ISO string). Rows of
-// `labels` and `props`, by name, at most $limit. Candidates come from the full-text index on
+// $list, at or under region $under, and valid at date $validAt (ISO string). One row: `total`
+// (how many match) and `page`, the first $limit of them by name as maps of `labels` and
+// `props` (a page of 20 need not carry thousands of matches to count them).
+// Candidates come from the full-text index on
 // `searchGrams` ($terms: the grams of $text, space-separated, which RediSearch reads as AND;
 // see graph_store/search_terms.py), never from a scan of every Entity.
 CALL db.idx.fulltext.queryNodes('Entity', $terms) YIELD node
@@ -24,5 +26,6 @@ WITH n, listed
 WHERE $list IS NULL OR listed IS NOT NULL
 WITH DISTINCT n
 ORDER BY coalesce(n.name, n.title), n.id
-LIMIT $limit
-RETURN labels(n) AS labels, properties(n) AS props
+WITH collect(n) AS found
+RETURN size(found) AS total,
+       [m IN found[0..$limit] | {labels: labels(m), props: properties(m)}] AS page

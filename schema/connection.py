@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+from collections.abc import Iterable
+from typing import Any, Self, TypeVar
 
 import strawberry
 from strawberry import relay
@@ -10,6 +11,8 @@ from strawberry.relay.utils import SliceMetadata
 from strawberry.types.nodes import SelectedField
 
 from schema.errors import ApiError, ErrorCode
+
+T = TypeVar("T")
 
 
 @strawberry.type(description="A page of a list, with cursors and the size of the whole list.")
@@ -40,8 +43,17 @@ class CountedConnection(relay.ListConnection[relay.NodeType]):
                 raise ApiError(ErrorCode.BAD_INPUT, f"Argument '{name}' must not be negative.")
         connection = super().resolve_connection(nodes, info=info, first=first, last=last, **kwargs)
         assert isinstance(connection, cls)  # a list resolves synchronously
-        connection.total_count = len(nodes)
+        connection.total_count = nodes.total if isinstance(nodes, Page) else len(nodes)
         return connection
+
+
+class Page(list[T]):
+    """The first rows of a longer list, and the length of the whole list: what a resolver
+    returns when its statement counts the matches itself rather than fetching them all."""
+
+    def __init__(self, rows: Iterable[T], *, total: int) -> None:
+        super().__init__(rows)
+        self.total = total
 
 
 def _asks_for(selections: list[Any], name: str) -> bool:
@@ -55,9 +67,10 @@ def _asks_for(selections: list[Any], name: str) -> bool:
     return False
 
 
-def rows_for_page(info: strawberry.Info, whole_list: int) -> int:
+def rows_for_page(info: strawberry.Info, whole_list: int, *, counted: bool = False) -> int:
     """How many rows a connection's resolver must fetch: the page plus one (to tell whether
     another page follows) when only a forward page is asked for, else ``whole_list``.
+    ``counted``: the statement returns the length of the whole list itself (a :class:`Page`).
 
     Why: ``totalCount`` and backward pages (``last``) need the whole list, but most callers
     ask for the first page only, and fetching thousands of rows to show twenty was most of a
@@ -69,7 +82,7 @@ def rows_for_page(info: strawberry.Info, whole_list: int) -> int:
     arguments = field.arguments
     if arguments.get("last") is not None or arguments.get("before") is not None:
         return whole_list
-    if _asks_for(field.selections, "totalCount"):
+    if not counted and _asks_for(field.selections, "totalCount"):
         return whole_list
     try:
         first = arguments.get("first")  # a literal comes as its source text, a variable as int

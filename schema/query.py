@@ -12,7 +12,7 @@ from strawberry import relay
 from graph_store.search_terms import query_terms
 from schema.chains import DelegationChain, chains_through_body, delegation_chains
 from schema.claims import DEFAULT_TARGET_RATE, ClaimMatrix, claim_matrix
-from schema.connection import CountedConnection, rows_for_page
+from schema.connection import CountedConnection, Page, rows_for_page
 from schema.errors import ApiError, ErrorCode
 from schema.impact import MergerImpact, merger_impact, recorded_merger_impact
 from schema.lineage import Lineage, lineage
@@ -238,24 +238,20 @@ class Query:
                 ErrorCode.BAD_INPUT,
                 "Search text must hold at least one letter, digit or Chinese character.",
             )
-        rows = await info.context.store.read(
+        [result] = await info.context.store.read(
             "search_entities",
             {
                 "text": text.strip(),
                 "terms": terms,
-                "labels": [k.value for k in kinds] if kinds else None,
+                "labels": [k.value for k in (kinds or SearchKind)],
                 "under": under,
                 "level": level.value if level else None,
                 "kind": kind,
                 "powerType": power_type,
                 "list": in_list,
                 "validAt": valid_at,
-                "limit": rows_for_page(info, 10 * _page_cap(info)),
+                "limit": rows_for_page(info, 10 * _page_cap(info), counted=True),
             },
         )
-        found: list[relay.Node] = []
-        for row in rows:
-            node = to_node(Entity.from_row(row))
-            if node is not None:
-                found.append(node)
-        return found
+        found = [to_node(Entity.from_row(row)) for row in result["page"]]
+        return Page([node for node in found if node is not None], total=result["total"])
