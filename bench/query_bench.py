@@ -17,8 +17,8 @@ runs, and the memory of the API and the engine. Baselines:
   machine hits both sides alike; on Neo4j (one database) they are timed one after the other.
 
 It prints the plan (``GRAPH.EXPLAIN`` / ``EXPLAIN``) of every headline statement and flags any
-that scans a whole label. Results: ``bench/results/<date>-<engine>.json`` and
-``docs/performance.md``.
+that scans a whole label. Results: ``bench/results/<date>-<engine>.json`` (``-quick`` in
+quick mode) and ``docs/performance.md``.
 
     python -m bench.query_bench --quick     # a few minutes on 2 cores
     python -m bench.query_bench             # full profiles (the national one takes a while)
@@ -398,7 +398,7 @@ def markdown(results: list[dict[str, Any]], mode: str, growth_figures: dict[str,
         f"Measured by `make bench` ({mode} mode) on {date.today()}, on this machine "
         f"({os.cpu_count()} cores), {ENGINE_TITLES[engine]}, through real HTTP on loopback. "
         "Every figure has its baseline from the same run; read the ratios, not the "
-        f"milliseconds. Raw results: `bench/results/{date.today()}-{engine}.json`.",
+        f"milliseconds. Raw results: `bench/results/{results_name(engine, mode)}`.",
         "",
         "`claim_matrix_county` and `claim_matrix_league` ask for the matrix as a front-end "
         "drawing a large grid would (`itemKeys` once, then per town its figures and "
@@ -514,6 +514,13 @@ def _sequential_growth(results: list[dict[str, Any]], loaded: list[Loaded]) -> d
     )
 
 
+def results_name(engine: str, mode: str) -> str:
+    """``<date>-<engine>.json`` for a full run; a quick run gets its own file, so that it
+    does not replace the day's full figures."""
+    suffix = "" if mode == "full" else f"-{mode}"
+    return f"{date.today()}-{engine}{suffix}.json"
+
+
 def write_page(pages: dict[str, str]) -> str:
     """docs/performance.md: each engine's figures, then the hand-written reading (kept)."""
     page = "# Performance\n\n" + "\n".join(
@@ -546,7 +553,7 @@ def main() -> None:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     pages = {}
     for engine, (results, figures) in runs.items():
-        output = RESULTS_DIR / f"{date.today()}-{engine}.json"
+        output = RESULTS_DIR / results_name(engine, mode)
         document = {"engine": engine, "mode": mode, "results": results, "growth": figures}
         output.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         pages[engine] = markdown(results, mode, figures)
