@@ -104,11 +104,17 @@ def _expected_matches() -> tuple[list[str], dict[str, set[str]]]:
     }
 
 
+@pytest.fixture
+async def documented(store: GraphStore) -> GraphStore:
+    await load(store, dataset_files(DATA_DIR), DATA_DIR / "corpus")
+    return store
+
+
 @pytest.mark.anyio
 async def test_search_finds_what_contains_finds_on_the_documented_names(
-    store: GraphStore,
+    documented: GraphStore,
 ) -> None:
-    await load(store, dataset_files(DATA_DIR), DATA_DIR / "corpus")
+    store = documented
     parts, expected = _expected_matches()
     assert len(parts) > 100  # single characters, pairs and longer middles of real names
     for part in parts:
@@ -120,9 +126,9 @@ async def test_search_finds_what_contains_finds_on_the_documented_names(
 
 @pytest.mark.anyio
 async def test_pages_fetch_one_row_more_than_they_show_count_all_and_add_up_to_the_list(
-    store: GraphStore,
+    documented: GraphStore,
 ) -> None:
-    await load(store, dataset_files(DATA_DIR), DATA_DIR / "corpus")
+    store = documented
     parts, expected = _expected_matches()
     text = max(parts, key=lambda part: len(expected[part]))  # the broadest part
     whole = await _run(store, COUNTED, text=text)
