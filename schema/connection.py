@@ -56,33 +56,20 @@ class Page(list[T]):
         self.total = total
 
 
-def _asks_for(selections: list[Any], name: str) -> bool:
-    """Whether ``name`` is selected here, directly or inside a fragment."""
-    for selection in selections:
-        if isinstance(selection, SelectedField):
-            if selection.name == name:
-                return True
-        elif _asks_for(selection.selections, name):  # a fragment spread or inline fragment
-            return True
-    return False
+def rows_for_page(info: strawberry.Info, whole_list: int) -> int:
+    """How many rows a connection's resolver must fetch when its statement counts the whole
+    list itself (and returns a :class:`Page`): the page plus one, to tell whether another page
+    follows, when a forward page is asked for; else ``whole_list``.
 
-
-def rows_for_page(info: strawberry.Info, whole_list: int, *, counted: bool = False) -> int:
-    """How many rows a connection's resolver must fetch: the page plus one (to tell whether
-    another page follows) when only a forward page is asked for, else ``whole_list``.
-    ``counted``: the statement returns the length of the whole list itself (a :class:`Page`).
-
-    Why: ``totalCount`` and backward pages (``last``) need the whole list, but most callers
-    ask for the first page only, and fetching thousands of rows to show twenty was most of a
-    broad name search's time. Arguments that are out of range give ``whole_list``:
-    :meth:`CountedConnection.resolve_connection` then refuses them with the proper error.
+    Why: most callers ask for the first page only, and fetching thousands of rows to show
+    twenty was most of a broad name search's time. Backward pages (``last``, ``before``) and
+    out-of-range arguments give ``whole_list``: :meth:`CountedConnection.resolve_connection`
+    slices the former and refuses the latter with the proper error.
     """
     field = info.selected_fields[0]
     assert isinstance(field, SelectedField)  # a resolver's own field is never a fragment
     arguments = field.arguments
     if arguments.get("last") is not None or arguments.get("before") is not None:
-        return whole_list
-    if not counted and _asks_for(field.selections, "totalCount"):
         return whole_list
     try:
         first = arguments.get("first")  # a literal comes as its source text, a variable as int

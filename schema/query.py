@@ -250,7 +250,7 @@ class Query:
                 "powerType": power_type,
                 "list": in_list,
                 "validAt": valid_at,
-                "limit": rows_for_page(info, 10 * _page_cap(info), counted=True),
+                "limit": rows_for_page(info, 10 * _page_cap(info)),
             },
         )
         found = [to_node(Entity.from_row(row)) for row in result["page"]]
