@@ -24,6 +24,7 @@ import uvicorn
 from selenium.webdriver.chrome.webdriver import WebDriver as Chrome
 
 from cypher.registry import CYPHER_DIR, CypherRegistry
+from graph_loaders.pipeline import dataset_files, load
 from graph_store import GraphStore
 from graph_store.falkordb_store import FalkorDBStore
 from graph_store.local_engine import LocalEngine, free_port
@@ -31,6 +32,7 @@ from graph_store.neo4j_store import Neo4jStore
 from server.app import create_app
 from server.settings import Settings
 from tests.browser import Api, new_profile_dir, start_chromium
+from tests.datasets import DATA_DIR
 
 ENGINES = ["falkordb"] + (["neo4j"] if os.environ.get("NEO4J_URI") else [])
 
@@ -85,6 +87,13 @@ def graph_target(request: pytest.FixtureRequest, local_engine: LocalEngine) -> G
         dataset_dir=None,
     )
     return GraphTarget("falkordb", settings)
+
+
+@pytest.fixture
+async def documented(store: GraphStore) -> GraphStore:
+    """The store with the documented dataset (`data/`) loaded through the real pipeline."""
+    await load(store, dataset_files(DATA_DIR), DATA_DIR / "corpus")
+    return store
 
 
 @pytest.fixture

@@ -8,19 +8,11 @@ from typing import Any
 
 import pytest
 
-from graph_loaders.pipeline import dataset_files, load
 from graph_store import GraphStore
 from tests.conftest import LiveServer
-from tests.datasets import DATA_DIR
 
 pytestmark = pytest.mark.anyio
 SOURCE_002 = "002_2abc6b63f845ad0d.txt"
-
-
-@pytest.fixture
-async def documented(store: GraphStore) -> GraphStore:
-    await load(store, dataset_files(DATA_DIR), DATA_DIR / "corpus")
-    return store
 
 
 async def _data(server: LiveServer, query: str) -> dict[str, Any]:

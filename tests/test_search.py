@@ -11,7 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from graph_loaders.dataset_reader import read_dataset_dir
-from graph_loaders.pipeline import dataset_files, load
 from graph_store import GraphStore, trace_statements
 from graph_store.search_terms import index_terms, query_terms
 from schema import build_schema
@@ -102,12 +101,6 @@ def _expected_matches() -> tuple[list[str], dict[str, set[str]]]:
         part: {key for key, names in texts.items() if any(part in n for n in names)}
         for part in chosen
     }
-
-
-@pytest.fixture
-async def documented(store: GraphStore) -> GraphStore:
-    await load(store, dataset_files(DATA_DIR), DATA_DIR / "corpus")
-    return store
 
 
 @pytest.mark.anyio
