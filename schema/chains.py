@@ -1,25 +1,35 @@
 """Delegation chains: from the list that grants a power, through the body that held it, to
 the town and the body that exercises it.
 
-A chain is assembled from batched neighbour lookups (list, holders, delegations, exercisers),
+A chain is assembled from batched lookups (list, holders, delegations, exercisers),
 following ``DELEGATES`` hop by hop up to :data:`MAX_CHAIN_HOPS`, with a visited set, so bad
-data with a delegation cycle ends instead of hanging.
+data with a delegation cycle ends instead of hanging. The walk moves on ids alone: a chain to
+one town walks to every town the item reaches and keeps one, so the nodes at either end of a
+hop are fetched (in one batch) only for the hops kept, and only when a query asks for them.
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import strawberry
 from strawberry import relay
 
 from schema.errors import ApiError, ErrorCode
-from schema.loaders import Entity, Loaders
+from schema.loaders import Entity, Link, Loaders
 from schema.nodes import PowerItem, Provenance, provenance_of, to_node
 
 MAX_CHAIN_HOPS = 6
+
+
+async def _node(info: strawberry.Info, key: str) -> relay.Node:
+    entity = await info.context.loaders.entity.load(key)
+    node = to_node(entity) if entity is not None else None
+    if node is None:  # removed since the chain was walked, in the same request
+        raise ApiError(ErrorCode.NOT_FOUND, f"No node with key {key!r}.", key=key)
+    return node
 
 
 @strawberry.type(description="One hop of a delegation chain: from → to, by a relationship.")
@@ -28,13 +38,21 @@ class ChainHop:
         description="LISTED_IN (list → item), HOLDS (holder → item), DELEGATES (→ receiver), "
         "EXERCISES (body → item)."
     )
-    from_node: relay.Node = strawberry.field(name="from")
-    to_node: relay.Node = strawberry.field(name="to")
+    from_key: strawberry.Private[str]
+    to_key: strawberry.Private[str]
     mode: str | None
     date: str | None
     doc_number: str | None
     synthetic: bool
     provenance: list[Provenance]
+
+    @strawberry.field(name="from")
+    async def from_node(self, info: strawberry.Info) -> relay.Node:
+        return await _node(info, self.from_key)
+
+    @strawberry.field(name="to")
+    async def to_node(self, info: strawberry.Info) -> relay.Node:
+        return await _node(info, self.to_key)
 
 
 @strawberry.type(description="An ordered path a power takes to a town and whoever exercises it.")
@@ -46,14 +64,11 @@ class DelegationChain:
     )
 
 
-def _hop(relation: str, source: Entity, target: Entity, rel: dict[str, Any]) -> ChainHop:
-    from_node, to_node_ = to_node(source), to_node(target)
-    assert from_node is not None
-    assert to_node_ is not None
+def _hop(relation: str, from_key: str, to_key: str, rel: dict[str, Any]) -> ChainHop:
     return ChainHop(
         relation=relation,
-        from_node=from_node,
-        to_node=to_node_,
+        from_key=from_key,
+        to_key=to_key,
         mode=rel.get("mode"),
         date=rel.get("date"),
         doc_number=rel.get("docNumber"),
@@ -62,17 +77,31 @@ def _hop(relation: str, source: Entity, target: Entity, rel: dict[str, Any]) -> 
     )
 
 
+class _Step(NamedTuple):
+    """A hop as the walk found it, made a :class:`ChainHop` only if its chain is kept."""
+
+    relation: str
+    from_key: str
+    to_key: str
+    rel: dict[str, Any]
+
+    def hop(self) -> ChainHop:
+        return _hop(self.relation, self.from_key, self.to_key, self.rel)
+
+
 @dataclass(frozen=True)
 class _Path:
-    """A chain under construction: its hops so far, the node it ends at, what it visited."""
+    """A chain under construction: its steps so far, the delegations among them (each with
+    the places it reached), the id it ends at, what it visited."""
 
-    hops: tuple[ChainHop, ...]
-    end: Entity
+    steps: tuple[_Step, ...]
+    delegations: tuple[Link, ...]
+    end: str
     visited: frozenset[str]
 
-    @property
-    def delegations(self) -> int:
-        return sum(1 for h in self.hops if h.relation == "DELEGATES")
+    def reaches(self, town_id: str) -> bool:
+        """Whether a delegation of this path went to the town or to a body in it."""
+        return any(town_id == d.target or town_id in d.places for d in self.delegations)
 
 
 async def chains_for_item(
@@ -83,84 +112,63 @@ async def chains_for_item(
     Breadth first: each hop is one batched lookup for every open path at once, so the cost
     is a few statements per hop whatever the number of holders and receivers.
     """
-    lists, holders, exercisers = await asyncio.gather(
-        loaders.out(item.id, "LISTED_IN"),
-        loaders.into(item.id, "HOLDS"),
-        loaders.into(item.id, "EXERCISES"),
+    lists, holders = await asyncio.gather(
+        loaders.out(item.id, "LISTED_IN"), loaders.holders.load(item.id)
     )
-    power_list = lists[0].entity if lists else None
-    list_id = power_list.id if power_list else None
-    base: tuple[ChainHop, ...] = ()
+    power_list = lists[0].entity.id if lists else None
+    base: tuple[_Step, ...] = ()
     paths: list[_Path] = []
     if power_list is not None:
         # The listing is the item record's own fact: its sources (or synthetic mark) are
         # the hop's, since the LISTED_IN relationship carries no properties of its own.
         listing = {k: item.props.get(k) for k in ("synthetic", "sources", "quotes")}
-        base = (_hop("LISTED_IN", power_list, item, {**listing, **lists[0].rel}),)
-        paths.append(_Path(base, power_list, frozenset({power_list.id})))
-    for holder in sorted(holders, key=lambda n: n.entity.id):
-        hop = _hop("HOLDS", holder.entity, item, holder.rel)
-        paths.append(_Path((*base, hop), holder.entity, frozenset({holder.entity.id})))
-    exerciser_regions = await loaders.neighbours.load_many(
-        [(e.entity.id, "IN_REGION", "out") for e in exercisers]
-    )
+        base = (_Step("LISTED_IN", power_list, item.id, {**listing, **lists[0].rel}),)
+        paths.append(_Path(base, (), power_list, frozenset({power_list})))
+    for holder in sorted(holders, key=lambda h: h.target):
+        step = _Step("HOLDS", holder.target, item.id, holder.rel)
+        paths.append(_Path((*base, step), (), holder.target, frozenset({holder.target})))
     finished: list[_Path] = []
     while paths:
         outgoing = await loaders.delegations.load_many(
-            [(p.end.id, item.id, list_id) for p in paths]
+            [(p.end, item.id, power_list) for p in paths]
         )
         next_paths: list[_Path] = []
         for path, delegations in zip(paths, outgoing, strict=True):
             onward = sorted(
-                (d for d in delegations if d.entity.id not in path.visited),
-                key=lambda d: (d.entity.id, str(d.rel.get("id"))),
+                (d for d in delegations if d.target not in path.visited),
+                key=lambda d: (d.target, str(d.rel.get("id"))),
             )
-            if not onward or path.delegations >= MAX_CHAIN_HOPS:
+            if not onward or len(path.delegations) >= MAX_CHAIN_HOPS:
                 if path.delegations:  # a path with no delegation at all is not a chain
                     finished.append(path)
                 continue
             next_paths += [
                 _Path(
-                    (*path.hops, _hop("DELEGATES", path.end, d.entity, d.rel)),
-                    d.entity,
-                    path.visited | {d.entity.id},
+                    (*path.steps, _Step("DELEGATES", path.end, d.target, d.rel)),
+                    (*path.delegations, d),
+                    d.target,
+                    path.visited | {d.target},
                 )
                 for d in onward
             ]
         paths = next_paths
     if town_id is not None:
-        reached = await _places_reached(loaders, finished)
-        finished = [p for p, places in zip(finished, reached, strict=True) if town_id in places]
+        finished = [p for p in finished if p.reaches(town_id)]
+    # who exercises the item where each path ends: that body, or the bodies in that region
+    exercising = await loaders.exercisers.load_many([(p.end, item.id) for p in finished])
+    power_item = PowerItem.from_props(item.props)
     chains: list[DelegationChain] = []
-    for path in finished:
-        ends = [
-            e
-            for e, located in zip(exercisers, exerciser_regions, strict=True)
-            if e.entity.id == path.end.id or any(r.entity.id == path.end.id for r in located)
-        ]
-        tails = [[_hop("EXERCISES", e.entity, item, e.rel)] for e in ends] or [[]]
+    for path, ends in zip(finished, exercising, strict=True):
+        hops = [step.hop() for step in path.steps]
+        tails = [
+            [_hop("EXERCISES", e.target, item.id, e.rel)]
+            for e in sorted(ends, key=lambda e: e.target)
+        ] or [[]]
         chains += [
-            DelegationChain(
-                item=PowerItem.from_props(item.props),
-                hops=[*path.hops, *tail],
-                complete=bool(tail),
-            )
+            DelegationChain(item=power_item, hops=[*hops, *tail], complete=bool(tail))
             for tail in tails
         ]
     return chains
-
-
-async def _places_reached(loaders: Loaders, paths: list[_Path]) -> list[set[str]]:
-    """For each path, its receivers and the regions of receiving bodies (a power delegated to
-    a town's bureau reaches that town), in one batched lookup."""
-    receivers = [
-        [str(getattr(h.to_node, "entity_id", "")) for h in p.hops if h.relation == "DELEGATES"]
-        for p in paths
-    ]
-    flat = sorted({r for rs in receivers for r in rs})
-    located = await loaders.neighbours.load_many([(r, "IN_REGION", "out") for r in flat])
-    regions = {r: {n.entity.id for n in ns} for r, ns in zip(flat, located, strict=True)}
-    return [set(rs).union(*(regions[r] for r in rs)) for rs in receivers]
 
 
 async def delegation_chains(
@@ -168,13 +176,12 @@ async def delegation_chains(
 ) -> list[DelegationChain]:
     """Chains of one item, to one town or to all."""
     loaders: Loaders = info.context.loaders
-    item = await loaders.entity.load(item_key)
+    # both in one batch
+    item, town = await loaders.entity.load_many([item_key, town_key or item_key])
     if item is None or "PowerItem" not in item.labels:
         raise ApiError(ErrorCode.NOT_FOUND, f"No PowerItem with key {item_key!r}.", key=item_key)
-    if town_key is not None:
-        town = await loaders.entity.load(town_key)
-        if town is None or "Region" not in town.labels:
-            raise ApiError(ErrorCode.NOT_FOUND, f"No Region with key {town_key!r}.", key=town_key)
+    if town_key is not None and (town is None or "Region" not in town.labels):
+        raise ApiError(ErrorCode.NOT_FOUND, f"No Region with key {town_key!r}.", key=town_key)
     return await chains_for_item(loaders, item, town_key)
 
 
@@ -199,9 +206,5 @@ async def chains_through_body(info: strawberry.Info, body_key: str) -> list[Dele
         chain
         for chains in per_item
         for chain in chains
-        if any(
-            body_key
-            in (getattr(h.from_node, "entity_id", None), getattr(h.to_node, "entity_id", None))
-            for h in chain.hops
-        )
+        if any(body_key in (h.from_key, h.to_key) for h in chain.hops)
     ]

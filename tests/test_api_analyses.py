@@ -202,6 +202,52 @@ async def test_a_delegation_of_the_whole_list_carries_every_item_and_no_other_it
     ]
 
 
+async def test_a_delegation_to_a_body_in_the_town_reaches_the_town(
+    mini: GraphStore, live_server: Callable[..., LiveServer]
+) -> None:
+    # a delegation to the town's bureau itself, not to the town: the bureau sits in town A,
+    # so the chain reaches town A (not town B), and the bureau at its end exercises the item
+    await mini.write(
+        "link_delegates",
+        {
+            "rows": [
+                {
+                    "id": "t:to-bureau",
+                    "from": "t:market",
+                    "to": "t:bureau-a",
+                    "props": {"id": "t:to-bureau", "item": "t:item-1", "mode": "ASSIGN"},
+                }
+            ]
+        },
+    )
+    server = live_server()
+
+    def hops(data: dict[str, Any]) -> list[list[tuple[str, str, str]]]:
+        return sorted(
+            [(h["relation"], h["from"]["key"], h["to"]["key"]) for h in c["hops"]]
+            for c in data["delegationChains"]
+        )
+
+    to_a = await _query(server, CHAINS, item="t:item-1", town="t:town-a")
+    assert hops(to_a) == [
+        [
+            ("LISTED_IN", "t:list", "t:item-1"),
+            ("HOLDS", "t:market", "t:item-1"),
+            ("DELEGATES", "t:market", "t:bureau-a"),
+            ("EXERCISES", "t:bureau-a", "t:item-1"),
+        ],
+        [
+            ("LISTED_IN", "t:list", "t:item-1"),
+            ("HOLDS", "t:market", "t:item-1"),
+            ("DELEGATES", "t:market", "t:town-a"),
+            ("EXERCISES", "t:bureau-a", "t:item-1"),
+        ],
+    ]
+    assert (await _query(server, CHAINS, item="t:item-1", town="t:town-b")) == {
+        "delegationChains": []
+    }
+
+
 async def test_delegation_cycle_in_bad_data_ends(mini: GraphStore) -> None:
     await mini.write(
         "link_delegates",
