@@ -64,19 +64,6 @@ class DelegationChain:
     )
 
 
-def _hop(relation: str, from_key: str, to_key: str, rel: dict[str, Any]) -> ChainHop:
-    return ChainHop(
-        relation=relation,
-        from_key=from_key,
-        to_key=to_key,
-        mode=rel.get("mode"),
-        date=rel.get("date"),
-        doc_number=rel.get("docNumber"),
-        synthetic=bool(rel.get("synthetic")),
-        provenance=provenance_of(rel),
-    )
-
-
 class _Step(NamedTuple):
     """A hop as the walk found it, made a :class:`ChainHop` only if its chain is kept."""
 
@@ -86,7 +73,16 @@ class _Step(NamedTuple):
     rel: dict[str, Any]
 
     def hop(self) -> ChainHop:
-        return _hop(self.relation, self.from_key, self.to_key, self.rel)
+        return ChainHop(
+            relation=self.relation,
+            from_key=self.from_key,
+            to_key=self.to_key,
+            mode=self.rel.get("mode"),
+            date=self.rel.get("date"),
+            doc_number=self.rel.get("docNumber"),
+            synthetic=bool(self.rel.get("synthetic")),
+            provenance=provenance_of(self.rel),
+        )
 
 
 @dataclass(frozen=True)
@@ -161,7 +157,7 @@ async def chains_for_item(
     for path, ends in zip(finished, exercising, strict=True):
         hops = [step.hop() for step in path.steps]
         tails = [
-            [_hop("EXERCISES", e.target, item.id, e.rel)]
+            [_Step("EXERCISES", e.target, item.id, e.rel).hop()]
             for e in sorted(ends, key=lambda e: e.target)
         ] or [[]]
         chains += [
@@ -191,14 +187,17 @@ async def chains_through_body(info: strawberry.Info, body_key: str) -> list[Dele
     body = await loaders.entity.load(body_key)
     if body is None or "Body" not in body.labels:
         raise ApiError(ErrorCode.NOT_FOUND, f"No Body with key {body_key!r}.", key=body_key)
-    item_keys = {n.entity.id for n in await loaders.out(body_key, "HOLDS")}
-    item_keys |= {n.entity.id for n in await loaders.out(body_key, "EXERCISES")}
-    for delegation in (
-        *await loaders.out(body_key, "DELEGATES"),
-        *await loaders.into(body_key, "DELEGATES"),
-    ):
-        if delegation.rel.get("item"):
-            item_keys.add(delegation.rel["item"])
+    # one batch for the four lookups, not a round trip each
+    holds, exercises, sent, received = await loaders.neighbours.load_many(
+        [
+            (body_key, "HOLDS", "out"),
+            (body_key, "EXERCISES", "out"),
+            (body_key, "DELEGATES", "out"),
+            (body_key, "DELEGATES", "in"),
+        ]
+    )
+    item_keys = {n.entity.id for n in (*holds, *exercises)}
+    item_keys |= {d.rel["item"] for d in (*sent, *received) if d.rel.get("item")}
     items = [e for e in await loaders.entity.load_many(sorted(item_keys)) if e is not None]
     # concurrently, so the DataLoaders batch each hop across all items
     per_item = await asyncio.gather(*(chains_for_item(loaders, i, None) for i in items))

@@ -107,11 +107,10 @@ def _expected_matches() -> tuple[list[str], dict[str, set[str]]]:
 async def test_search_finds_what_contains_finds_on_the_documented_names(
     documented: GraphStore,
 ) -> None:
-    store = documented
     parts, expected = _expected_matches()
     assert len(parts) > 100  # single characters, pairs and longer middles of real names
     for part in parts:
-        data = await _run(store, COUNTED, text=part)
+        data = await _run(documented, COUNTED, text=part)
         found = {e["node"]["key"] for e in data["search"]["edges"]}
         assert found == expected[part], part
         assert data["search"]["totalCount"] == len(expected[part])
@@ -121,10 +120,9 @@ async def test_search_finds_what_contains_finds_on_the_documented_names(
 async def test_pages_fetch_one_row_more_than_they_show_count_all_and_add_up_to_the_list(
     documented: GraphStore,
 ) -> None:
-    store = documented
     parts, expected = _expected_matches()
     text = max(parts, key=lambda part: len(expected[part]))  # the broadest part
-    whole = await _run(store, COUNTED, text=text)
+    whole = await _run(documented, COUNTED, text=text)
     everything = [e["node"]["key"] for e in whole["search"]["edges"]]
     assert len(everything) == whole["search"]["totalCount"] > 7
 
@@ -132,7 +130,7 @@ async def test_pages_fetch_one_row_more_than_they_show_count_all_and_add_up_to_t
     after = None
     while True:
         with trace_statements() as trace:
-            data = await _run(store, SEARCH, text=text, first=3, after=after)
+            data = await _run(documented, SEARCH, text=text, first=3, after=after)
         [params] = [p for name, p in trace.calls if name == "search_entities"]
         assert params["limit"] == len(paged) + 3 + 1  # this page and one to look ahead
         page = data["search"]
@@ -145,7 +143,7 @@ async def test_pages_fetch_one_row_more_than_they_show_count_all_and_add_up_to_t
 
     with trace_statements() as trace:  # a literal argument, not a variable
         literal = SEARCH.replace(", $first: Int", "").replace("first: $first,", "first: 2,")
-        data = await _run(store, literal, text=text)
+        data = await _run(documented, literal, text=text)
     [params] = [p for name, p in trace.calls if name == "search_entities"]
     assert params["limit"] == 3
     assert [e["node"]["key"] for e in data["search"]["edges"]] == everything[:2]
