@@ -7,6 +7,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 
 from schema.errors import CodedErrors
+from schema.execution import ScalarListExecutionContext
 from schema.limits import Limits, limit_extensions
 from schema.metrics import OperationMetrics
 from schema.mutation import Mutation
@@ -14,14 +15,15 @@ from schema.query import Query
 
 
 def build_schema(limits: Limits | None = None) -> strawberry.Schema:
-    """The service's schema with its extensions: cost limits, error codes and masking,
-    metrics."""
+    """The service's schema with its extensions (cost limits, error codes and masking,
+    metrics) and an executor that completes lists of scalars in one loop."""
     limits = limits or Limits()
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
         extensions=[*limit_extensions(limits), OperationMetrics, CodedErrors],
         config=StrawberryConfig(relay_max_results=limits.max_page_size),
+        execution_context_class=ScalarListExecutionContext,
     )
 
 
