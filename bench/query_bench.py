@@ -17,8 +17,9 @@ runs, and the memory of the API and the engine. Baselines:
   machine hits both sides alike; on Neo4j (one database) they are timed one after the other.
 
 It prints the plan (``GRAPH.EXPLAIN`` / ``EXPLAIN``) of every headline statement and flags any
-that scans a whole label. Results: ``bench/results/<date>-<engine>.json`` (``-quick`` in
-quick mode) and ``docs/performance.md``.
+that scans a whole label, and profiles the service by layer while it answers the targets'
+operations (:mod:`bench.profiling`, py-spy). Results: ``bench/results/<date>-<engine>.json``
+(``-quick`` in quick mode) and ``docs/performance.md``.
 
     python -m bench.query_bench --quick     # a few minutes on 2 cores
     python -m bench.query_bench             # full profiles (the national one takes a while)
@@ -28,11 +29,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import cProfile
 import functools
 import json
 import os
-import pstats
 import statistics
 import threading
 import time
@@ -47,6 +46,7 @@ import uvicorn
 
 from bench.engines import BenchEngine, Call, Neo4jEngine, local_engine, neo4j_settings
 from bench.load import Result, run_query
+from bench.profiling import profile_requests
 from graph_loaders.dataset import BodyKind, Dataset, Region, RegionLevel
 from graph_loaders.importer import import_dataset
 from graph_loaders.synthetic import generate
@@ -163,6 +163,12 @@ class Service:
             time.sleep(0.02)
         return self
 
+    @property
+    def thread_id(self) -> int:
+        """The native id of the service's thread, as a profiler outside the process sees it."""
+        assert self.thread.native_id is not None, "the service has not started"
+        return self.thread.native_id
+
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=30)
@@ -192,24 +198,9 @@ async def _trace(store: GraphStore, query: str, batching: bool = True) -> Any:
     return trace
 
 
-async def _profile(store: GraphStore, query: str, top: int = 12) -> list[dict[str, Any]]:
-    """Where one in-process execution spends its time (cProfile, by own time), summarised."""
-    await _trace(store, query)  # warm: the schema and the engine's plan cache
-    profiler = cProfile.Profile()
-    profiler.enable()
-    await _trace(store, query)
-    profiler.disable()
-    stats = pstats.Stats(profiler)
-    rows = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:top]  # type: ignore[attr-defined]
-    return [
-        {
-            "function": f"{Path(file).name}:{line}:{name}",
-            "calls": calls,
-            "own_ms": round(own * 1000, 1),
-            "cumulative_ms": round(cumulative * 1000, 1),
-        }
-        for (file, line, name), (_, calls, own, cumulative, _) in rows
-    ]
+#: The operations profiled by layer (:mod:`bench.profiling`): the two of the GraphQL-overhead
+#: target and the batched arm of the N+1 comparison.
+PROFILED = ("claim_matrix_county", "delegation_chain", "hundred_towns")
 
 
 async def _latency(url: str, query: str, requests: int, concurrency: int) -> Result:
@@ -282,8 +273,11 @@ async def bench_profile(
                 "overhead_ratio": round(single.p50_ms / raw_p50, 2) if raw_p50 else None,
                 "plans": await target.explain(graph, trace.calls),
             }
-        for name in ("claim_matrix_county", "claim_matrix_county_cells"):
-            out[f"profile_{name}"] = await _profile(store, queries[name])
+        profiled = queries | {"hundred_towns": HUNDRED_TOWNS}
+        out["profiles"] = {
+            name: (await profile_requests(service.url, service.thread_id, profiled[name])).as_json()
+            for name in PROFILED
+        }
         out["n_plus_one"] = await _n_plus_one(store, service.url, settings, requests)
     out["rss_mb"] = {"api": _rss_mb(os.getpid()), "engine": target.engine_rss_mb()}
     county_calls = (await _trace(store, queries["claim_matrix_county"])).calls
@@ -369,19 +363,41 @@ def _growth_figures(
     return out
 
 
-def _profile_table(result: dict[str, Any], operation: str, shape: str) -> list[str]:
+#: What each profiled operation is, for the page's headings.
+PROFILE_TITLES = {
+    "claim_matrix_county": "one county claim matrix (`itemModes`)",
+    "delegation_chain": "one delegation chain (an item to a town)",
+    "hundred_towns": "100 towns with parents, bodies and superiors (batched)",
+}
+
+
+def _profile_table(result: dict[str, Any], operation: str, functions: int = 8) -> list[str]:
+    profile = result["profiles"][operation]
+    title = f"### Where the time goes: {PROFILE_TITLES[operation]} on `{result['profile']}`"
+    if profile["error"]:
+        return [title, "", f"Not profiled: py-spy failed ({profile['error']}).", ""]
+    p50 = (
+        result["n_plus_one"]["p50_batched_ms"]
+        if operation == "hundred_towns"
+        else result["operations"][operation]["http_c1"]["p50_ms"]
+    )
     lines = [
-        f"### Where the time goes: one county claim matrix ({shape}) on `{result['profile']}`",
+        title,
         "",
-        "cProfile of one in-process execution (no HTTP), by own time:",
+        f"py-spy, {profile['samples']:,} samples of the service's thread while it answered "
+        f"about {profile['requests']} of these requests back to back over HTTP. Its share of "
+        f"each layer, and what that share is of the p50 of {p50} ms measured above; then the "
+        "functions most often innermost:",
         "",
-        "| function | calls | own ms | cumulative ms |",
-        "|---|---|---|---|",
+        "| layer | share | ≈ ms of the p50 |",
+        "|---|---|---|",
     ]
     lines += [
-        f"| `{row['function']}` | {row['calls']} | {row['own_ms']} | {row['cumulative_ms']} |"
-        for row in result[f"profile_{operation}"]
+        f"| {s['name']} | {s['percent']}% | {round(s['percent'] * p50 / 100, 2)} |"
+        for s in profile["layers"]
     ]
+    lines += ["", "| function | share |", "|---|---|"]
+    lines += [f"| `{s['name']}` | {s['percent']}% |" for s in profile["functions"][:functions]]
     return [*lines, ""]
 
 
@@ -442,8 +458,8 @@ def markdown(results: list[dict[str, Any]], mode: str, growth_figures: dict[str,
             f"{n['p50_unbatched_ms']} ms ({n['speedup']}× faster).",
             "",
         ]
-    lines += _profile_table(results[-1], "claim_matrix_county", "itemModes")
-    lines += _profile_table(results[-1], "claim_matrix_county_cells", "a cell object per claim")
+    for operation in PROFILED:
+        lines += _profile_table(results[-1], operation)
     if growth_figures:
         small, large = results[0]["profile"], results[1]["profile"]
         http, raw = growth_figures["http"], growth_figures["raw"]
