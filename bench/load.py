@@ -15,7 +15,7 @@ import ipaddress
 import json
 import statistics
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
@@ -68,41 +68,56 @@ def _percentile(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-async def run_query(
-    client: httpx.AsyncClient, name: str, query: str, requests: int, concurrency: int
-) -> Result:
-    """Send ``requests`` copies of ``query`` with ``concurrency`` in flight."""
-    latencies: list[float] = []
-    errors = 0
+@dataclass
+class Samples:
+    """Latencies (seconds) and errors of requests sent so far; a :class:`Result` when done."""
+
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+
+    def result(self, name: str, concurrency: int, elapsed: float) -> Result:
+        return Result(
+            query=name,
+            requests=len(self.latencies),
+            concurrency=concurrency,
+            errors=self.errors,
+            seconds=round(elapsed, 3),
+            throughput_rps=round(len(self.latencies) / elapsed, 1),
+            p50_ms=round(statistics.median(self.latencies) * 1000, 2),
+            p95_ms=round(_percentile(self.latencies, 0.95), 2),
+            p99_ms=round(_percentile(self.latencies, 0.99), 2),
+        )
+
+
+async def send(
+    client: httpx.AsyncClient, query: str, requests: int, concurrency: int, into: Samples
+) -> None:
+    """Send ``requests`` copies of ``query`` with ``concurrency`` in flight, timing each."""
     remaining = iter(range(requests))
 
     async def worker() -> None:
-        nonlocal errors
         for _ in remaining:
             started = time.perf_counter()
             try:
                 response = await client.post("/graphql", json={"query": query})
                 body = response.json()
                 if response.status_code != 200 or body.get("errors"):
-                    errors += 1
+                    into.errors += 1
             except httpx.HTTPError:
-                errors += 1
-            latencies.append(time.perf_counter() - started)
+                into.errors += 1
+            into.latencies.append(time.perf_counter() - started)
 
-    started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - started
-    return Result(
-        query=name,
-        requests=requests,
-        concurrency=concurrency,
-        errors=errors,
-        seconds=round(elapsed, 3),
-        throughput_rps=round(requests / elapsed, 1),
-        p50_ms=round(statistics.median(latencies) * 1000, 2),
-        p95_ms=round(_percentile(latencies, 0.95), 2),
-        p99_ms=round(_percentile(latencies, 0.99), 2),
-    )
+
+
+async def run_query(
+    client: httpx.AsyncClient, name: str, query: str, requests: int, concurrency: int
+) -> Result:
+    """Send ``requests`` copies of ``query`` with ``concurrency`` in flight."""
+    samples = Samples()
+    started = time.perf_counter()
+    await send(client, query, requests, concurrency, samples)
+    return samples.result(name, concurrency, time.perf_counter() - started)
 
 
 async def run(url: str, requests: int, concurrency: int) -> list[Result]:

@@ -6,16 +6,15 @@ made the same county claim matrix three times slower here, and most of all the c
 makes many small calls (the graph client's parser, graphql-core's completion), which skewed
 exactly the shares this is read for.
 
-The benchmark's service runs in a thread of this process. While py-spy samples the process,
-a client in the main thread sends the query back to back, so that the service's thread is
-always inside a request; its samples, idle ones included (waiting on the engine), are
-attributed to layers by the file of the innermost frame that belongs to one.
+While py-spy samples the service's process (:mod:`bench.service`), a client here sends the
+query back to back, so that the service is always inside a request; the samples of the
+thread that runs its event loop, idle ones included (waiting on the engine), are attributed
+to layers by the file of the innermost frame that belongs to one.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import sys
 import tempfile
@@ -134,10 +133,17 @@ def summarise(raw: str, thread_id: int, requests: int, top: int = 12) -> Request
 
 
 async def profile_requests(
-    url: str, thread_id: int, query: str, seconds: int = 2, rate: int = 1000
+    url: str,
+    query: str,
+    *,
+    pid: int,
+    thread_id: int | None = None,
+    seconds: int = 2,
+    rate: int = 1000,
 ) -> RequestProfile:
-    """Sample this process for ``seconds`` while ``query`` is sent to ``url`` back to back;
-    summarise the samples of the service's thread ``thread_id`` (its native id)."""
+    """Sample process ``pid`` for ``seconds`` while ``query`` is sent to ``url`` back to back;
+    summarise the samples of its thread ``thread_id`` (a native id; by default the main
+    thread, whose id is the process's, where uvicorn runs the event loop)."""
     stop = asyncio.Event()
     sent = 0
 
@@ -145,7 +151,10 @@ async def profile_requests(
         nonlocal sent
         async with httpx.AsyncClient(base_url=url, timeout=60) as client:
             while not stop.is_set():
-                (await client.post("/graphql", json={"query": query})).raise_for_status()
+                response = await client.post("/graphql", json={"query": query})
+                response.raise_for_status()
+                if "errors" in response.json():  # a profile of error answers would mislead
+                    raise RuntimeError(f"{query}: {response.json()['errors']}")
                 sent += 1
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -156,7 +165,7 @@ async def profile_requests(
             before = sent
             try:
                 spy = await asyncio.create_subprocess_exec(
-                    str(PY_SPY), "record", "--pid", str(os.getpid()), "--rate", str(rate),
+                    str(PY_SPY), "record", "--pid", str(pid), "--rate", str(rate),
                     "--duration", str(seconds), "--format", "raw", "--output", str(output),
                     "--nonblocking", "--threads", "--idle", "--full-filenames",
                     stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
@@ -169,7 +178,7 @@ async def profile_requests(
             stop.set()
             await load
         if spy.returncode != 0 or not output.exists():
-            # py-spy needs to read this process's memory: root, or ptrace allowed
+            # py-spy needs to read the service's memory: root, or ptrace allowed
             # (kernel.yama.ptrace_scope = 0); the page says why a profile is missing
             return RequestProfile(0, during, error=errors.decode(errors="replace").strip()[-300:])
-        return summarise(output.read_text(encoding="utf-8"), thread_id, during)
+        return summarise(output.read_text(encoding="utf-8"), thread_id or pid, during)

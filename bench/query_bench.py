@@ -2,7 +2,8 @@
 
 For each synthetic profile (Inner Mongolia, national) it loads the profile into the local
 engine (started here) — and into Neo4j too when ``NEO4J_URI`` is set — runs the service
-(uvicorn on loopback) and measures the headline operations with a bounded load generator
+(uvicorn on loopback, in its own process: :mod:`bench.service`) and measures the headline
+operations with a bounded load generator
 (:mod:`bench.load`): latency percentiles and throughput, the Cypher statements each request
 runs, and the memory of the API and the engine. Baselines:
 
@@ -30,31 +31,31 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
+import gc
 import json
 import os
 import statistics
-import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 
 from bench.engines import BenchEngine, Call, Neo4jEngine, local_engine, neo4j_settings
-from bench.load import Result, run_query
+from bench.load import Result, Samples, run_query, send
 from bench.profiling import profile_requests
+from bench.service import Service
 from graph_loaders.dataset import BodyKind, Dataset, Region, RegionLevel
 from graph_loaders.importer import import_dataset
 from graph_loaders.synthetic import generate
 from graph_store import GraphStore, trace_statements
-from graph_store.local_engine import free_port
 from schema import build_schema
 from schema.context import GraphContext
-from server.app import create_app
 from server.settings import Settings
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -145,40 +146,25 @@ HUNDRED_TOWNS = (
 )
 
 
-class Service:
-    """The app under uvicorn in a thread on a free loopback port."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.port = free_port()
-        config = uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=self.port, log_level="warning"
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> Service:
-        self.thread.start()
-        while not self.server.started:
-            time.sleep(0.02)
-        return self
-
-    @property
-    def thread_id(self) -> int:
-        """The native id of the service's thread, as a profiler outside the process sees it."""
-        assert self.thread.native_id is not None, "the service has not started"
-        return self.thread.native_id
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=30)
-
-
 def _rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return round(int(line.split()[1]) / 1024, 1)
     return 0.0
+
+
+@contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """This process's objects frozen out of the cyclic GC while it times the raw client, as
+    the service freezes what it built at start-up (``server/app.py``). Otherwise a large raw
+    answer pays for collections that walk the benchmark's own heap: the national league
+    matrix's raw replay took 242 ms against 110 with it frozen."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @functools.cache
@@ -201,6 +187,27 @@ async def _trace(store: GraphStore, query: str, batching: bool = True) -> Any:
 #: The operations profiled by layer (:mod:`bench.profiling`): the two of the GraphQL-overhead
 #: target and the batched arm of the N+1 comparison.
 PROFILED = ("claim_matrix_county", "delegation_chain", "hundred_towns")
+
+
+#: Requests (and raw replays) per turn when the two are timed in alternation.
+TURN = 5
+
+
+async def _alternated(
+    url: str, query: str, target: BenchEngine, graph: str, calls: list[Call], requests: int
+) -> tuple[Result, list[float]]:
+    """``requests`` requests at concurrency 1 and as many raw-client replays of their
+    statements, taking turns ``TURN`` at a time, so that a burst of load on this shared
+    machine falls on both sides of the GraphQL/raw ratio (timed one after the other, the ratio
+    moved by half between runs)."""
+    samples, raw = Samples(), []
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        for _ in range(3):  # warm-up: the parse and validation caches, the plan cache
+            await client.post("/graphql", json={"query": query})
+        while len(samples.latencies) < requests:
+            await send(client, query, TURN, 1, samples)
+            raw += await target.raw_reads(graph, calls, TURN)
+    return samples.result("", 1, sum(samples.latencies)), raw
 
 
 async def _latency(url: str, query: str, requests: int, concurrency: int) -> Result:
@@ -256,14 +263,15 @@ async def bench_profile(
     settings = target.settings(graph)
     queries = headline_queries(ds)
     del ds
-    with Service(settings) as service:
+    with _frozen_heap(), Service(settings) as service:
         floor = await _latency(service.url, "{ __typename }", max(20, requests // 4), 1)
         out["http_floor_p50_ms"] = floor.p50_ms
         for name, query in queries.items():
             trace = await _trace(store, query)
-            single = await _latency(service.url, query, max(20, requests // 4), 1)
+            single, raw = await _alternated(
+                service.url, query, target, graph, trace.calls, max(20, requests // 4)
+            )
             loaded = await _latency(service.url, query, requests, concurrency)
-            raw = await target.raw_reads(graph, trace.calls, max(20, requests // 4))
             raw_p50 = statistics.median(raw) * 1000
             out["operations"][name] = {
                 "statements": len(trace.calls),
@@ -275,11 +283,12 @@ async def bench_profile(
             }
         profiled = queries | {"hundred_towns": HUNDRED_TOWNS}
         out["profiles"] = {
-            name: (await profile_requests(service.url, service.thread_id, profiled[name])).as_json()
+            name: (await profile_requests(service.url, profiled[name], pid=service.pid)).as_json()
             for name in PROFILED
         }
+        api_rss = _rss_mb(service.pid)
         out["n_plus_one"] = await _n_plus_one(store, service.url, settings, requests)
-    out["rss_mb"] = {"api": _rss_mb(os.getpid()), "engine": target.engine_rss_mb()}
+    out["rss_mb"] = {"api": api_rss, "engine": target.engine_rss_mb()}
     county_calls = (await _trace(store, queries["claim_matrix_county"])).calls
     return out, Loaded(
         profile, graph, store, settings, queries["claim_matrix_county"], county_calls
@@ -289,13 +298,25 @@ async def bench_profile(
 async def _n_plus_one(
     store: GraphStore, url: str, settings: Settings, requests: int
 ) -> dict[str, Any]:
-    """100 towns with batching (the service at ``url``) and without (a second service)."""
+    """100 towns with batching (the service at ``url``) and without (a second service), the
+    two timed in turns as :func:`_alternated` does."""
     hundred = HUNDRED_TOWNS
     batched_trace = await _trace(store, hundred)
-    batched = await _latency(url, hundred, max(10, requests // 10), 1)
+    unbatched_trace = await _trace(store, hundred, batching=False)
+    rounds = max(10, requests // 10)
     with Service(settings.model_copy(update={"batching": False})) as unbatched_service:
-        unbatched_trace = await _trace(store, hundred, batching=False)
-        unbatched = await _latency(unbatched_service.url, hundred, max(10, requests // 10), 1)
+        sides = [(url, Samples()), (unbatched_service.url, Samples())]
+        clients = [httpx.AsyncClient(base_url=side_url, timeout=60) for side_url, _ in sides]
+        try:
+            for client in clients:
+                await send(client, hundred, 3, 1, Samples())  # warm-up
+            while len(sides[0][1].latencies) < rounds:
+                for client, (_, samples) in zip(clients, sides, strict=True):
+                    await send(client, hundred, TURN, 1, samples)
+        finally:
+            for client in clients:
+                await client.aclose()
+    batched, unbatched = (s.result("", 1, sum(s.latencies)) for _, s in sides)
     return {
         "statements_batched": len(batched_trace.calls),
         "statements_unbatched": len(unbatched_trace.calls),
@@ -303,6 +324,7 @@ async def _n_plus_one(
         "p50_batched_ms": batched.p50_ms,
         "p50_unbatched_ms": unbatched.p50_ms,
         "speedup": round(unbatched.p50_ms / batched.p50_ms, 2),
+        "errors": batched.errors + unbatched.errors,
     }
 
 
@@ -318,7 +340,11 @@ async def growth(target: BenchEngine, small: Loaded, large: Loaded, rounds: int)
     """
     http: dict[str, list[float]] = {small.profile: [], large.profile: []}
     raw: dict[str, list[float]] = {small.profile: [], large.profile: []}
-    with Service(small.settings) as small_service, Service(large.settings) as large_service:
+    with (
+        _frozen_heap(),
+        Service(small.settings) as small_service,
+        Service(large.settings) as large_service,
+    ):
         sides = ((small, small_service), (large, large_service))
         clients = [httpx.AsyncClient(base_url=svc.url, timeout=60) for _, svc in sides]
         try:
@@ -414,7 +440,9 @@ def markdown(results: list[dict[str, Any]], mode: str, growth_figures: dict[str,
         f"Measured by `make bench` ({mode} mode) on {date.today()}, on this machine "
         f"({os.cpu_count()} cores), {ENGINE_TITLES[engine]}, through real HTTP on loopback. "
         "Every figure has its baseline from the same run; read the ratios, not the "
-        f"milliseconds. Raw results: `bench/results/{results_name(engine, mode)}`.",
+        "milliseconds. The c=1 requests and the raw client's replays of their statements "
+        f"take turns, {TURN} at a time, so that the machine's noise falls on both sides of "
+        f"GraphQL/raw. Raw results: `bench/results/{results_name(engine, mode)}`.",
         "",
         "`claim_matrix_county` and `claim_matrix_league` ask for the matrix as a front-end "
         "drawing a large grid would (`itemKeys` once, then per town its figures and "
@@ -455,7 +483,8 @@ def markdown(results: list[dict[str, Any]], mode: str, growth_figures: dict[str,
             f"N+1 (100 towns with parents, bodies and superiors): {n['statements_batched']} "
             f"statements batched against {n['statements_unbatched']} unbatched "
             f"({n['statement_ratio']}× fewer); p50 {n['p50_batched_ms']} ms against "
-            f"{n['p50_unbatched_ms']} ms ({n['speedup']}× faster).",
+            f"{n['p50_unbatched_ms']} ms ({n['speedup']}× faster), timed in turns; "
+            f"{n['errors']} errors.",
             "",
         ]
     for operation in PROFILED:

@@ -91,8 +91,8 @@ async def test_the_running_service_is_sampled_by_layer(
     server = live_server()
     assert server.thread.native_id is not None
     profile = await profile_requests(
-        server.url, server.thread.native_id, "{ regions(first: 5) { edges { node { name } } } }",
-        seconds=1, rate=500,
+        server.url, "{ regions { name parent { name } } }",
+        pid=os.getpid(), thread_id=server.thread.native_id, seconds=1, rate=500,
     )  # fmt: skip
     if not _may_trace_this_process():  # py-spy cannot read this process: it says so
         assert profile.samples == 0
@@ -112,7 +112,19 @@ async def test_without_py_spy_the_profile_says_why(
     monkeypatch.setattr(profiling, "PY_SPY", tmp_path / "py-spy")
     server = live_server()
     assert server.thread.native_id is not None
-    profile = await profile_requests(server.url, server.thread.native_id, "{ __typename }", 1)
+    profile = await profile_requests(
+        server.url, "{ __typename }", pid=os.getpid(), thread_id=server.thread.native_id, seconds=1
+    )
     assert profile.samples == 0
     assert profile.error is not None
     assert "py-spy" in profile.error
+
+
+async def test_a_query_answered_with_errors_is_not_profiled(
+    live_server: Callable[..., LiveServer],
+) -> None:
+    server = live_server()
+    with pytest.raises(RuntimeError, match="nope"):
+        await profile_requests(
+            server.url, "{ nope }", pid=os.getpid(), thread_id=server.thread.native_id, seconds=1
+        )

@@ -1,0 +1,97 @@
+"""The service under benchmark, in a process of its own, as ``reformgraph serve`` runs it.
+
+It first ran in a thread of the benchmark. The load generator then shared the service's
+interpreter lock: sampled with py-spy, the delegation chain spent 19% of its time in socket
+writes that took 3% in a process of its own (the writing thread waiting for the lock while
+the client parsed the previous answer), and "API memory" was the benchmark's, generated
+dataset included. Here the benchmark's process is only the client.
+
+    python -m bench.service PORT < settings.json     # what Service runs
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+
+from graph_store.local_engine import free_port
+from server.app import create_app
+from server.settings import Settings
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+#: How long the service may take to answer ``/readyz`` (connecting to the engine).
+START_TIMEOUT_S = 120
+
+
+def settings_payload(settings: Settings) -> str:
+    """``settings`` as JSON for the child, the Neo4j password included (sent on its stdin,
+    not on its command line)."""
+    data: dict[str, Any] = settings.model_dump(mode="json")
+    data["neo4j_password"] = settings.neo4j_password.get_secret_value()
+    return json.dumps(data)
+
+
+class Service:
+    """The app under uvicorn in a child process on a free loopback port."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None, "the service has not started"
+        return self.process.pid
+
+    def __enter__(self) -> Service:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bench.service", str(self.port)],
+            stdin=subprocess.PIPE,
+            cwd=REPO_ROOT,
+        )
+        assert self.process.stdin is not None
+        self.process.stdin.write(settings_payload(self.settings).encode())
+        self.process.stdin.close()
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the service exited with {self.process.returncode}")
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=5).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                self.__exit__()
+                raise RuntimeError(f"the service was not ready in {START_TIMEOUT_S} s")
+            time.sleep(0.1)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()  # uvicorn shuts down gracefully on SIGTERM
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def main() -> None:
+    port = int(sys.argv[1])
+    settings = Settings(**json.load(sys.stdin))
+    uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()
