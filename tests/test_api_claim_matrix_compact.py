@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from graph_store import GraphStore
+from graph_store import GraphStore, trace_statements
+from schema import build_schema
+from schema.context import GraphContext
 from tests.conftest import LiveServer
 from tests.datasets import load_fixture
 
@@ -88,3 +90,42 @@ async def test_the_front_end_matrix_query_still_answers(
     }
     assert a["unclaimed"] == ["t:item-5"]
     assert towns["t:sub-c"]["note"] == "Only the count is known."
+
+
+async def _executed(
+    store: GraphStore, selection: str, fragments: str = ""
+) -> tuple[dict[str, Any], list[str]]:
+    """The matrix with ``selection`` executed in process, and the statements it read."""
+    query = f'{{ claimMatrix(list: "t:list", region: "t:county") {{ {selection} }} }} {fragments}'
+    with trace_statements() as trace:
+        result = await build_schema().execute(query, context_value=GraphContext(store=store))
+    assert result.errors is None, result.errors
+    assert result.data is not None
+    return result.data["claimMatrix"], trace.names
+
+
+async def test_without_cells_the_matrix_reads_modes_only_and_answers_the_same(
+    mini: GraphStore,
+) -> None:
+    compact = "towns { town { key } claimedCount rate itemModes claimedItems unclaimed }"
+    lean, lean_reads = await _executed(mini, compact)
+    full, full_reads = await _executed(
+        mini, compact.replace("unclaimed", "unclaimed claims { item }")
+    )
+    assert "claim_matrix_claim_modes" in lean_reads
+    assert "claim_matrix_claims" not in lean_reads
+    assert "claim_matrix_claims" in full_reads
+    for lean_town, full_town in zip(lean["towns"], full["towns"], strict=True):
+        assert lean_town == {k: v for k, v in full_town.items() if k != "claims"}
+    assert any(town["claimedItems"] for town in lean["towns"])
+
+
+async def test_cells_asked_through_a_fragment_still_get_their_provenance(mini: GraphStore) -> None:
+    matrix, reads = await _executed(
+        mini,
+        "shortOfTarget(withEnforcementBureauOnly: false) { ...Cells }",
+        "fragment Cells on TownClaims { claims { item date status provenance { source } } }",
+    )
+    assert "claim_matrix_claims" in reads
+    cells = [cell for town in matrix["shortOfTarget"] for cell in town["claims"]]
+    assert cells, "the mini fixture has a town short of the target with claims"
