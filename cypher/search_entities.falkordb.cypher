@@ -1,8 +1,8 @@
 // Nodes whose name, title, aliases or signboards contain $text (any label in $labels, or all
-// when null), optionally of level $level, body kind $kind, power type $powerType, in list
-// $list, at or under region $under, and valid at date $validAt (ISO string). One row: `total`
-// (how many match) and `page`, the first $limit of them by name as maps of `labels` and
-// `props` (a page of 20 need not carry thousands of matches to count them).
+// when null), optionally of level $level, body kind $kind, power type $powerType, and valid
+// at date $validAt (ISO string); search_entities_within also filters by region and list.
+// One row: `total` (how many match) and `page`, the first $limit of them by name as maps of
+// `labels` and `props` (a page of 20 need not carry thousands of matches to count them).
 // Candidates come from the full-text index on
 // `searchGrams` ($terms: the grams of $text, space-separated, which RediSearch reads as AND;
 // see graph_store/search_terms.py), never from a scan of every Entity.
@@ -18,12 +18,6 @@ WHERE ($labels IS NULL OR any(l IN labels(n) WHERE l IN $labels))
   AND ($powerType IS NULL OR n.powerType = $powerType)
   AND ($validAt IS NULL OR ((n.validFrom IS NULL OR n.validFrom <= $validAt)
                             AND (n.validTo IS NULL OR n.validTo > $validAt)))
-OPTIONAL MATCH scope = (n)-[:IN_REGION|ABOUT|PART_OF*0..6]->(:Entity {id: $under})
-WITH n, scope
-WHERE $under IS NULL OR scope IS NOT NULL
-OPTIONAL MATCH listed = (n)-[:LISTED_IN]->(:Entity {id: $list})
-WITH n, listed
-WHERE $list IS NULL OR listed IS NOT NULL
 WITH DISTINCT n
 ORDER BY coalesce(n.name, n.title), n.id
 WITH collect(n) AS found

@@ -238,8 +238,10 @@ class Query:
                 ErrorCode.BAD_INPUT,
                 "Search text must hold at least one letter, digit or Chinese character.",
             )
+        # the region and list filters walk from every candidate: only when asked for
+        statement = "search_entities_within" if under or in_list else "search_entities"
         [result] = await info.context.store.read(
-            "search_entities",
+            statement,
             {
                 "text": text.strip(),
                 "terms": terms,

@@ -425,6 +425,22 @@ async def test_search_by_partial_name_signboard_and_alias(
     assert await keys(text="不存在的名字") == []
 
 
+async def test_search_within_a_list_keeps_only_its_items(
+    mini: GraphStore, live_server: Callable[..., LiveServer]
+) -> None:
+    server = live_server()
+    query = """query($list: String) { search(text: "处罚", kinds: [POWER_ITEM], list: $list) {
+        totalCount edges { node { ... on PowerItem { key } } } } }"""
+
+    async def keys(power_list: str | None) -> list[str]:
+        data = await _query(server, query, list=power_list)
+        return sorted(e["node"]["key"] for e in data["search"]["edges"])
+
+    assert await keys("t:list") == ["t:item-1", "t:item-4"]
+    assert await keys(None) == ["t:item-1", "t:item-4"]
+    assert await keys("t:no-such-list") == []
+
+
 async def test_search_pages_and_caps(
     mini: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:

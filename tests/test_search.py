@@ -156,3 +156,21 @@ async def test_search_text_without_a_letter_or_digit_is_refused(store: GraphStor
     )
     assert result.errors is not None
     assert result.errors[0].extensions == {"code": "BAD_INPUT"}
+
+
+@pytest.mark.anyio
+async def test_region_and_list_filters_are_walked_only_when_asked_for(
+    documented: GraphStore,
+) -> None:
+    """The filters' walks run from every candidate, so a plain search must not read them,
+    and a filtered search must apply them (within its region, fewer matches)."""
+    text = "市"  # cities and bodies across the region; fewer within 乌海市
+    count = "query($under: String) { search(text: $text, under: $under) { totalCount } }"
+    count = count.replace("query(", "query($text: String!, ")
+    with trace_statements() as plain:
+        everywhere = await _run(documented, count, text=text)
+    with trace_statements() as filtered:
+        within = await _run(documented, count, text=text, under="region:wuhai")
+    assert plain.names == ["search_entities"]
+    assert filtered.names == ["search_entities_within"]
+    assert 0 < within["search"]["totalCount"] < everywhere["search"]["totalCount"]

@@ -1,0 +1,34 @@
+// search_entities narrowed to the subtree of region $under and to list $list (either may be
+// null): nodes whose name, title, aliases or signboards contain $text (any label in $labels,
+// or all when null), optionally of level $level, body kind $kind, power type $powerType,
+// valid at date $validAt (ISO string). One row: `total` (how many match) and `page`, the
+// first $limit of them by name as maps of `labels` and `props`.
+// Candidates come from the full-text index on
+// `searchGrams` ($terms: the grams of $text, space-separated, which RediSearch reads as AND;
+// see graph_store/search_terms.py), never from a scan of every Entity.
+CALL db.idx.fulltext.queryNodes('Entity', $terms) YIELD node
+WITH node AS n
+WHERE ($labels IS NULL OR any(l IN labels(n) WHERE l IN $labels))
+  AND (n.name CONTAINS $text
+       OR n.title CONTAINS $text
+       OR any(a IN coalesce(n.aliases, []) WHERE a CONTAINS $text)
+       OR any(s IN coalesce(n.signboards, []) WHERE s CONTAINS $text))
+  AND ($level IS NULL OR n.level = $level)
+  AND ($kind IS NULL OR n.kind = $kind)
+  AND ($powerType IS NULL OR n.powerType = $powerType)
+  AND ($validAt IS NULL OR ((n.validFrom IS NULL OR n.validFrom <= $validAt)
+                            AND (n.validTo IS NULL OR n.validTo > $validAt)))
+// A separate statement because these walks ran from every candidate even with $under and
+// $list null (a common name searched 4 to 9 times slower), and neither CASE nor a pattern
+// comprehension in WHERE skips them on FalkorDB (cypher/COMPAT.md).
+OPTIONAL MATCH scope = (n)-[:IN_REGION|ABOUT|PART_OF*0..6]->(:Entity {id: $under})
+WITH n, scope
+WHERE $under IS NULL OR scope IS NOT NULL
+OPTIONAL MATCH listed = (n)-[:LISTED_IN]->(:Entity {id: $list})
+WITH n, listed
+WHERE $list IS NULL OR listed IS NOT NULL
+WITH DISTINCT n
+ORDER BY coalesce(n.name, n.title), n.id
+WITH collect(n) AS found
+RETURN size(found) AS total,
+       [m IN found[0..$limit] | {labels: labels(m), props: properties(m)}] AS page
