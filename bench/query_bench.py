@@ -3,9 +3,9 @@
 For each synthetic profile (Inner Mongolia, national) it loads the profile into the local
 engine (started here) — and into Neo4j too when ``NEO4J_URI`` is set — runs the service
 (uvicorn on loopback, in its own process: :mod:`bench.service`) and measures the headline
-operations with a bounded load generator
-(:mod:`bench.load`): latency percentiles and throughput, the Cypher statements each request
-runs, and the memory of the API and the engine. Baselines:
+operations with a bounded load generator (:mod:`bench.load`): latency percentiles and
+throughput, the Cypher statements each request runs, and the memory of the API and the
+engine. Baselines:
 
 * **raw client**: the exact statements one GraphQL request ran (recorded with their
   parameters) replayed with the engine's own client (``falkordb``; the ``neo4j`` driver), no
@@ -158,7 +158,7 @@ def _frozen_heap() -> Iterator[None]:
     """This process's objects frozen out of the cyclic GC while it times the raw client, as
     the service freezes what it built at start-up (``server/app.py``). Otherwise a large raw
     answer pays for collections that walk the benchmark's own heap: the national league
-    matrix's raw replay took 242 ms against 110 with it frozen."""
+    matrix's raw replay took 242 ms against 127 with it frozen."""
     gc.collect()
     gc.freeze()
     try:
