@@ -1,10 +1,10 @@
 """Where a request's time goes: py-spy samples of the service while it answers one query.
 
 py-spy reads the interpreter's stacks from another process, so the service runs at full speed
-while it is sampled. A tracing profiler (cProfile) or one that hooks every call (pyinstrument)
-made the same county claim matrix three times slower here, and most of all the code that
-makes many small calls (the graph client's parser, graphql-core's completion), which skewed
-exactly the shares this is read for.
+while it is sampled. pyinstrument, which hooks every call inside the process, made the same
+county claim matrix three times slower here, and most of all the code that makes many small
+calls (the graph client's parser, graphql-core's completion), which skewed exactly the shares
+this is read for; cProfile, a tracing profiler, hooks every call too.
 
 While py-spy samples the service's process (:mod:`bench.service`), a client here sends the
 query back to back, so that the service is always inside a request; the samples of the

@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from graph_store import GraphStore
-from graph_store.search_terms import index_terms
+from graph_store.search_terms import with_search_grams
 
 Step = tuple[str, dict[str, Any]]
 
@@ -123,11 +123,7 @@ def node_props(record: BaseModel, synthetic: bool) -> dict[str, Any]:
     records (the national profile) spent most of its time there. Nodes with a name, title,
     alias or signboard also get the ``searchGrams`` that name search looks up.
     """
-    props = _props(record, synthetic, frozenset())
-    grams = index_terms(props)
-    if grams is not None:
-        props["searchGrams"] = grams
-    return props
+    return with_search_grams(_props(record, synthetic, frozenset()))
 
 
 def link_props(record: BaseModel, synthetic: bool, *skip: str) -> dict[str, Any]:

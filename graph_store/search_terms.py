@@ -48,6 +48,13 @@ def index_terms(props: dict[str, Any]) -> str | None:
     return " ".join(sorted(grams)) if grams else None
 
 
+def with_search_grams(props: dict[str, Any]) -> dict[str, Any]:
+    """``props`` with its ``searchGrams`` added when it has text to find (a node as imported or
+    created, so that name search finds either)."""
+    grams = index_terms(props)
+    return props if grams is None else {**props, "searchGrams": grams}
+
+
 def query_terms(text: str) -> str | None:
     """The grams a name containing ``text`` must hold, space-separated; None if ``text`` has
     no letter or digit to look for."""

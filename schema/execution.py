@@ -33,8 +33,15 @@ class ScalarListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         items: Iterable[Any],
         position_context: Any,
     ) -> AwaitableOrValue[list[Any]]:
-        if type(items) is list and self.get_stream_usage(field_details_list, path) is None:
-            completed = _coerced_scalars(item_type, items)
+        # the type first: graphql-core's path checks the stream directive again anyway
+        scalar = _scalar_of(item_type)
+        if (
+            scalar is not None
+            and type(items) is list
+            and self.get_stream_usage(field_details_list, path) is None
+        ):
+            non_null = isinstance(item_type, GraphQLNonNull)
+            completed = _coerced_scalars(scalar, non_null, items)
             if completed is not None:
                 return completed
         return super().complete_iterable_value(
@@ -42,14 +49,18 @@ class ScalarListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         )
 
 
-def _coerced_scalars(item_type: GraphQLOutputType, items: list[Any]) -> list[Any] | None:
-    """``items`` coerced to ``item_type``, or None when the general path must complete them
-    (not a scalar type, an item that is not a plain scalar, or an item that would be an error).
-    """
-    non_null = isinstance(item_type, GraphQLNonNull)
-    scalar = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
-    if not isinstance(scalar, GraphQLScalarType):
-        return None
+def _scalar_of(item_type: GraphQLOutputType) -> GraphQLScalarType | None:
+    """The scalar type of a list's items (nullable or not), or None for any other type."""
+    inner = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+    return inner if isinstance(inner, GraphQLScalarType) else None
+
+
+def _coerced_scalars(
+    scalar: GraphQLScalarType, non_null: bool, items: list[Any]
+) -> list[Any] | None:
+    """``items`` coerced to ``scalar``, or None when the general path must complete them (an
+    item that is not a plain scalar, or one that would be an error: missing where ``non_null``
+    or refused by the scalar)."""
     coerce = scalar.coerce_output_value
     completed: list[Any] = []
     append = completed.append

@@ -15,7 +15,7 @@ from typing import Any
 import strawberry
 
 from graph_store import GraphStore
-from graph_store.search_terms import index_terms
+from graph_store.search_terms import with_search_grams
 from schema.auth import IsEditor
 from schema.errors import ApiError, ErrorCode
 from schema.impact import MergerImpact, merger_impact
@@ -45,11 +45,7 @@ class MergerResult:
 def _props(**values: Any) -> dict[str, Any]:
     """Properties of a node the mutation creates, findable by name search like imported ones."""
     base = {"synthetic": False, "sources": [], "quotes": []}
-    props = {**base, **{k: v for k, v in values.items() if v is not None}}
-    grams = index_terms(props)
-    if grams is not None:
-        props["searchGrams"] = grams
-    return props
+    return with_search_grams({**base, **{k: v for k, v in values.items() if v is not None}})
 
 
 async def apply_merger(

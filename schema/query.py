@@ -239,7 +239,8 @@ class Query:
                 "Search text must hold at least one letter, digit or Chinese character.",
             )
         # the region and list filters walk from every candidate: only when asked for
-        statement = "search_entities_within" if under or in_list else "search_entities"
+        filtered = under is not None or in_list is not None
+        statement = "search_entities_within" if filtered else "search_entities"
         [result] = await info.context.store.read(
             statement,
             {
