@@ -256,6 +256,11 @@ class Region(Record):
     level: RegionLevel
     parent: Id | None = None
     aliases: list[Text] | None = None
+    code: str | None = Field(
+        default=None,
+        description="Official statistical division code (统计用区划代码): 6 digits for "
+        "regions down to county level, 9 for townships and subdistricts.",
+    )
 
 
 class Body(Record):

@@ -20,7 +20,7 @@ from graph_loaders.dataset import Dataset
 from graph_loaders.dataset_reader import read_dataset_files
 from graph_loaders.delegation_lists import read_delegation_list
 from graph_loaders.importer import ImportPlan, import_dataset
-from graph_loaders.problems import Problem, format_problems
+from graph_loaders.problems import Problem, blocking, format_problems
 from graph_loaders.tabular import TableReadError, source_text
 from graph_store import GraphStore
 
@@ -60,10 +60,21 @@ def dataset_files(directory: Path) -> list[Path]:
 
 @dataclass
 class Validated:
-    """A dataset read from files, and what is wrong with it (empty when it may be loaded)."""
+    """A dataset read from files, and what is wrong with it: ``problems`` holds errors and
+    warnings; the dataset may be loaded when no error is among them."""
 
     dataset: Dataset
     problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that stop an import."""
+        return blocking(self.problems)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The problems listed for the reader that do not stop an import."""
+        return [p for p in self.problems if not p.blocks]
 
 
 def merged(base: Dataset, extra: Dataset) -> Dataset:
@@ -142,8 +153,10 @@ async def load(
     """Validate, then import atomically; raise :class:`InvalidDatasetError` and write nothing
     if anything is wrong."""
     validated = validate(paths, corpus_dir, context, list_options)
-    if validated.problems:
+    if validated.errors:
         raise InvalidDatasetError(validated.problems)
+    for warning in validated.warnings:
+        log.warning("%s", warning)
     plan = await import_dataset(store, validated.dataset)
     log.info("imported %d rows from %d file(s)", plan.row_count, len(paths))
     return plan

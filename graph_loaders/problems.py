@@ -9,6 +9,11 @@ de-duplicate and sort them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+#: ``error`` blocks an import; ``warning`` is listed the same way but does not (a column a
+#: published list shape lacks, say): the person loading the file should see it, not fix it.
+Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,12 @@ class Problem:
     field: str
     reason: str
     line: int | None = None
+    severity: Severity = "error"
+
+    @property
+    def blocks(self) -> bool:
+        """True for an error: a dataset with one is not imported."""
+        return self.severity == "error"
 
     def __str__(self) -> str:
         where = self.file
@@ -33,12 +44,18 @@ class Problem:
             where += f": {self.location}"
         if self.line is not None:
             where += f" (row {self.line})"
+        prefix = "warning: " if self.severity == "warning" else ""
         if self.field:
-            return f"{where}: {self.field}: {self.reason}"
-        return f"{where}: {self.reason}"
+            return f"{prefix}{where}: {self.field}: {self.reason}"
+        return f"{prefix}{where}: {self.reason}"
 
 
 def format_problems(problems: list[Problem]) -> str:
     """All problems as text, one a line, in file and line order (for CLIs and test output)."""
     ordered = sorted(problems, key=lambda p: (p.file, p.line or 0, p.location, p.field, p.reason))
     return "\n".join(str(p) for p in ordered)
+
+
+def blocking(problems: list[Problem]) -> list[Problem]:
+    """The problems that stop an import (errors, not warnings)."""
+    return [p for p in problems if p.blocks]

@@ -90,10 +90,11 @@ def _validated(
     *,
     writing: bool,
 ) -> Validated:
-    """Validate; on any problem print them all and exit 1."""
+    """Validate; print every problem and warning; on any error (not a warning) exit 1."""
     validated = validate(list(files), corpus, _context(context_dir, files), options)
     if validated.problems:
         click.echo(format_problems(validated.problems), err=True)
+    if validated.errors:
         if writing:
             click.echo("nothing was written", err=True)
         raise SystemExit(1)
