@@ -33,6 +33,26 @@ _UNAVAILABLE = (
 )
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
+#: Notifications the statements raise by design, filtered at the server so they do not flood
+#: the log with a warning per request: all are classified UNRECOGNIZED — a label or property
+#: key not in the graph yet (``01N50``/``01N52``: an empty graph, an optional property such as
+#: a claim's ``status``) and a null skipped by an aggregation (``01G11``: ``count`` over an
+#: OPTIONAL MATCH). Performance, deprecation and other classes are still reported.
+_QUIET = [neo4j.NotificationDisabledClassification.UNRECOGNIZED]
+
+#: A transaction over ``dbms.memory.transaction.total.max``. Neo4j calls it transient, so the
+#: driver would re-run the whole transaction with growing pauses (14 minutes for an import
+#: seen here); the same transaction can only fail the same way.
+_OUT_OF_TRANSACTION_MEMORY = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+
+
+class _NotRetriedError(Exception):
+    """Raised inside a transaction function to stop the driver retrying a transient error."""
+
+    def __init__(self, error: neo4j_errors.Neo4jError) -> None:
+        super().__init__(error.message or str(error))
+        self.error = error
+
 Work = Callable[[AsyncManagedTransaction], Awaitable[list[Row]]]
 
 
@@ -75,6 +95,7 @@ class Neo4jStore(GraphStore):
             connection_timeout=connect_timeout_s,
             connection_acquisition_timeout=connect_timeout_s + self.query_timeout_s,
             max_transaction_retry_time=self.query_timeout_s,
+            notifications_disabled_classifications=_QUIET,
         )
 
     async def connect(self, attempts: int = 30, delay_s: float = 2.0) -> None:
@@ -96,9 +117,14 @@ class Neo4jStore(GraphStore):
         @unit_of_work(timeout=timeout_s)
         async def work(tx: AsyncManagedTransaction) -> list[Row]:
             rows: list[Row] = []
-            for statement, params in statements:
-                result = await tx.run(statement.text, params)
-                rows = [plain(record) for record in await result.data()]
+            try:
+                for statement, params in statements:
+                    result = await tx.run(statement.text, params)
+                    rows = [plain(record) for record in await result.data()]
+            except neo4j_errors.TransientError as exc:
+                if exc.code == _OUT_OF_TRANSACTION_MEMORY:
+                    raise _NotRetriedError(exc) from exc
+                raise
             return rows
 
         return work
@@ -120,6 +146,10 @@ class Neo4jStore(GraphStore):
                 return await session.execute_write(work)
         except _UNAVAILABLE as exc:
             raise BackendUnavailableError(f"Neo4j unreachable: {exc}") from exc
+        except _NotRetriedError as exc:
+            raise StatementFailedError(
+                name, f"{exc} (the transaction needs more memory than the server allows)"
+            ) from exc.error
         except neo4j_errors.Neo4jError as exc:
             raise StatementFailedError(name, exc.message or str(exc)) from exc
         except neo4j_errors.DriverError as exc:

@@ -36,6 +36,33 @@ from tests.datasets import DATA_DIR
 
 ENGINES = ["falkordb"] + (["neo4j"] if os.environ.get("NEO4J_URI") else [])
 
+#: The shared Neo4j's start/stop script, beside a checkout in CI (``.ci/run``).
+NEO4J_LOCAL = Path(__file__).resolve().parents[2] / "shared" / "neo4j" / "neo4j-local"
+
+#: Modules that only mean something on Neo4j are collected only when the run covers it; the
+#: one that starts a Neo4j of its own also needs the shared server's script and Java.
+collect_ignore = [] if "neo4j" in ENGINES else ["test_neo4j_behaviour.py"]
+if not ("neo4j" in ENGINES and NEO4J_LOCAL.is_file() and shutil.which("java")):
+    collect_ignore.append("test_neo4j_memory.py")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """One line saying which engines this run covers (CI adds Neo4j by setting NEO4J_URI)."""
+    if "neo4j" in ENGINES:
+        return f"engines: falkordb (local) and neo4j ({os.environ['NEO4J_URI']})"
+    return "engines: falkordb (local) only; set NEO4J_URI to run every backend test on Neo4j too"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Repeat the engines line at the end, where a reader of the CI log looks."""
+    terminalreporter.write_line(pytest_report_header(terminalreporter.config))
+
+
+def falkordb_settings(host: str, port: int, **overrides: Any) -> Settings:
+    """Service settings on a running FalkorDB, whatever the environment says: ``NEO4J_URI``
+    (set when the suite also runs on Neo4j) would otherwise switch them to Neo4j."""
+    return Settings(falkordb_host=host, falkordb_port=port, neo4j_uri=None, **overrides)
+
 
 @pytest.fixture(scope="session")
 def anyio_backend() -> str:
@@ -58,6 +85,11 @@ class GraphTarget:
     engine: str
     settings: Settings
 
+    @classmethod
+    def neo4j(cls) -> GraphTarget:
+        """The Neo4j the environment names (``NEO4J_URI``), with no dataset."""
+        return cls("neo4j", Settings(dataset_dir=None))
+
     def open_store(self) -> GraphStore:
         s = self.settings
         if self.engine == "neo4j":
@@ -79,10 +111,10 @@ class GraphTarget:
 def graph_target(request: pytest.FixtureRequest, local_engine: LocalEngine) -> GraphTarget:
     """A fresh, empty graph on one engine, described by service settings."""
     if request.param == "neo4j":
-        return GraphTarget("neo4j", Settings(dataset_dir=None))
-    settings = Settings(
-        falkordb_host=local_engine.host,
-        falkordb_port=local_engine.port,
+        return GraphTarget.neo4j()
+    settings = falkordb_settings(
+        local_engine.host,
+        local_engine.port,
         graph_name=f"test-{uuid.uuid4().hex[:12]}",
         dataset_dir=None,
     )
@@ -212,9 +244,9 @@ def explorer_service(local_engine: LocalEngine) -> Iterator[ExplorerService]:
     """The service on its own graph of the session's engine, loaded with ``data/`` and the
     Inner Mongolia synthetic sample (named items, claims and delegations, keys ``syn:…``);
     stopped, and the graph dropped, after the module."""
-    settings = Settings(
-        falkordb_host=local_engine.host,
-        falkordb_port=local_engine.port,
+    settings = falkordb_settings(
+        local_engine.host,
+        local_engine.port,
         graph_name=f"test-explorer-{uuid.uuid4().hex[:12]}",
         dataset_dir=REPO_ROOT / "data",
         synthetic_profile="inner-mongolia",

@@ -16,8 +16,7 @@ from hypothesis import strategies as st
 from graph_loaders.pipeline import InvalidDatasetError, load, validate
 from graph_store import GraphStore
 from graph_store.local_engine import LocalEngine
-from server.settings import Settings
-from tests.conftest import GraphTarget, LiveServer
+from tests.conftest import GraphTarget, LiveServer, falkordb_settings
 from tests.datasets import DATA_DIR, FIXTURES
 
 CODES = {
@@ -40,9 +39,9 @@ MINI = (FIXTURES / "mini.yaml").read_bytes()
 @pytest.fixture(scope="module")
 def fuzz_server(local_engine: LocalEngine) -> Iterator[LiveServer]:
     """One service on a graph holding the mini dataset, shared by the fuzz tests."""
-    settings_ = Settings(
-        falkordb_host=local_engine.host,
-        falkordb_port=local_engine.port,
+    settings_ = falkordb_settings(
+        local_engine.host,
+        local_engine.port,
         graph_name="fuzz",
         dataset_dir=None,
     )

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from graph_store.local_engine import LocalEngine
-from server.settings import Settings
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, falkordb_settings
 
 pytestmark = pytest.mark.anyio
 QUERY = "{ regions { name } }"
@@ -25,9 +24,9 @@ def own_engine(tmp_path: Path) -> Iterator[LocalEngine]:
 
 
 async def test_graph_down_then_back(own_engine: LocalEngine) -> None:
-    settings = Settings(
-        falkordb_host=own_engine.host,
-        falkordb_port=own_engine.port,
+    settings = falkordb_settings(
+        own_engine.host,
+        own_engine.port,
         dataset_dir=None,
         graph_name="outage",
     )
