@@ -211,8 +211,7 @@ class _ClaimsReader:
                 LIST,
                 f"{found.id} is a statutory list (法定): towns hold its items by law, they do "
                 "not claim them",
-            )
-            return None
+            )  # the list is still returned: its county is where the row's town is looked for
         return found
 
     def item(
