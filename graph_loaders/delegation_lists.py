@@ -129,7 +129,7 @@ GENERIC_TOWN_PREFIXES = (
 )
 
 _ID = re.compile(ID_PATTERN)
-_ALL_NOISE = re.compile(r"[()（）\[\]【】和及、\s]")
+_ALL_NOISE = re.compile(r"[()（）\[\]【】/和及、\s]")
 _KINDS_BY_WORD = {
     "delegated": ListKind.DELEGATED,
     "statutory": ListKind.STATUTORY,

@@ -99,7 +99,21 @@ def _validated(
         if writing:
             click.echo("nothing was written", err=True)
         raise SystemExit(1)
+    _echo_lists(validated, files)
     return validated
+
+
+def _echo_lists(validated: Validated, files: tuple[Path, ...]) -> None:
+    """The power lists read from tables among FILES, with the ids to query them by."""
+    names = {str(f) for f in files}
+    for power_list in validated.dataset.power_lists:
+        origin = power_list.origin
+        if origin is None or origin.file not in names:
+            continue
+        click.echo(
+            f"list {power_list.id}: {power_list.title} ({power_list.kind.value}, "
+            f"{power_list.item_count} items, region {power_list.scope_region})"
+        )
 
 
 _FILES = click.argument(

@@ -135,6 +135,10 @@ def test_cli_prints_warnings_and_fails_only_on_errors(context: tuple[Path, Path]
     ok = runner.invoke(main, [*base, "--county", "150124", str(LISTS / "delegated_minimal.csv")])
     assert ok.exit_code == 0, ok.output
     assert "ok: 1 file(s), no errors, 3 warning(s)" in ok.output
+    # the id to query the list by (made from the county's code and the title)
+    assert "list list:150124:" in ok.output
+    title = "清水河县赋予乡镇部分县级行政执法事项目录"
+    assert f"{title} (DELEGATED, 3 items, region region:150124)" in ok.output
     assert f"warning: {LISTS / 'delegated_minimal.csv'}: row 2: 原实施主体: no 原实施主体" in (
         ok.output
     )
@@ -159,3 +163,33 @@ def test_cli_prints_warnings_and_fails_only_on_errors(context: tuple[Path, Path]
     assert "read as a STATUTORY list as asked, though 赋予 in its title says DELEGATED" in (
         kind.output
     )
+
+
+def test_a_dataset_file_cannot_delegate_hold_or_claim_a_statutory_item(tmp_path: Path) -> None:
+    path = tmp_path / "statutory.yaml"
+    path.write_text(
+        "format: reformgraph/v1\nsynthetic: true\n"
+        "regions:\n"
+        "  - {id: r:county, name: 某县, level: BANNER_COUNTY}\n"
+        "  - {id: r:town, name: 某镇, level: TOWNSHIP, parent: r:county}\n"
+        "bodies:\n"
+        "  - {id: b:dept, name: 某局, kind: GOVERNMENT_DEPARTMENT, region: r:county}\n"
+        "power_lists:\n"
+        "  - {id: l:law, title: 法定清单, kind: STATUTORY}\n"
+        "power_items:\n"
+        "  - {id: l:law:1, list: l:law, seq: 1, name: 某事项}\n"
+        "holdings:\n"
+        "  - {body: b:dept, item: l:law:1}\n"
+        "delegations:\n"
+        "  - {id: d:1, list: l:law, item: l:law:1, from_body: b:dept, to_region: r:town}\n"
+        "claims:\n"
+        "  - {region: r:town, list: l:law, item: l:law:1, mode: 确认}\n",
+        encoding="utf-8",
+    )
+    validated = validate([path], tmp_path)
+    assert {(p.location, p.field) for p in validated.errors} == {
+        ("holdings[0]", "item"),
+        ("delegations[0]", "list"),
+        ("claims[0]", "list"),
+    }
+    assert all("statutory list" in p.reason for p in validated.errors)

@@ -325,6 +325,27 @@ def test_an_unknown_or_ambiguous_county_is_an_error_with_the_candidates() -> Non
     assert [p.field for p in problems] == ["county"]
 
 
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "全部乡镇/街道",
+        "各苏木乡镇（街道）",
+        "全县各乡镇",
+        "全部",
+        "城关镇/宏河镇/喇嘛湾镇/老牛湾镇/窑沟乡/北堡乡/韭菜庄乡/五良太乡",
+    ],
+)
+def test_words_for_every_town(tmp_path: Path, cell: str) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text(
+        f"序号,事项名称,权力类型,原实施主体,乡镇/街道\n1,对非法占用草原的处罚,行政处罚,清水河县农牧局,{cell}\n",
+        encoding="utf-8",
+    )
+    ds, problems = _read(path, list_title="T")
+    assert problems == []
+    assert _towns(ds, 1) == ALL_TOWNS
+
+
 @pytest.mark.parametrize("county", ["清水河县", "150124", "region:150124", "清水河"])
 def test_the_county_may_be_named_as_people_name_it(county: str) -> None:
     ds, problems = _read(LISTS / "qingshuihe_statutory.csv", county=county)

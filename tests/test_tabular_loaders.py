@@ -1,6 +1,7 @@
 """Delegation lists (赋权清单) and claims tables as counties publish them: CSV or XLSX.
 
-Plain unit tests, no graph. The sample files are in ``tests/fixtures/tabular``; the other
+Plain unit tests, no graph (every published shape: ``tests/test_list_shapes.py``). The sample
+files are in ``tests/fixtures/tabular``; the other
 encodings, the XLSX variants and the broken files are made here in ``tmp_path``.
 """
 
