@@ -41,6 +41,7 @@ from graph_loaders.dataset import (
     PowerType,
     Provenance,
     Region,
+    RegionLevel,
 )
 from graph_loaders.problems import Problem, Severity
 from graph_loaders.region_match import RegionMatcher, RegionMatchError
@@ -127,6 +128,9 @@ GENERIC_TOWN_PREFIXES = (
     "街道",
     "苏木",
 )
+
+#: The levels 全部乡镇 and its like stand for.
+TOWN_LEVELS = (RegionLevel.TOWNSHIP, RegionLevel.SUBDISTRICT)
 
 _ID = re.compile(ID_PATTERN)
 _ALL_NOISE = re.compile(r"[()（）\[\]【】/和及、\s]")
@@ -603,16 +607,19 @@ class _ListReader:
         return list(dict.fromkeys(towns))
 
     def all_towns(self, row: Row, column: str, token: str) -> list[str]:
+        """Every township and subdistrict of the county (not the other township-level units,
+        such as an industrial park, unless the tree calls them towns)."""
         county = self.county
         assert county is not None
-        if not self.towns:
+        towns = [t for t in self.towns if t.level in TOWN_LEVELS]
+        if not towns:
             self.problem(
                 row,
                 column,
                 f"{token!r} means every township and subdistrict, but the context has none "
                 f"under {county.name} ({county.code or county.id})",
             )
-        return [t.id for t in self.towns]
+        return [t.id for t in towns]
 
     def scope_towns(self, row: Row, text: str) -> list[str]:
         """赋权范围 names towns when the list has no 乡镇/街道 column and every part of it is

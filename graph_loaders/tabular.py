@@ -186,16 +186,16 @@ def read_tables(path: Path) -> tuple[list[Table], list[Problem]]:
     except OSError as error:
         return [], [Problem(str(path), "", "", f"cannot read file: {error.strerror or error}")]
     # the pipeline, the reader and the quote check each ask for the same file: parse it once
-    tables, problems = _read_cached(str(path), stat.st_mtime_ns, stat.st_size)
+    tables, problems = _read_cached(str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
     return list(tables), list(problems)
 
 
 @functools.lru_cache(maxsize=8)
 def _read_cached(
-    name: str, mtime_ns: int, size: int
+    name: str, inode: int, mtime_ns: int, size: int
 ) -> tuple[tuple[Table, ...], tuple[Problem, ...]]:
-    """The parsed file, cached by path, modification time and size (tables are not changed
-    by their readers)."""
+    """The parsed file, cached by path, inode, modification time and size (tables are not
+    changed by their readers)."""
     path = Path(name)
     try:
         data = path.read_bytes()
