@@ -28,6 +28,7 @@ from graph_loaders.dataset import (
     Disagreement,
     Exercise,
     Holding,
+    ListKind,
     Model,
     PowerItem,
     PowerList,
@@ -133,6 +134,7 @@ class _Checker:
         self.check_sources()
         self.check_references()
         self.check_cycles()
+        self.check_statutory()
         self.check_counts()
         self.check_provenance()
 
@@ -222,6 +224,36 @@ class _Checker:
                     "about",
                     f"{dis.about!r} is neither a record id nor a statistic metric",
                     "disagreements",
+                    i,
+                )
+
+    def check_statutory(self) -> None:
+        """A statutory list (法定) is what towns hold by law: nothing in it is delegated,
+        claimed or held by an original body, so nothing may count it as a delegation."""
+        statutory = {pl.id for pl in self.ds.power_lists if pl.kind is ListKind.STATUTORY}
+        if not statutory:
+            return
+        items = {item.id for item in self.ds.power_items if item.list in statutory}
+        reason = "is in a statutory list (法定): towns hold its items by law"
+        for section, verb in (
+            ("delegations", "delegated"),
+            ("claims", "claimed"),
+            ("claim_summaries", "claimed"),
+        ):
+            for i, record in self.each(section):
+                listed = getattr(record, "list", None)
+                if listed in statutory:
+                    self.report(
+                        record, "list", f"{listed!r} {reason}, nothing in it is {verb}", section, i
+                    )
+        for i, holding in self.each("holdings"):
+            assert isinstance(holding, Holding)
+            if holding.item in items:
+                self.report(
+                    holding,
+                    "item",
+                    f"{holding.item!r} {reason}: it has no original holder",
+                    "holdings",
                     i,
                 )
 

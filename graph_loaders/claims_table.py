@@ -16,6 +16,7 @@ from graph_loaders.dataset import (
     Claim,
     ClaimMode,
     Dataset,
+    ListKind,
     Origin,
     PowerItem,
     PowerList,
@@ -23,35 +24,22 @@ from graph_loaders.dataset import (
     Region,
     RegionLevel,
 )
-from graph_loaders.delegation_lists import claim_mode
 from graph_loaders.problems import Problem
+from graph_loaders.region_match import RegionMatcher, RegionMatchError, is_county
+from graph_loaders.shapes import CLAIM_DATE as DATE
+from graph_loaders.shapes import CLAIM_ITEM as ITEM
+from graph_loaders.shapes import CLAIM_MODE as MODE
+from graph_loaders.shapes import CLAIMS_COLUMNS as COLUMNS
+from graph_loaders.shapes import LIST, TOWN, claim_mode
 from graph_loaders.tabular import (
-    Column,
     HeaderedTable,
     Row,
     index_names,
-    key,
     parse_date,
     parse_seq,
     read_table,
 )
-
-TOWN = "town"
-LIST = "list"
-ITEM = "item"
-MODE = "mode"
-DATE = "date"
-
-#: The columns of a claims table; the Chinese headers are accepted too.
-COLUMNS: tuple[Column, ...] = (
-    Column(
-        TOWN, ("乡镇/街道", "乡镇（街道）", "乡镇街道", "乡镇", "街道", "region"), required=True
-    ),
-    Column(LIST, ("清单",), required=True),
-    Column(ITEM, ("事项",), required=True),
-    Column(MODE, ("认领方式",), required=True),
-    Column(DATE, ("日期", "认领日期")),
-)
+from graph_loaders.text_keys import key
 
 _TOWN_LEVELS = (RegionLevel.TOWNSHIP, RegionLevel.SUBDISTRICT)
 
@@ -64,6 +52,7 @@ class _ClaimsReader:
         self.problems: list[Problem] = []
         self.regions = {r.id: r for r in context.regions}
         self.region_names = index_names((r.id, [r.name]) for r in context.regions)
+        self.matcher = RegionMatcher(context.regions)
         self.lists = {pl.id: pl for pl in context.power_lists}
         self.list_titles = index_names((pl.id, [pl.title]) for pl in context.power_lists)
         self.items = {i.id: i for i in context.power_items}
@@ -108,8 +97,8 @@ class _ClaimsReader:
         for column in COLUMNS:
             if column.required and cells[column.name] == "":
                 self.problem(table, row, column.name, f"empty {column.name}: every row needs one")
-        town = self.town(table, row, cells[TOWN])
         power_list = self.power_list(table, row, cells[LIST])
+        town = self.town(table, row, cells[TOWN], power_list)
         item = self.item(table, row, power_list, cells[ITEM])
         mode: ClaimMode | None = None
         if cells[MODE]:
@@ -166,9 +155,20 @@ class _ClaimsReader:
         claim.with_origin(Origin(file=self.file, section="claims", index=0, line=row.line))
         return claim
 
-    def town(self, table: HeaderedTable, row: Row, text: str | None) -> Region | None:
+    def town(
+        self, table: HeaderedTable, row: Row, text: str | None, power_list: PowerList | None
+    ) -> Region | None:
+        """The town ``text`` names: within the list's county when the list is a county's (by
+        name with or without its suffix, or code), else by region id or a unique name."""
         if not text:
             return None
+        scope = self.regions.get(power_list.scope_region or "") if power_list else None
+        if scope is not None and is_county(scope):
+            try:
+                return self.matcher.town(scope, text)
+            except RegionMatchError as error:
+                self.problem(table, row, TOWN, str(error))
+                return None
         region = self.regions.get(text)
         if region is None:
             ids = self.region_names.get(key(text), [])
@@ -198,13 +198,21 @@ class _ClaimsReader:
         if not text:
             return None
         found = self.lists.get(text)
-        if found is not None:
-            return found
-        ids = self.list_titles.get(key(text), [])
-        if len(ids) == 1:
-            return self.lists[ids[0]]
-        self.problem(table, row, LIST, f"unknown list {text!r}: not a power list id")
-        return None
+        if found is None:
+            ids = self.list_titles.get(key(text), [])
+            found = self.lists[ids[0]] if len(ids) == 1 else None
+        if found is None:
+            self.problem(table, row, LIST, f"unknown list {text!r}: not a power list id")
+            return None
+        if found.kind is ListKind.STATUTORY:
+            self.problem(
+                table,
+                row,
+                LIST,
+                f"{found.id} is a statutory list (法定): towns hold its items by law, they do "
+                "not claim them",
+            )  # the list is still returned: its county is where the row's town is looked for
+        return found
 
     def item(
         self, table: HeaderedTable, row: Row, power_list: PowerList | None, text: str | None

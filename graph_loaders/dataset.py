@@ -129,8 +129,23 @@ class PowerType(StrEnum):
     PAYMENT = "PAYMENT"
     REWARD = "REWARD"
     LEVY = "LEVY"
+    ADJUDICATION = "ADJUDICATION"  # 行政裁决
     PUBLIC_SERVICE = "PUBLIC_SERVICE"
     OTHER = "OTHER"
+
+
+class ListKind(StrEnum):
+    """What a power list says of its items.
+
+    DELEGATED: powers a county gives its towns (赋权清单): items may have original holders
+    and delegations. STATUTORY: what towns hold by law (法定清单): no original holder, never
+    a delegation. POWER_AND_RESPONSIBILITY: a power-and-responsibility list (权责清单): each
+    item with the duties (责任事项) and the cases of accountability (追责情形) that go with it.
+    """
+
+    DELEGATED = "DELEGATED"
+    STATUTORY = "STATUTORY"
+    POWER_AND_RESPONSIBILITY = "POWER_AND_RESPONSIBILITY"
 
 
 class ClaimMode(StrEnum):
@@ -301,6 +316,11 @@ class PowerList(Record):
 
     id: Id
     title: Text
+    kind: ListKind = Field(
+        default=ListKind.DELEGATED,
+        description="DELEGATED (赋权清单, the default), STATUTORY (法定: held by law, never "
+        "delegated) or POWER_AND_RESPONSIBILITY (权责清单).",
+    )
     issuer: str | None = None
     doc_number: str | None = None
     date: PartialDate | None = None
@@ -316,8 +336,30 @@ class PowerItem(Record):
     list: Id
     seq: Annotated[int, Field(ge=1)]
     name: Text
-    power_type: PowerType
+    power_type: PowerType | None = Field(
+        default=None,
+        description="Null when the source states no type, or one that is not among these "
+        "(`power_type_text` then says what it stated).",
+    )
+    power_type_text: str | None = Field(
+        default=None, description="The type as the source writes it (权力类型 cell), if any."
+    )
     legal_basis: str | None = None
+    code: str | None = Field(default=None, description="The item's code (项目编码), if given.")
+    parent_name: str | None = Field(
+        default=None,
+        description="For a sub-item (子项) of a power-and-responsibility list: the name of the "
+        "item (项目名称) it belongs to, as published.",
+    )
+    scope: str | None = Field(
+        default=None, description="The delegation's scope (赋权范围) as published."
+    )
+    responsibilities: str | None = Field(
+        default=None, description="Duties that go with the power (责任事项), as published."
+    )
+    accountability: str | None = Field(
+        default=None, description="When someone is held to account (追责情形), as published."
+    )
 
 
 class Holding(Record):

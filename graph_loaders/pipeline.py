@@ -16,27 +16,37 @@ from pathlib import Path
 
 from graph_loaders.checks import check_dataset
 from graph_loaders.claims_table import read_claims_table
-from graph_loaders.dataset import Dataset
+from graph_loaders.dataset import Dataset, ListKind
 from graph_loaders.dataset_reader import read_dataset_files
 from graph_loaders.delegation_lists import read_delegation_list
 from graph_loaders.importer import ImportPlan, import_dataset
 from graph_loaders.problems import Problem, blocking, format_problems
-from graph_loaders.tabular import TableReadError, source_text
+from graph_loaders.shapes import TableShape, table_shape
+from graph_loaders.tabular import (
+    HEADER_SEARCH_ROWS,
+    TableReadError,
+    is_workbook,
+    read_tables,
+    source_text,
+)
 from graph_store import GraphStore
 
 log = logging.getLogger(__name__)
 
 DATASET_SUFFIXES = (".yaml", ".yml", ".json")
-TABLE_SUFFIXES = (".csv", ".xlsx")
+TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls")
 
 
 @dataclass(frozen=True)
 class ListOptions:
-    """What a delegation-list table does not say itself: its county, id and title."""
+    """What a power-list table does not say itself: its county (key, code or name), and
+    optionally its id, title and kind (else: made from the county and title, the file's
+    title row, and what its title and headers say)."""
 
     county: str | None = None
     list_id: str | None = None
     list_title: str | None = None
+    kind: ListKind | None = None
 
 
 class InvalidDatasetError(Exception):
@@ -89,31 +99,58 @@ def merged(base: Dataset, extra: Dataset) -> Dataset:
     return base.model_copy(update=sections)
 
 
-def is_delegation_list(path: Path) -> bool:
-    """A table with a 赋权事项 column is a delegation list; any other is a claims table."""
+def is_table(path: Path) -> bool:
+    """Whether a file is a table (CSV, XLSX, XLS) rather than a dataset file (YAML, JSON):
+    a workbook by its content whatever its name, else by its name."""
     try:
-        return "赋权事项" in source_text(path)[:5_000]
-    except TableReadError:
-        return True  # unreadable: the delegation-list reader reports why
+        with path.open("rb") as handle:
+            if is_workbook(handle.read(8)):
+                return True
+    except OSError:
+        pass  # unreadable: the reader its name points to reports why
+    return path.suffix.lower() not in DATASET_SUFFIXES
+
+
+def table_kind(path: Path) -> TableShape | Problem:
+    """What a table is, from its header row: a power list or a claims table; or the problem
+    that says why it is neither (never a guess: no reader is tried in turn)."""
+    tables, problems = read_tables(path)
+    if problems:
+        return problems[0]
+    shape = table_shape(tables)
+    if shape.shape is not None:
+        return shape.shape
+    first = next((row for t in tables for row in t.rows if not row.is_blank()), None)
+    found = ", ".join(c.strip() for c in first.cells if c.strip()) if first else "(nothing)"
+    return Problem(
+        str(path),
+        f"row {first.line}" if first else "",
+        "",
+        f"neither a power list nor a claims table: no header row in the first "
+        f"{HEADER_SEARCH_ROWS} rows names an item (事项名称, 赋权事项, 职权名称, 项目名称, ...) "
+        f"or a claim (乡镇/街道, 清单, 事项, 认领方式); first non-empty row has: {found}",
+        first.line if first else None,
+    )
 
 
 def _read_table(
-    path: Path, context: Dataset, options: ListOptions
+    path: Path, kind: TableShape, context: Dataset, options: ListOptions
 ) -> tuple[Dataset, list[Problem]]:
-    if not is_delegation_list(path):
+    if kind == "claims":
         return read_claims_table(path, context=context)
-    if not (options.county and options.list_id and options.list_title):
+    if not options.county:
         reason = (
-            "a delegation list needs its county, list id and list title "
-            "(--county, --list-id, --list-title)"
+            "a power list needs its county (--county: its name, code or key); "
+            "the list id and title are optional (--list-id, --list-title)"
         )
-        return Dataset(), [Problem(path.name, "", "", reason)]
+        return Dataset(), [Problem(str(path), "", "county", reason)]
     return read_delegation_list(
         path,
         county=options.county,
         list_id=options.list_id,
         list_title=options.list_title,
         context=context,
+        kind=options.kind,
     )
 
 
@@ -125,16 +162,24 @@ def validate(
 ) -> Validated:
     """Read ``context`` and ``paths`` together and report every problem at once.
 
-    Dataset files (YAML/JSON) are read first; then tables (CSV/XLSX): delegation lists before
-    claims tables, each resolved against everything read so far. A table is its own source:
-    quotes from it are checked against its text.
+    Dataset files (YAML/JSON) are read first; then tables (CSV/XLSX/XLS): power lists before
+    claims tables, each resolved against everything read so far. What a file is comes from its
+    content (a workbook is a table whatever its name) and its header row. A table is its own
+    source: quotes from it are checked against its text.
     """
     files = list(dict.fromkeys([*context, *paths]))  # a file named twice is read once
-    tables = [p for p in files if p.suffix.lower() in TABLE_SUFFIXES]
+    tables = [p for p in files if is_table(p)]
     dataset, problems = read_dataset_files([p for p in files if p not in tables])
     extra_sources: dict[str, str] = {}
-    for table in sorted(tables, key=lambda p: not is_delegation_list(p)):
-        records, found = _read_table(table, dataset, list_options or ListOptions())
+    kinds: list[tuple[Path, TableShape]] = []
+    for table in tables:
+        kind = table_kind(table)
+        if isinstance(kind, Problem):
+            problems.append(kind)
+        else:
+            kinds.append((table, kind))
+    for table, kind in sorted(kinds, key=lambda pair: pair[1] == "claims"):
+        records, found = _read_table(table, kind, dataset, list_options or ListOptions())
         problems += found
         dataset = merged(dataset, records)
         with contextlib.suppress(TableReadError):

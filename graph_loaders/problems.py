@@ -40,10 +40,13 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.file
-        if self.location:
+        row = f"row {self.line}" if self.line is not None else None
+        if self.location and self.location != row:
             where += f": {self.location}"
-        if self.line is not None:
-            where += f" (row {self.line})"
+            if row:
+                where += f" ({row})"
+        elif row:
+            where += f": {row}"  # a table's row is its location: said once
         prefix = "warning: " if self.severity == "warning" else ""
         if self.field:
             return f"{prefix}{where}: {self.field}: {self.reason}"

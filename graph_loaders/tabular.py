@@ -6,20 +6,25 @@ what the columns mean:
 
 * **Encodings.** A text file is decoded as UTF-8 (with or without BOM) strictly, then as
   GB18030 strictly; a file that is neither gives one ``encoding`` problem naming the file.
-* **Formats.** XLSX is recognised by its content (a zip archive), whatever the file is called;
-  the first worksheet with a header row is read. Legacy ``.xls`` and UTF-16 text are reported
-  with advice instead of being guessed at. Text files are CSV; tab- and semicolon-separated
-  files are recognised when their header is.
+* **Formats.** Workbooks are recognised by their content, whatever the file is called: XLSX
+  (a zip archive, read with openpyxl) and legacy Excel ``.xls`` (an OLE2 compound file, read
+  with xlrd); the first worksheet with a header row is read. UTF-16 text is reported with
+  advice instead of being guessed at. Text files are CSV; tab- and semicolon-separated files
+  are recognised when their header is.
 * **Header row.** Looked for within the first :data:`HEADER_SEARCH_ROWS` rows, so a title row
   or blank rows may come first. Header cells are compared with all whitespace removed
-  (ordinary and full-width spaces, inside the text too) and in NFKC form, so ``" 序　号 "``
-  and ``序号`` are the same column.
-* **Merged cells (XLSX only).** A cell inside a merged range takes the value of the range's
+  (ordinary and full-width spaces, line breaks, inside the text too), in NFKC form, in
+  simplified characters and without the punctuation headers differ by
+  (:func:`graph_loaders.text_keys.header_key`), so ``" 序　号 "`` and ``序号``, ``乡镇（街道）``
+  and ``鄉鎮/街道`` are the same column.
+* **Merged cells (XLSX and XLS).** A cell inside a merged range takes the value of the range's
   top-left cell, which is what the reader of the spreadsheet sees. Nothing else is filled in:
   a blank cell that is not merged stays blank.
 * **Rows.** Rows whose known columns are all blank (blank lines, trailing empty rows, rows
   with notes in unnamed columns) are skipped. Row numbers are 1-based: the spreadsheet row,
-  or the physical line where a CSV record starts.
+  or the physical line where a CSV record starts. A CSV row the file ends inside (a quoted
+  cell never closed, or a last line without its line end that has fewer cells than the
+  header) is marked :attr:`Row.cut_off`: the file was cut short there.
 
 :func:`source_text` gives the text a provenance quote taken from a table is checked against:
 the decoded file for CSV, the cell values joined by tabs and newlines for XLSX.
@@ -29,9 +34,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
-import unicodedata
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from graph_loaders.problems import Problem
+from graph_loaders.text_keys import header_key, key
 
 #: The header row must be within this many rows of the top of the file (or sheet).
 HEADER_SEARCH_ROWS = 10
@@ -47,10 +53,9 @@ HEADER_SEARCH_ROWS = 10
 MIN_HEADER_MATCHES = 2
 
 _ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and .doc)
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and .doc, .et)
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _DELIMITERS = (",", "\t", ";")
-_WHITESPACE = re.compile(r"\s+")
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _SEP_DATE = re.compile(r"^(\d{4})[./](\d{1,2})(?:[./](\d{1,2}))?$")
 _CN_DATE = re.compile(r"^(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?$")
@@ -61,9 +66,9 @@ class TableReadError(ValueError):
     """:func:`source_text` could not read the file (the readers report a problem instead)."""
 
 
-def key(text: str) -> str:
-    """The form in which names and headers are compared: NFKC, no whitespace at all."""
-    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+def is_workbook(data: bytes) -> bool:
+    """Whether ``data`` is a spreadsheet workbook (XLSX or legacy XLS), by its first bytes."""
+    return data.startswith((_ZIP_MAGIC, _OLE_MAGIC))
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,7 @@ class Row:
     line: int
     cells: tuple[str, ...]
     raw: str
+    cut_off: bool = False
 
     def is_blank(self) -> bool:
         return not any(cell.strip() for cell in self.cells)
@@ -83,7 +89,7 @@ class Table:
     """The rows of one file, before any header is looked for."""
 
     file: str
-    kind: str  # "csv" or "xlsx"
+    kind: str  # "csv", "xlsx" or "xls"
     rows: list[Row]
     text: str
     encoding: str | None = None
@@ -99,8 +105,12 @@ class Column:
     required: bool = False
 
     def matches(self, header: str) -> bool:
-        wanted = {key(self.name).casefold(), *(key(a).casefold() for a in self.aliases)}
-        return key(header).casefold() in wanted
+        return header_key(header) in self.keys
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """The header keys that mean this column."""
+        return frozenset(header_key(name) for name in (self.name, *self.aliases))
 
 
 @dataclass
@@ -134,18 +144,20 @@ def read_table(path: Path, columns: Sequence[Column]) -> tuple[HeaderedTable | N
     Problems about missing required columns are returned together with the table, so that
     the caller can still check the rows of the columns that are there.
     """
-    name = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        return None, [Problem(name, "", "", f"cannot read file: {error.strerror or error}")]
-    tables, problems = _parse(data, name, path.suffix.lower())
+    tables, problems = read_tables(path)
     if problems:
         return None, problems
+    return header_table(tables, columns, str(path))
+
+
+def header_table(
+    tables: Sequence[Table], columns: Sequence[Column], name: str
+) -> tuple[HeaderedTable | None, list[Problem]]:
+    """The first of ``tables`` with a header row of ``columns``, as :func:`read_table`."""
     if not tables or all(row.is_blank() for t in tables for row in t.rows):
         return None, [Problem(name, "", "", "the file is empty: no header row, no rows")]
     for table in tables:
-        found = _find_header(table, columns)
+        found = find_header(table, columns)
         if found is not None:
             return found, _missing_columns(found, columns)
     return None, [_no_header_problem(tables[0], columns)]
@@ -158,11 +170,7 @@ def source_text(path: Path) -> str:
     one row per line, as the readers see them. Raises :class:`TableReadError` when the file
     cannot be read (the reader functions report the same thing as a problem).
     """
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise TableReadError(f"{path}: cannot read file: {error.strerror or error}") from error
-    tables, problems = _parse(data, str(path), path.suffix.lower())
+    tables, problems = read_tables(path)
     if problems:
         raise TableReadError("; ".join(str(p) for p in problems))
     if tables and tables[0].kind == "csv":
@@ -170,24 +178,47 @@ def source_text(path: Path) -> str:
     return "\n".join(t.text for t in tables)
 
 
+def read_tables(path: Path) -> tuple[list[Table], list[Problem]]:
+    """Every table of ``path`` before any header is looked for: one per sheet of a workbook,
+    one per candidate delimiter of a CSV file; or the problems that stop the reading."""
+    try:
+        stat = path.stat()
+    except OSError as error:
+        return [], [Problem(str(path), "", "", f"cannot read file: {error.strerror or error}")]
+    # the pipeline, the reader and the quote check each ask for the same file: parse it once
+    tables, problems = _read_cached(str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    return list(tables), list(problems)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_cached(
+    name: str, inode: int, mtime_ns: int, size: int
+) -> tuple[tuple[Table, ...], tuple[Problem, ...]]:
+    """The parsed file, cached by path, inode, modification time and size (tables are not
+    changed by their readers)."""
+    path = Path(name)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return (), (Problem(name, "", "", f"cannot read file: {error.strerror or error}"),)
+    tables, problems = _parse(data, name, path.suffix.lower())
+    return tuple(tables), tuple(problems)
+
+
 def _parse(data: bytes, name: str, suffix: str) -> tuple[list[Table], list[Problem]]:
-    """Bytes → one table per sheet (XLSX) or per candidate delimiter (CSV)."""
+    """Bytes → one table per sheet (XLSX, XLS) or per candidate delimiter (CSV)."""
     if data.startswith(_ZIP_MAGIC):
         return _parse_xlsx(data, name)
-    if data.startswith(_OLE_MAGIC) or suffix == ".xls":
+    if data.startswith(_OLE_MAGIC):
+        return _parse_xls(data, name)
+    if suffix in (".xlsx", ".xlsm", ".xls"):
         return [], [
             Problem(
                 name,
                 "",
                 "",
-                "legacy Excel .xls workbooks are not read: "
-                "save the file as .xlsx or as CSV (UTF-8)",
-            )
-        ]
-    if suffix in (".xlsx", ".xlsm"):
-        return [], [
-            Problem(
-                name, "", "", "unreadable XLSX: the file is not an Excel workbook (not a zip file)"
+                f"unreadable {suffix[1:].upper()}: the file is not an Excel workbook "
+                "(neither a zip archive nor an OLE2 file)",
             )
         ]
     decoded = decode(data, name)
@@ -235,12 +266,16 @@ def _parse_csv(text: str, name: str, encoding: str, delimiter: str) -> Table:
             start = consumed + 1
             consumed = reader.line_num
             raw = "".join(lines[start - 1 : consumed]).rstrip("\r\n")
-            rows.append(Row(start, tuple(cells), raw))
+            # a line break inside a quoted cell is a line break, whichever the file uses
+            rows.append(Row(start, tuple(c.replace("\r\n", "\n") for c in cells), raw))
     except csv.Error:
         # Only possible with NUL bytes or similar; keep the rows read so far, and report the
         # rest as one unreadable row so the problem is visible.
         rest = "".join(lines[consumed:]).rstrip("\r\n")
-        rows.append(Row(consumed + 1, (rest,), rest))
+        rows.append(Row(consumed + 1, (rest,), rest, cut_off=True))
+    if rows and rows[-1].raw.count('"') % 2:
+        # The file ends inside a quoted cell: the reader took the rest of the file into it.
+        rows[-1] = Row(rows[-1].line, rows[-1].cells, rows[-1].raw, cut_off=True)
     return Table(name, "csv", rows, text, encoding=encoding)
 
 
@@ -264,6 +299,64 @@ def _parse_xlsx(data: bytes, name: str) -> tuple[list[Table], list[Problem]]:
     finally:
         workbook.close()
     return tables, []
+
+
+def _parse_xls(data: bytes, name: str) -> tuple[list[Table], list[Problem]]:
+    """A legacy Excel workbook (BIFF, in an OLE2 file) through xlrd, merged cells included."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+    except NotImplementedError:  # formatting (merged cells) not readable in this BIFF version
+        book = None
+    except Exception as error:  # xlrd raises XLRDError, CompDocError, struct errors, ...
+        reason = f"{type(error).__name__}: {error}"
+        return [], [Problem(name, "", "", f"unreadable XLS workbook: {reason}")]
+    try:
+        if book is None:
+            book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        tables = [_xls_sheet_table(book, book.sheet_by_index(i), name) for i in range(book.nsheets)]
+    except Exception as error:
+        reason = f"{type(error).__name__}: {error}"
+        return [], [Problem(name, "", "", f"unreadable XLS workbook: {reason}")]
+    finally:
+        if book is not None:
+            book.release_resources()
+    return tables, []
+
+
+def _xls_sheet_table(book: Any, sheet: Any, name: str) -> Table:
+    import xlrd
+
+    def text(row: int, col: int) -> str:
+        cell = sheet.cell(row, col)
+        if cell.ctype == xlrd.XL_CELL_DATE:
+            try:
+                return cell_text(xlrd.xldate_as_datetime(cell.value, book.datemode))
+            except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                return cell_text(cell.value)
+        if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+            return cell_text(bool(cell.value))
+        if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+            return ""
+        return cell_text(cell.value)
+
+    merged: dict[tuple[int, int], tuple[int, int]] = {}
+    for rlo, rhi, clo, chi in getattr(sheet, "merged_cells", None) or []:
+        for r in range(rlo, rhi):
+            for c in range(clo, chi):
+                merged[(r, c)] = (rlo, clo)
+    rows: list[Row] = []
+    raw_lines: list[str] = []
+    for r in range(sheet.nrows):
+        raw_cells = [text(r, c) for c in range(sheet.ncols)]
+        cells = tuple(
+            text(*merged[(r, c)]) if (r, c) in merged else raw_cells[c] for c in range(sheet.ncols)
+        )
+        raw = "\t".join(raw_cells).rstrip("\t")
+        raw_lines.append(raw)
+        rows.append(Row(r + 1, cells, raw))
+    return Table(name, "xls", rows, "\n".join(raw_lines), sheet=str(sheet.name))
 
 
 def _sheet_table(sheet: Any, name: str) -> Table:
@@ -321,7 +414,10 @@ def _header_matches(row: Row, columns: Sequence[Column]) -> dict[str, list[int]]
     return found
 
 
-def _find_header(table: Table, columns: Sequence[Column]) -> HeaderedTable | None:
+def find_header(table: Table, columns: Sequence[Column]) -> HeaderedTable | None:
+    """The header row of ``columns`` in ``table`` (the row within the first
+    :data:`HEADER_SEARCH_ROWS` naming most of them, at least :data:`MIN_HEADER_MATCHES`),
+    with its data rows; None when there is none."""
     best: tuple[int, int] | None = None  # (number of columns found, row index)
     for index, row in enumerate(table.rows[:HEADER_SEARCH_ROWS]):
         score = len(_header_matches(row, columns))
@@ -342,6 +438,16 @@ def _find_header(table: Table, columns: Sequence[Column]) -> HeaderedTable | Non
         for row in table.rows[header_index + 1 :]
         if any(found.cell(row, name) for name in found.columns)
     ]
+    last = found.data[-1] if found.data else None
+    if (
+        last is not None
+        and table.kind == "csv"
+        and not table.text.endswith(("\n", "\r"))
+        and last is table.rows[-1]
+        and len(last.cells) < len(header.cells)
+    ):
+        # the file stops in the middle of its last row: the cells after it were cut off
+        found.data[-1] = Row(last.line, last.cells, last.raw, cut_off=True)
     return found
 
 

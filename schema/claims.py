@@ -220,6 +220,13 @@ async def claim_matrix(
         raise ApiError(ErrorCode.NOT_FOUND, f"No PowerList with key {list_key!r}.", key=list_key)
     if region is None or "Region" not in region.labels:
         raise ApiError(ErrorCode.NOT_FOUND, f"No Region with key {region_key!r}.", key=region_key)
+    if power_list.props.get("kind") == "STATUTORY":
+        raise ApiError(
+            ErrorCode.BAD_INPUT,
+            f"{list_key!r} is a statutory list (法定): towns hold its items by law, so there "
+            "is nothing to claim.",
+            key=list_key,
+        )
     store = info.context.store
     params = {"list": list_key, "region": region_key}
     claims = "claim_matrix_claims" if _asks_for_cells(info) else "claim_matrix_claim_modes"

@@ -246,22 +246,55 @@ class Body(GraphNode, Fact):
         return sorted(_nodes_of(events, ReformEvent), key=lambda e: e.date or "")
 
 
-@strawberry.type(description="A power item (行政权力事项) in a delegation list.")
+@strawberry.type(description="A power item (行政权力事项) in a power list.")
 class PowerItem(GraphNode, Fact):
     label: ClassVar[str] = "PowerItem"
     seq: int | None
     name: str
-    power_type: str
+    power_type: str | None = strawberry.field(
+        description="LICENSING, PENALTY, COERCION, INSPECTION, CONFIRMATION, PAYMENT, REWARD, "
+        "LEVY, ADJUDICATION, PUBLIC_SERVICE or OTHER; null when the list states no type "
+        "(`powerTypeStated: false`) or one that is none of these (`powerTypeText` says it)."
+    )
+    power_type_stated: bool = strawberry.field(
+        description="False when the list gives this item no type (no 权力类型 column or an "
+        "empty cell): then `powerType` is null because the source is silent, not because the "
+        "type is unknown to the service."
+    )
+    power_type_text: str | None = strawberry.field(
+        description="The type as the list writes it (its 权力类型 cell, e.g. 行政檢查), if any."
+    )
     legal_basis: str | None
+    code: str | None = strawberry.field(description="The item's code (项目编码), if given.")
+    parent_name: str | None = strawberry.field(
+        description="For a sub-item (子项) of a power-and-responsibility list: the item "
+        "(项目名称) it belongs to."
+    )
+    scope: str | None = strawberry.field(description="The delegation's scope (赋权范围).")
+    responsibilities: str | None = strawberry.field(
+        description="Duties that go with the power (责任事项)."
+    )
+    accountability: str | None = strawberry.field(
+        description="When someone is held to account (追责情形)."
+    )
 
     @classmethod
     def from_props(cls, props: dict[str, Any]) -> Self:
+        power_type = props.get("powerType")
+        text = props.get("powerTypeText")
         return cls(
             **_fact_fields(props),
             seq=props.get("seq"),
             name=props["name"],
-            power_type=props.get("powerType", "OTHER"),
+            power_type=power_type,
+            power_type_stated=power_type is not None or bool(text),
+            power_type_text=text,
             legal_basis=props.get("legalBasis"),
+            code=props.get("code"),
+            parent_name=props.get("parentName"),
+            scope=props.get("scope"),
+            responsibilities=props.get("responsibilities"),
+            accountability=props.get("accountability"),
         )
 
     @strawberry.field(name="list", description="The list the item belongs to.")
@@ -315,10 +348,30 @@ class TypeCount:
     count: int
 
 
-@strawberry.type(description="A delegation list (赋权清单) of power items.")
+@strawberry.enum(description="What a power list says of its items.")
+class ListKind(enum.Enum):
+    DELEGATED = strawberry.enum_value(
+        "DELEGATED", description="Powers a county gives its towns (赋权清单)."
+    )
+    STATUTORY = strawberry.enum_value(
+        "STATUTORY",
+        description="What towns hold by law (法定清单): no original holder, never delegated, "
+        "not claimed.",
+    )
+    POWER_AND_RESPONSIBILITY = strawberry.enum_value(
+        "POWER_AND_RESPONSIBILITY",
+        description="A power-and-responsibility list (权责清单): items with their duties and "
+        "the cases of accountability.",
+    )
+
+
+@strawberry.type(description="A list of power items: delegated, statutory or power-and-duty.")
 class PowerList(GraphNode, Fact):
     label: ClassVar[str] = "PowerList"
     title: str
+    kind: ListKind = strawberry.field(
+        description="DELEGATED (赋权), STATUTORY (法定) or POWER_AND_RESPONSIBILITY (权责)."
+    )
     issuer: str | None
     doc_number: str | None
     date: str | None
@@ -334,6 +387,7 @@ class PowerList(GraphNode, Fact):
         return cls(
             **_fact_fields(props),
             title=props["title"],
+            kind=ListKind(props.get("kind") or "DELEGATED"),
             issuer=props.get("issuer"),
             doc_number=props.get("docNumber"),
             date=props.get("date"),

@@ -13,6 +13,7 @@ import click
 import uvicorn
 from strawberry.printer import print_schema
 
+from graph_loaders.delegation_lists import list_kind_named
 from graph_loaders.importer import import_dataset
 from graph_loaders.pipeline import ListOptions, Validated, dataset_files, validate
 from graph_loaders.problems import format_problems
@@ -98,7 +99,21 @@ def _validated(
         if writing:
             click.echo("nothing was written", err=True)
         raise SystemExit(1)
+    _echo_lists(validated, files)
     return validated
+
+
+def _echo_lists(validated: Validated, files: tuple[Path, ...]) -> None:
+    """The power lists read from tables among FILES, with the ids to query them by."""
+    names = {str(f) for f in files}
+    for power_list in validated.dataset.power_lists:
+        origin = power_list.origin
+        if origin is None or origin.file not in names:
+            continue
+        click.echo(
+            f"list {power_list.id}: {power_list.title} ({power_list.kind.value}, "
+            f"{power_list.item_count} items, region {power_list.scope_region})"
+        )
 
 
 _FILES = click.argument(
@@ -117,19 +132,43 @@ _NO_CONTEXT = click.option(
 )
 
 
+_LIST_KINDS = ("delegated", "statutory", "power-and-responsibility")
+
+
 def _list_options(function: Any) -> Any:
-    """--county, --list-id and --list-title: what a delegation-list table needs."""
+    """--county, --list-id, --list-title and --list-kind: what a power list does not say."""
     for option in reversed(
         (
-            click.option("--county", help="Region id of the county a delegation list belongs to."),
             click.option(
-                "--list-id", help="Id to give a delegation list, e.g. list:haibowan:2020."
+                "--county",
+                help="The county a power list belongs to: its name (清水河县), its code "
+                "(150124) or its key.",
             ),
-            click.option("--list-title", help="Title of a delegation list."),
+            click.option(
+                "--list-id",
+                help="Id to give a power list, e.g. list:haibowan:2020 (default: made from "
+                "the county and the title, so loading it again updates it).",
+            ),
+            click.option(
+                "--list-title", help="Title of a power list (default: the file's title row)."
+            ),
+            click.option(
+                "--list-kind",
+                type=click.Choice(_LIST_KINDS),
+                help="What the list is, when its title and headers do not say: delegated "
+                "(赋权), statutory (法定) or power-and-responsibility (权责).",
+            ),
         )
     ):
         function = option(function)
     return function
+
+
+def _options(
+    county: str | None, list_id: str | None, list_title: str | None, list_kind: str | None
+) -> ListOptions:
+    kind = list_kind_named(list_kind) if list_kind else None
+    return ListOptions(county, list_id, list_title, kind)
 
 
 _CORPUS = click.option(
@@ -143,12 +182,13 @@ _CORPUS = click.option(
 
 @main.command(
     "validate",
-    help="Check FILES without writing anything: dataset files (YAML or JSON), delegation "
-    "lists as counties publish them (CSV or XLSX with 序号, 赋权事项, 权力类型, 法律法规依据, "
-    "责任主体, 原实施主体; give --county, --list-id, --list-title) and claims tables (CSV or "
-    "XLSX: town, list, item, mode, date). Every problem is listed with file, row, record and "
-    "field (unknown references, duplicate ids, bad enums, missing or unmatched quotes, "
-    "encoding, wrong headers). Exits 1 if there is any.",
+    help="Check FILES without writing anything: dataset files (YAML or JSON), power lists as "
+    "counties publish them (CSV, XLSX or XLS: delegated 赋权, statutory 法定 or "
+    "power-and-responsibility 权责 lists; give --county) and claims tables (CSV, XLSX or XLS: "
+    "town, list, item, mode, date). Every problem is listed with file, row, record and field "
+    "(unknown references, duplicate ids, bad enums, missing or unmatched quotes, encoding, "
+    "wrong headers), and so is every warning (a column the list's shape lacks). Exits 1 if "
+    "there is an error; warnings alone do not fail.",
 )
 @_FILES
 @_CONTEXT
@@ -163,10 +203,16 @@ def validate_command(
     county: str | None,
     list_id: str | None,
     list_title: str | None,
+    list_kind: str | None,
 ) -> None:
-    options = ListOptions(county, list_id, list_title)
-    _validated(files, None if no_context else context_dir, corpus, options, writing=False)
-    click.echo(f"ok: {len(files)} file(s), no problems")
+    options = _options(county, list_id, list_title, list_kind)
+    validated = _validated(
+        files, None if no_context else context_dir, corpus, options, writing=False
+    )
+    found = (
+        f"no errors, {len(validated.warnings)} warning(s)" if validated.warnings else "no problems"
+    )
+    click.echo(f"ok: {len(files)} file(s), {found}")
 
 
 @main.command(
@@ -189,8 +235,9 @@ def load_command(
     county: str | None,
     list_id: str | None,
     list_title: str | None,
+    list_kind: str | None,
 ) -> None:
-    options = ListOptions(county, list_id, list_title)
+    options = _options(county, list_id, list_title, list_kind)
     validated = _validated(
         files, None if no_context else context_dir, corpus, options, writing=True
     )

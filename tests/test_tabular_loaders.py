@@ -1,6 +1,7 @@
 """Delegation lists (赋权清单) and claims tables as counties publish them: CSV or XLSX.
 
-Plain unit tests, no graph. The sample files are in ``tests/fixtures/tabular``; the other
+Plain unit tests, no graph (every published shape: ``tests/test_list_shapes.py``). The sample
+files are in ``tests/fixtures/tabular``; the other
 encodings, the XLSX variants and the broken files are made here in ``tmp_path``.
 """
 
@@ -110,6 +111,10 @@ def _facts(ds: Dataset) -> dict[str, Any]:
 
 def _where(problems: list[Problem]) -> set[tuple[str, str, int | None]]:
     return {(p.location, p.field, p.line) for p in problems}
+
+
+def _ordered_where(problems: list[Problem]) -> list[tuple[str, str, int | None]]:
+    return [(p.location, p.field, p.line) for p in problems]
 
 
 # ----------------------------------------------------------------------- good files
@@ -282,8 +287,13 @@ def test_header_cells_with_full_width_spaces_and_tabs(tmp_path: Path) -> None:
 def test_optional_columns_may_be_left_out(tmp_path: Path) -> None:
     header = "序号,赋权事项,权力类型,法律法规依据,责任主体,原实施主体"
     row = "1,对无照经营的处罚,行政处罚,某条例,乡镇综合行政执法局,测试县市场监督管理局"
-    ds, problems = _read(_write(tmp_path, "short.csv", f"{header}\n{row}\n"))
-    assert problems == []
+    path = _write(tmp_path, "short.csv", f"{header}\n{row}\n")
+    ds, problems = _read(path)
+    # no 乡镇/街道: a warning that says what follows, not an error
+    assert [(p.severity, p.location, p.field) for p in problems] == [
+        ("warning", "row 1", "乡镇/街道")
+    ]
+    assert "without delegations" in problems[0].reason
     assert len(ds.power_items) == 1
     assert len(ds.holdings) == 1
     assert ds.delegations == []  # no 乡镇/街道: no town to delegate to
@@ -301,16 +311,19 @@ def test_values_that_vary_stay_on_the_delegations(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------- bad lists
 
 
-def test_wrong_header_lists_expected_and_found(tmp_path: Path) -> None:
+def test_a_header_without_an_item_name_column_is_an_error(tmp_path: Path) -> None:
     header = HEADER.replace("赋权事项", "事项内容").replace("原实施主体", "实施部门")
     path = _write(tmp_path, "bad-header.csv", f"标题\n{header}\n{ROW}\n")
     ds, problems = _read(path)
     assert ds == Dataset()
-    assert _where(problems) == {("row 2", "赋权事项", 2), ("row 2", "原实施主体", 2)}
-    for p in problems:
-        assert p.file == str(path)
-        assert "expected columns: 序号, 赋权事项" in p.reason
-        assert "found: 序号, 事项内容" in p.reason
+    (problem,) = problems
+    assert (problem.file, problem.location, problem.field, problem.severity) == (
+        str(path),
+        "row 2",
+        "事项名称",
+        "error",
+    )
+    assert "no item-name column" in problem.reason
 
 
 def test_no_header_row_at_all(tmp_path: Path) -> None:
@@ -328,33 +341,44 @@ def test_header_below_row_10_is_not_found(tmp_path: Path) -> None:
     assert [p.reason.split(";")[0] for p in problems] == ["no header row in the first 10 rows"]
 
 
-def test_bad_power_type(tmp_path: Path) -> None:
+def test_an_unknown_power_type_is_kept_as_text_with_a_warning(tmp_path: Path) -> None:
     path = _write(tmp_path, "bad-type.csv", HEADER + "\n" + ROW.replace("行政处罚", "行政指导"))
     ds, problems = _read(path)
     (problem,) = problems
-    assert (problem.file, problem.location, problem.field, problem.line) == (
+    assert (problem.file, problem.location, problem.field, problem.line, problem.severity) == (
         str(path),
         "row 2",
         "权力类型",
         2,
+        "warning",
     )
     assert "'行政指导'" in problem.reason
-    assert ds.power_items == []
+    (item,) = ds.power_items
+    assert (item.power_type, item.power_type_text) == (None, "行政指导")
 
 
-def test_duplicate_and_non_integer_seq(tmp_path: Path) -> None:
+def test_a_numbering_that_fails_numbers_the_items_in_row_order(tmp_path: Path) -> None:
+    names = ["对甲的处罚", "对乙的处罚", "对丙的处罚", "对丁的处罚"]
     rows = [
-        ROW,
-        ROW.replace("1,", "1.,", 1),
-        ROW.replace("1,", "（一）,", 1),
-        ROW.replace("1,", "0,"),
+        ROW.replace("对无照经营的处罚", names[0]),
+        ROW.replace("1,", "1.,", 1).replace("对无照经营的处罚", names[1]),  # 序号 1 again
+        ROW.replace("1,", "（一）,", 1).replace("对无照经营的处罚", names[2]),
+        ROW.replace("1,", "0,", 1).replace("对无照经营的处罚", names[3]),
     ]
     path = _write(tmp_path, "seq.csv", HEADER + "\n" + "\n".join(rows) + "\n")
-    _, problems = _read(path)
-    assert _where(problems) == {("row 3", "序号", 3), ("row 4", "序号", 4), ("row 5", "序号", 5)}
-    reasons = {p.line: p.reason for p in problems}
-    assert reasons[3] == "duplicate 序号 1 (first at row 2)"
-    assert "'（一）'" in reasons[4]
+    ds, problems = _read(path)
+    # one warning, where the list's own numbering first fails; items keep their row order
+    assert [(p.severity, p.location, p.field) for p in problems] == [("warning", "row 3", "序号")]
+    assert problems[0].reason.startswith("序号 1 is already the number of '对甲的处罚' (row 2)")
+    assert [(i.seq, i.name) for i in ds.power_items] == list(enumerate(names, start=1))
+
+
+def test_the_same_item_on_two_rows_is_one_item_with_both_towns(tmp_path: Path) -> None:
+    second = ROW.replace(",甲镇,", ",乙镇,")
+    ds, problems = _read(_write(tmp_path, "two-rows.csv", f"{HEADER}\n{ROW}\n{second}\n"))
+    assert problems == []
+    assert [i.seq for i in ds.power_items] == [1]
+    assert sorted(d.to_region or "" for d in ds.delegations) == ["t:town-a", "t:town-b"]
 
 
 def test_unknown_town_and_town_of_another_county(tmp_path: Path) -> None:
@@ -364,8 +388,8 @@ def test_unknown_town_and_town_of_another_county(tmp_path: Path) -> None:
     assert _where(problems) == {("row 2", "乡镇/街道", 2)}
     reasons = sorted(p.reason for p in problems)
     assert reasons == [
-        "'丁镇' is not a town of 测试县 (it is in 邻县)",
-        "unknown town or subdistrict '戊镇' in 测试县; known: 丙街道、甲镇、乙镇",
+        "'丁镇' is not a town of 测试县 (it is in 邻县); its towns: 丙街道、乙镇、甲镇",
+        "unknown town or subdistrict '戊镇' in 测试县; its towns: 丙街道、乙镇、甲镇",
     ]
 
 
@@ -373,19 +397,29 @@ def test_unknown_county_and_bad_list_id(tmp_path: Path) -> None:
     _, problems = _read(LIST_CSV, county="t:nowhere", list_id="Bad Id")
     assert {(p.location, p.field) for p in problems} == {("", "county"), ("", "list_id")}
     _, problems = _read(LIST_CSV, county="t:town-a")
-    assert [p.reason for p in problems] == ["'t:town-a' (甲镇) is a TOWNSHIP, not a BANNER_COUNTY"]
+    assert [p.reason for p in problems] == [
+        "'t:town-a' is 甲镇 (t:town-a, 测试县), a TOWNSHIP, not a county"
+    ]
 
 
 def test_empty_required_cell_csv_and_unmerged_xlsx(tmp_path: Path) -> None:
     row = ROW.replace("测试县市场监督管理局", "").replace("1,", "2,", 1)
     _, problems = _read(_write(tmp_path, "empty.csv", f"{HEADER}\n{ROW}\n{row}\n"))
+    # no original body: the item loads without a holding, and a warning says why
     assert _where(problems) == {("row 3", "原实施主体", 3)}
+    assert problems[0].severity == "warning"
     assert "write the value out" in problems[0].reason
 
     rows: list[list[Any]] = [HEADER.split(","), ROW.split(","), row.split(",")]
-    _, problems = _read(_xlsx(tmp_path / "empty.xlsx", rows))
+    ds, problems = _read(_xlsx(tmp_path / "empty.xlsx", rows))
     assert _where(problems) == {("row 3", "原实施主体", 3)}
     assert "merge the cell" in problems[0].reason
+    assert [h.item for h in ds.holdings] == ["t:uploaded:item-1"]
+    assert len(ds.power_items) == 2
+
+    row = ROW.replace("对无照经营的处罚", "").replace("1,", "2,", 1)
+    ds, problems = _read(_write(tmp_path, "no-name.csv", f"{HEADER}\n{ROW}\n{row}\n"))
+    assert [(p.severity, p.location, p.field) for p in problems] == [("error", "row 3", "事项名称")]
 
 
 def test_bad_mode_and_date_in_a_list(tmp_path: Path) -> None:
@@ -418,10 +452,13 @@ def test_corrupted_xlsx(tmp_path: Path) -> None:
     not_zip.write_bytes(b"this is not a workbook")
     legacy = tmp_path / "old.xls"
     legacy.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64)
+    text_as_xls = tmp_path / "text.xls"
+    text_as_xls.write_bytes(b"not a workbook either")
     for path, words in (
         (truncated, "unreadable XLSX"),
         (not_zip, "unreadable XLSX"),
-        (legacy, ".xls"),
+        (legacy, "unreadable XLS workbook"),
+        (text_as_xls, "unreadable XLS:"),
     ):
         ds, problems = _read(path)
         assert ds == Dataset()
@@ -438,22 +475,22 @@ def test_empty_file(tmp_path: Path) -> None:
 def test_a_file_with_several_errors_reports_all_of_them(tmp_path: Path) -> None:
     rows = [
         ROW,
-        ROW.replace("1,", "1,", 1).replace("行政处罚", "行政指导"),  # duplicate 序号 + bad type
-        ROW.replace("1,", "x,", 1).replace(",甲镇,", ",戊镇,"),  # bad 序号 + unknown town
-        ROW.replace("1,", "4,", 1).replace("某条例", "").replace("确认", "?"),  # empty + mode
+        ROW.replace("1,", "2,", 1).replace("行政处罚", "行政指导"),  # unknown type (warning)
+        ROW.replace("1,", "3,", 1).replace(",甲镇,", ",戊镇,"),  # unknown town
+        ROW.replace("1,", "4,", 1).replace("对无照经营的处罚", "").replace("确认", "?"),
+        ROW.replace("1,", "5,", 1).replace(",2020", ",2020-02-30"),  # not a date
     ]
     path = _write(tmp_path, "many.csv", "标题\n" + HEADER + "\n" + "\n".join(rows) + "\n")
     ds, problems = _read(path)
-    assert _where(problems) == {
-        ("row 4", "序号", 4),
-        ("row 4", "权力类型", 4),
-        ("row 5", "序号", 5),
-        ("row 5", "乡镇/街道", 5),
-        ("row 6", "法律法规依据", 6),
-        ("row 6", "认领方式", 6),
+    assert {(p.severity, *w) for p, w in zip(problems, _ordered_where(problems), strict=True)} == {
+        ("warning", "row 4", "权力类型", 4),
+        ("error", "row 5", "乡镇/街道", 5),
+        ("error", "row 6", "事项名称", 6),
+        ("error", "row 6", "认领方式", 6),
+        ("error", "row 7", "日期", 7),
     }
     assert all(p.file == str(path) for p in problems)
-    assert [i.seq for i in ds.power_items] == [1]  # the good row still reads (for reports)
+    assert [i.seq for i in ds.power_items] == [1, 2]  # the rows without errors (for reports)
 
 
 # ------------------------------------------------------------------------- claims
@@ -582,8 +619,8 @@ def test_claims_xlsx_quotes_are_the_cells_joined_by_tabs(tmp_path: Path) -> None
     assert all(quote_in_source(c.provenance[0].quote, text) for c in ds.claims)
 
 
-def test_a_row_with_problems_creates_no_body(tmp_path: Path) -> None:
-    row = ROW.replace("测试县市场监督管理局", "新设局").replace("行政处罚", "行政指导")
+def test_a_row_with_an_error_creates_no_body(tmp_path: Path) -> None:
+    row = ROW.replace("测试县市场监督管理局", "新设局").replace(",甲镇,", ",戊镇,")
     ds, problems = _read(_write(tmp_path, "list.csv", f"{HEADER}\n{row}\n"))
-    assert _where(problems) == {("row 2", "权力类型", 2)}
+    assert _where(problems) == {("row 2", "乡镇/街道", 2)}
     assert ds.bodies == []
