@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import hypothesis
 import pytest
 import uvicorn
 from selenium.webdriver.chrome.webdriver import WebDriver as Chrome
@@ -33,6 +34,11 @@ from server.app import create_app
 from server.settings import Settings
 from tests.browser import Api, new_profile_dir, start_chromium
 from tests.datasets import DATA_DIR
+
+# Tests never assert on wall-clock time: hypothesis's per-example deadline (200 ms) is one,
+# and failed on a machine busy with other work.
+hypothesis.settings.register_profile("reformgraph", deadline=None)
+hypothesis.settings.load_profile("reformgraph")
 
 ENGINES = ["falkordb"] + (["neo4j"] if os.environ.get("NEO4J_URI") else [])
 
