@@ -229,9 +229,7 @@ def _referenced(own: Dataset) -> dict[str, Model]:
     return first
 
 
-def _graph_problems(
-    found: dict[str, Entity | None], own: Dataset, name: str
-) -> list[Problem]:
+def _graph_problems(found: dict[str, Entity | None], own: Dataset, name: str) -> list[Problem]:
     """What the graph says against writing the file: a record it links to that is not in
     the graph (the link would silently not be made), or a key it uses that the graph holds
     for another kind of node."""
@@ -427,13 +425,11 @@ async def import_table(
     with tempfile.TemporaryDirectory(prefix="reformgraph-upload-") as folder:
         path = Path(folder) / name
         await _save(upload, path)
-        graph_lists = None
-        if kind is ImportKind.CLAIMS_TABLE:
-            graph_lists = await store.read("documented_lists_with_items", {})
+        # read for both kinds: a claims table sent as a list is then read as the claims
+        # table it is, and refused as one (rather than for naming an unknown list)
+        graph_lists = await store.read("documented_lists_with_items", {})
         try:
-            checked = await asyncio.to_thread(
-                check_upload, path, dataset_dir, options, graph_lists
-            )
+            checked = await asyncio.to_thread(check_upload, path, dataset_dir, options, graph_lists)
         except FileNotFoundError:  # the dataset folder is gone
             raise ApiError(ErrorCode.FORBIDDEN, NO_FOLDER) from None
     own = checked.own

@@ -12,10 +12,11 @@ start-up, and the caller checks that they are before writing.
 
 A claims table names lists and items. The dataset folder's lists name no items (the documents
 give counts), so a claims table is only useful against a list imported later, which is in
-the graph but in no file. For claims tables the context therefore also holds a snapshot of
-the graph's documented lists and their items (:func:`write_graph_lists`), written as a
-dataset file of its own; what the checks say about that snapshot (its records have no quotes
-to check here) is about records already accepted, not about the upload, and is left out.
+the graph but in no file. The context therefore also holds a snapshot of the graph's
+documented lists and their items (:func:`write_graph_lists`; not the lists the folder has, nor
+the list being uploaded), written as a dataset file of its own; what the checks say about
+that snapshot (its records have no quotes to check here) is about records already accepted,
+not about the upload, and is left out.
 """
 
 from __future__ import annotations
@@ -137,9 +138,10 @@ def check_upload(
     context = list(folder)
     snapshot: Path | None = None
     if graph_lists is not None:
-        snapshot = write_graph_lists(
-            graph_lists, folder_list_ids(dataset_dir), upload.parent / "graph-lists.json"
-        )
+        skip = folder_list_ids(dataset_dir)  # read from the folder already
+        if options is not None and options.list_id:
+            skip.add(options.list_id)  # the upload's own list: its new version is the file
+        snapshot = write_graph_lists(graph_lists, skip, upload.parent / "graph-lists.json")
         context = [*context, snapshot]
     validated = validate([upload], dataset_dir / "corpus", context, options)
     context_files = {str(p) for p in context}
@@ -152,9 +154,7 @@ def check_upload(
         for name in SECTIONS
     }
     own = validated.dataset.model_copy(update=sections)
-    shown = {str(upload): upload.name} | {
-        str(p): f"{dataset_dir.name}/{p.name}" for p in folder
-    }
+    shown = {str(upload): upload.name} | {str(p): f"{dataset_dir.name}/{p.name}" for p in folder}
     hidden = str(upload.parent) + "/"
     problems = [
         Problem(

@@ -76,9 +76,7 @@ class BodySizeLimit:
         self, scope: Scope, receive: Receive, send: Send, cap: int, limit: str
     ) -> None:
         what = "Upload" if limit == "upload_size" else "Request body"
-        response = graphql_error(
-            413, "LIMIT_EXCEEDED", f"{what} over {cap} bytes.", limit=limit
-        )
+        response = graphql_error(413, "LIMIT_EXCEEDED", f"{what} over {cap} bytes.", limit=limit)
         await response(scope, receive, send)
 
 
