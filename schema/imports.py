@@ -232,7 +232,7 @@ def _referenced(own: Dataset) -> dict[str, Model]:
 def _graph_problems(found: dict[str, Entity | None], own: Dataset, name: str) -> list[Problem]:
     """What the graph says against writing the file: a record it links to that is not in
     the graph (the link would silently not be made), or a key it uses that the graph holds
-    for another kind of node."""
+    for another kind of node or for a synthetic one."""
     problems = [
         Problem(
             name,
@@ -247,10 +247,22 @@ def _graph_problems(found: dict[str, Entity | None], own: Dataset, name: str) ->
     ]
     for key, section in _created_ids(own).items():
         entity = found.get(key)
-        if entity is not None and _LABELS[section] not in entity.labels:
-            kinds = "/".join(label for label in entity.labels if label != "Entity")
+        if entity is None:
+            continue
+        kinds = "/".join(label for label in entity.labels if label != "Entity")
+        if _LABELS[section] not in entity.labels:
             problems.append(
                 Problem(name, "", "id", f"{key!r} is already the key of a {kinds} in the graph")
+            )
+        elif entity.props.get("synthetic"):
+            problems.append(
+                Problem(
+                    name,
+                    "",
+                    "id",
+                    f"{key!r} is the key of a synthetic {kinds} in the graph: a file's documented "
+                    "records cannot overwrite generated ones; choose another key",
+                )
             )
     return problems
 

@@ -22,7 +22,7 @@ from openpyxl import Workbook
 from graph_store import GraphStore
 from schema.auth import hash_key
 from tests.conftest import LiveServer
-from tests.datasets import DATA_DIR, FIXTURES
+from tests.datasets import DATA_DIR, FIXTURES, load_fixture
 from tests.uploads import IMPORT_CLAIMS, IMPORT_LIST, post_upload, upload
 
 pytestmark = pytest.mark.anyio
@@ -252,6 +252,19 @@ async def test_a_table_of_the_other_kind_is_refused(store: GraphStore, service: 
     )
     assert claims["applied"] is False
     assert claims["problems"]
+    assert await counts(store) == before
+
+
+async def test_a_synthetic_list_in_the_graph_is_not_overwritten(
+    store: GraphStore, live_server: Callable[..., LiveServer]
+) -> None:
+    await load_fixture(store, "mini.yaml")  # synthetic, its list is t:list
+    server = live_server(dataset_dir=DATA_DIR, api_key_hashes=hash_key(KEY))
+    before = await counts(store)
+    onto = {**LIST_ARGS, "listId": "t:list", "dryRun": False}
+    got = result(await upload(server.url, IMPORT_LIST, onto, "list.csv", LIST_CSV, token=KEY))
+    assert got["applied"] is False
+    assert [p["field"] for p in got["problems"] if "synthetic" in p["message"]] == ["id"]
     assert await counts(store) == before
 
 
