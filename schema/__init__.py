@@ -4,6 +4,8 @@ It knows the graph only through :class:`graph_store.GraphStore` and never import
 """
 
 import strawberry
+from starlette.datastructures import UploadFile
+from strawberry.file_uploads import UploadDefinition
 from strawberry.schema.config import StrawberryConfig
 
 from schema.errors import CodedErrors
@@ -24,6 +26,8 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
         extensions=[*limit_extensions(limits), OperationMetrics, CodedErrors],
         config=StrawberryConfig(relay_max_results=limits.max_page_size),
         execution_context_class=ScalarListExecutionContext,
+        # uploads arrive as Starlette's UploadFile (FastAPI): typed as such, `Upload` in SDL
+        scalar_overrides={UploadFile: UploadDefinition},
     )
 
 

@@ -38,18 +38,26 @@ def key_is_valid(token: str | None, key_hashes: Iterable[str]) -> bool:
     return any(hmac.compare_digest(presented, h.strip().lower()) for h in key_hashes)
 
 
+def require_editor(info: strawberry.Info) -> None:
+    """Raise the coded error a write without a valid key gets: FORBIDDEN when no key is
+    configured at all, UNAUTHENTICATED when the request has none that is valid.
+
+    For mutations whose dry run is open (an import's preview) and whose write is not."""
+    context = info.context
+    if not context.writes_enabled:
+        raise ApiError(ErrorCode.FORBIDDEN, "Writes are disabled: no API key is configured.")
+    if not context.is_editor:
+        raise ApiError(
+            ErrorCode.UNAUTHENTICATED,
+            "A valid API key is required: send `Authorization: Bearer <key>`.",
+        )
+
+
 class IsEditor(BasePermission):
     """Mutations: a configured, valid bearer key is required."""
 
     message = "A valid API key is required."
 
     def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
-        context = info.context
-        if not context.writes_enabled:
-            raise ApiError(ErrorCode.FORBIDDEN, "Writes are disabled: no API key is configured.")
-        if not context.is_editor:
-            raise ApiError(
-                ErrorCode.UNAUTHENTICATED,
-                "A valid API key is required: send `Authorization: Bearer <key>`.",
-            )
+        require_editor(info)
         return True

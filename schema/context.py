@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from graph_store import GraphStore
 from schema.loaders import Loaders
 
@@ -20,9 +22,12 @@ class GraphContext:
         writes_enabled: bool = False,
         is_editor: bool = False,
         batching: bool = True,
+        dataset_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.loaders = Loaders(store, batching=batching)
         self.writes_enabled = writes_enabled
         self.is_editor = is_editor
+        #: The dataset folder uploads are read against (its files and ``corpus/``).
+        self.dataset_dir = dataset_dir

@@ -1,4 +1,5 @@
-"""Mutations: recording a merger. Credential required; a dry run by default.
+"""Mutations: recording a merger, importing a delegation list or a claims table. Writes need
+the API key; each is a dry run by default (an import's dry run is open, like a read).
 
 ``applyMerger`` builds the same read-only impact report as ``mergerImpact``; with
 ``dryRun: false`` it then records the reform event and re-points holdings, exercises,
@@ -13,12 +14,15 @@ import re
 from typing import Any
 
 import strawberry
+from starlette.datastructures import UploadFile
 
+from graph_loaders.pipeline import ListOptions
 from graph_store import GraphStore
 from graph_store.search_terms import with_search_grams
 from schema.auth import IsEditor
 from schema.errors import ApiError, ErrorCode
 from schema.impact import MergerImpact, merger_impact
+from schema.imports import ImportKind, ImportResult, import_table
 from schema.nodes import ReformEvent
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -148,3 +152,39 @@ class Mutation:
         dry_run: bool = True,
     ) -> MergerResult:
         return await apply_merger(info, bodies, target, new_name, new_key, date, dry_run)
+
+    @strawberry.mutation(
+        description="Import a county's delegation list (赋权清单): `file` is the CSV or XLSX as "
+        "published, sent as a multipart request (GraphQL multipart request spec; send the "
+        "header `GraphQL-Require-Preflight: 1` too); `county` the county it belongs to, "
+        "`listId` the key to give the list, `title` its title. The file is checked against "
+        "the service's dataset folder as `reformgraph validate` does. With `dryRun: true` (the "
+        "default; no key needed) nothing is written: the answer lists every problem and "
+        "warning by row and what would be written. With `dryRun: false` (needs "
+        "`Authorization: Bearer <API key>`) the file's list, items, holdings, delegations and "
+        "created bodies are written in one atomic step, unless there is an error: then nothing "
+        "is written."
+    )
+    async def import_delegation_list(
+        self,
+        info: strawberry.Info,
+        file: UploadFile,
+        county: str,
+        list_id: str,
+        title: str,
+        dry_run: bool = True,
+    ) -> ImportResult:
+        options = ListOptions(county, list_id, title)
+        return await import_table(info, file, ImportKind.DELEGATION_LIST, options, dry_run)
+
+    @strawberry.mutation(
+        description="Import a claims table (认领: town, list, item, mode, date; CSV or XLSX) "
+        "sent as `file` in a multipart request, like importDelegationList. Its rows may name "
+        "the lists of the dataset folder and the documented lists in the graph (one imported "
+        "through importDelegationList, say). Dry run by default (no key needed); `dryRun: "
+        "false` needs the API key and writes the claims atomically unless there is an error."
+    )
+    async def import_claims_table(
+        self, info: strawberry.Info, file: UploadFile, dry_run: bool = True
+    ) -> ImportResult:
+        return await import_table(info, file, ImportKind.CLAIMS_TABLE, None, dry_run)

@@ -22,12 +22,17 @@ from schema.auth import bearer_token, key_is_valid
 from schema.context import GraphContext
 from server import health
 from server.dataset import load_dataset_dir, load_synthetic_sample
-from server.limits import BodySizeLimit, graphql_error
+from server.export import export_router
+from server.limits import BodySizeLimit, graphql_error, is_multipart
 from server.runtime import open_runtime
 from server.settings import Settings
 
 #: The web explorer: static files using only the public GraphQL API (docs/explorer.md).
 WEB_DIR = Path(__file__).resolve().parent / "web"
+#: Headers a multipart (file upload) request must carry one of, non-empty: a header a page
+#: cannot add to a cross-site form post without the CORS preflight the service controls
+#: (the GraphQL multipart request spec's CSRF advice; the second is what Apollo clients send).
+PREFLIGHT_HEADERS = ("graphql-require-preflight", "apollo-require-preflight")
 
 
 class _ReadsClosedError(Exception):
@@ -41,9 +46,22 @@ class HttpContext(GraphContext, BaseContext):
 
 class CodedGraphQLRouter(GraphQLRouter[HttpContext, None]):
     """Strawberry's router, with its HTTP-level refusals (no query, bad JSON, wrong method)
-    answered in GraphQL's error shape with ``BAD_INPUT`` instead of plain text."""
+    answered in GraphQL's error shape with ``BAD_INPUT`` instead of plain text, and file
+    uploads (multipart bodies) accepted only with a preflight header (:data:`PREFLIGHT_HEADERS`).
+    """
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        headers = request.headers
+        if is_multipart({b"content-type": headers.get("content-type", "").encode()}) and not any(
+            headers.get(name, "").strip() for name in PREFLIGHT_HEADERS
+        ):
+            return graphql_error(
+                400,
+                "BAD_INPUT",
+                "A multipart request (file upload) needs the header "
+                "`GraphQL-Require-Preflight: 1`, so that no other site's form can send one.",
+                header="GraphQL-Require-Preflight",
+            )
         try:
             return await super().run(request, context=context, root_value=root_value)
         except HTTPException as exc:
@@ -95,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             writes_enabled=bool(key_hashes),
             is_editor=is_editor,
             batching=settings.batching,
+            dataset_dir=settings.dataset_dir,
         )
 
     app = FastAPI(
@@ -116,16 +135,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             CORSMiddleware,
             allow_origins=origins,
             allow_methods=["GET", "POST"],
-            allow_headers=["authorization", "content-type"],
+            allow_headers=["authorization", "content-type", *PREFLIGHT_HEADERS],
         )
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
     app.include_router(health.router)
+    schema = build_schema(settings.limits)
     app.include_router(
         CodedGraphQLRouter(
-            build_schema(settings.limits), context_getter=context, graphql_ide="graphiql"
+            schema,
+            context_getter=context,
+            graphql_ide="graphiql",
+            # file uploads (importDelegationList, importClaimsTable); CSRF: see run()
+            multipart_uploads_enabled=True,
         ),
         prefix="/graphql",
     )
+    app.include_router(export_router(schema, context))
     if settings.serve_explorer:
         # Mounted last: every route above wins, the explorer's files answer the rest.
         app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="explorer")

@@ -28,6 +28,8 @@ is out of date. Send them to `POST /graphql` as `{"query": "…"}` or paste them
 
 Keys (`region:haibowan`, `body:…`) are the dataset's ids; `id` fields are Relay global ids for
 `node(id:)`. Every fact carries `synthetic` and `provenance` (source file and exact quote).
+Importing a delegation list or a claims table (`importDelegationList`, `importClaimsTable`) is
+a file upload, which a page of JSON answers cannot show: see `docs/imports.md`.
 """
 
 

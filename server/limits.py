@@ -1,4 +1,4 @@
-"""HTTP-level protections: a cap on request body size, and closing reads to key holders.
+"""HTTP-level protections: caps on request body size (one for queries, one for uploads).
 
 Both answer in the GraphQL error shape with a stable code, so clients handle them like any
 other error.
@@ -23,20 +23,39 @@ def graphql_error(status: int, code: str, message: str, **extensions: Any) -> JS
     )
 
 
-class BodySizeLimit:
-    """Refuse request bodies over ``max_bytes`` (413), by header and while streaming."""
+def is_multipart(headers: dict[bytes, bytes]) -> bool:
+    """Whether a request declares a ``multipart/form-data`` body (a GraphQL file upload)."""
+    content_type = headers.get(b"content-type", b"").split(b";", 1)[0].strip().lower()
+    return content_type == b"multipart/form-data"
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+
+class BodySizeLimit:
+    """Refuse request bodies over the cap (413), by header and while streaming.
+
+    A multipart body (a file upload: the GraphQL multipart request spec) has its own, larger
+    cap, ``max_upload_bytes``: a county's delegation list is an XLSX of a few MB, a GraphQL
+    query is a few KB, and one cap for both would either refuse real lists or let any query
+    body grow to megabytes. The caps are told apart by the declared content type; a body
+    that declares multipart but is not is refused by the parser, within the larger cap.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int, max_upload_bytes: int | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_upload_bytes = max_bytes if max_upload_bytes is None else max_upload_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        if is_multipart(headers):
+            cap, limit = self.max_upload_bytes, "upload_size"
+        else:
+            cap, limit = self.max_bytes, "body_size"
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > cap:
+            await self._refuse(scope, receive, send, cap, limit)
             return
         seen = 0
 
@@ -44,22 +63,20 @@ class BodySizeLimit:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
+            if seen > cap:
                 raise _TooLargeError
             return message
 
         try:
             await self.app(scope, counted, send)
         except _TooLargeError:
-            await self._refuse(scope, receive, send)
+            await self._refuse(scope, receive, send, cap, limit)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = graphql_error(
-            413,
-            "LIMIT_EXCEEDED",
-            f"Request body over {self.max_bytes} bytes.",
-            limit="body_size",
-        )
+    async def _refuse(
+        self, scope: Scope, receive: Receive, send: Send, cap: int, limit: str
+    ) -> None:
+        what = "Upload" if limit == "upload_size" else "Request body"
+        response = graphql_error(413, "LIMIT_EXCEEDED", f"{what} over {cap} bytes.", limit=limit)
         await response(scope, receive, send)
 
 

@@ -63,6 +63,11 @@ class Settings(BaseSettings):
         "", description="Comma-separated origins allowed to call the API from a browser."
     )
     max_body_bytes: int = Field(1_000_000, description="Largest request body accepted.")
+    max_upload_bytes: int = Field(
+        10_000_000,
+        description="Largest multipart body (a file upload to `/graphql`, e.g. a delegation "
+        "list) accepted; other bodies keep `max_body_bytes`.",
+    )
     batching: bool = Field(
         True, description="DataLoader batching; off only to measure the N+1 baseline."
     )

@@ -16,6 +16,7 @@ import * as chain from "./views/chain.js";
 import * as body from "./views/body.js";
 import * as event from "./views/event.js";
 import * as whatif from "./views/whatif.js";
+import * as importer from "./views/import.js";
 
 /** Views by the first segment of the hash path; `key` views take the rest as a key. */
 const VIEWS = {
@@ -28,6 +29,7 @@ const VIEWS = {
   body: { view: "body", module: body, key: true },
   event: { view: "event", module: event, key: true },
   whatif: { view: "whatif", module: whatif },
+  import: { view: "import", module: importer },
 };
 
 /** Split "#/body/<key>?a=b" into the view entry and its parameters. */

@@ -4,8 +4,9 @@
 import { gql } from "./api.js";
 import { h, routeOf, shortLabel } from "./dom.js";
 
-const SEARCH = `query Search($text: String!, $kinds: [SearchKind!], $first: Int!) {
-  search(text: $text, kinds: $kinds, first: $first) {
+const SEARCH = `query Search($text: String!, $kinds: [SearchKind!], $level: RegionLevel,
+    $first: Int!) {
+  search(text: $text, kinds: $kinds, level: $level, first: $first) {
     totalCount
     edges { node {
       __typename
@@ -25,7 +26,7 @@ const DEBOUNCE_MS = 250;
  * Call `onResults(text, answer)` with the search answer for what is typed into `input`,
  * debounced; an answer to an older text is dropped. Empty text gives `answer` null.
  */
-export function searchAsYouType(input, { kinds = null, first = 20, onResults, onError }) {
+export function searchAsYouType(input, { kinds = null, level = null, first = 20, onResults, onError }) {
   let timer = null;
   let latest = "";
   input.addEventListener("input", () => {
@@ -38,7 +39,7 @@ export function searchAsYouType(input, { kinds = null, first = 20, onResults, on
         return;
       }
       try {
-        const data = await gql(SEARCH, { text, kinds, first });
+        const data = await gql(SEARCH, { text, kinds, level, first });
         if (text === latest) onResults(text, data.search);
       } catch (error) {
         if (text === latest) onError(error);

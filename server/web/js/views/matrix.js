@@ -4,7 +4,7 @@
 // shows the item; clicking pins it with its sources. Towns whose items the documents do
 // not name get their stated count and no cells: nothing is invented.
 
-import { FACT, gql } from "../api.js";
+import { FACT, exportUrl, gql } from "../api.js";
 import { h, label, nodeLink, percent, provenance, route, shortLabel } from "../dom.js";
 
 const MATRIX = `query Matrix($list: String!, $region: String!, $target: Float!) {
@@ -135,12 +135,24 @@ export async function render({ list, region, target, sort = "name" }) {
       m.itemCount !== null && m.itemCount !== sorted.length ? `（清单共 ${m.itemCount} 项）` : "",
       `；低于目标 ${percent(m.targetRate)} 的：${short.length} 个`),
     targetForm(list, region, m.targetRate, sort),
+    downloads(list, region, m.targetRate),
     countOnly.length ? h("p", { class: "notice", "data-testid": "items-not-named" },
       `文件只给出了 ${countOnly.map((t) => t.town.name).join("、")} 认领的数量，没有列出具体事项：`,
       "这些行只有数量和比例，没有单元格。") : null,
     named.length || countOnly.length ? legend() : null,
     m.towns.length ? grid : h("p", { class: "muted" }, "此地区没有乡镇街道。"),
     detail);
+}
+
+/** The matrix as county offices keep it (towns × items, 确认/交办, rate, target): the
+ * service's export of the same claimMatrix, at the target shown. */
+function downloads(list, region, targetRate) {
+  const link = (format, text) => h("a", {
+    href: exportUrl(format, list, region, String(targetRate)), download: "",
+    "data-testid": `export-${format}`,
+  }, text);
+  return h("p", { class: "downloads" }, "下载：", link("xlsx", "Excel（XLSX）"), " · ",
+    link("csv", "CSV（UTF-8）"));
 }
 
 function legend() {
