@@ -79,12 +79,12 @@ def page(import_service: LiveServer, chromium: Chrome) -> Iterator[Explorer]:
 
 @pytest.fixture
 def broken_list(tmp_path: Path) -> Path:
-    """The fixture list with one mistake: item 2's 权力类型 is 行政审批, not a power type.
-    Item 2 is on spreadsheet row 4 (a title row, the header, then the items)."""
+    """The fixture list with one mistake: item 2 is delegated to 不存在镇, which is not a town
+    of 海勃湾区. Item 2 is on spreadsheet row 4 (a title row, the header, then the items)."""
     text = (TABLES / "haibowan_list.csv").read_text(encoding="utf-8")
-    assert text.count(",行政检查,") == 1
+    assert text.count(",交办,千里山镇,") == 1
     path = tmp_path / "海勃湾区清单（有误）.csv"
-    path.write_text(text.replace(",行政检查,", ",行政审批,"), encoding="utf-8")
+    path.write_text(text.replace(",交办,千里山镇,", ",交办,不存在镇,"), encoding="utf-8")
     return path
 
 
@@ -129,8 +129,8 @@ def test_import_page_previews_problems_by_row_and_imports_with_the_key(
     rows = {r["row"]: r["state"] for r in page.attrs("import-row", "row", "state")}
     assert rows == {"3": "ok", "4": "error", "5": "ok"}
     bad = page.one("import-row", row="4")
-    assert "权力类型" in bad.text
-    assert "行政审批" in bad.text
+    assert "乡镇/街道" in bad.text
+    assert "不存在镇" in bad.text
     assert page.one("import-confirm").get_attribute("disabled") is not None
     page.screenshot("import-problems")
 
