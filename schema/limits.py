@@ -204,10 +204,12 @@ def admit(
     try:
         price = price_operation(schema, document, operation_name, variables, table)
     except ApiError as error:
-        return None, GraphQLError(str(error), extensions={"code": error.code, **error.details})
+        return None, GraphQLError(
+            str(error), extensions={"code": error.code.value, **error.details}
+        )
     except Exception:
         log.exception("pricing the operation failed")
-        return None, GraphQLError("Internal error.", extensions={"code": ErrorCode.INTERNAL})
+        return None, GraphQLError("Internal error.", extensions={"code": ErrorCode.INTERNAL.value})
     if price.depth > limits.max_depth:
         return price, _limit(
             f"The query nests {price.depth} levels deep; at most {limits.max_depth} are allowed.",
@@ -225,7 +227,7 @@ def admit(
             f"the analyses it runs); the budget is {limits.max_cost:,}. Ask for smaller pages "
             "(`first`), fewer aliases or fewer nested lists.",
             extensions={
-                "code": ErrorCode.COST_EXCEEDED,
+                "code": ErrorCode.COST_EXCEEDED.value,
                 "cost": price.cost,
                 "budget": limits.max_cost,
             },
@@ -234,7 +236,9 @@ def admit(
 
 
 def _limit(message: str, limit: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": ErrorCode.LIMIT_EXCEEDED, "limit": limit})
+    return GraphQLError(
+        message, extensions={"code": ErrorCode.LIMIT_EXCEEDED.value, "limit": limit}
+    )
 
 
 def limit_extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:

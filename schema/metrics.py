@@ -47,11 +47,11 @@ ANONYMOUS = "anonymous"
 OTHER = "other"
 
 
-def operation_label(name: str | None, known: frozenset[str]) -> str:
+def operation_label(name: object, known: frozenset[str]) -> str:
     """The ``operation`` label of a request naming ``name``: the name if it is known."""
     if not name:
         return ANONYMOUS
-    return name if name in known else OTHER
+    return name if isinstance(name, str) and name in known else OTHER
 
 
 class OperationMetrics(SchemaExtension):

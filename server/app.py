@@ -56,6 +56,15 @@ class CodedGraphQLRouter(GraphQLRouter[HttpContext, None]):
     def decode_json(self, data: str | bytes) -> object:
         return decode_request_json(data)
 
+    async def parse_http_body(self, request: Any) -> Any:
+        parsed = await super().parse_http_body(request)
+        for operation in parsed if isinstance(parsed, list) else [parsed]:
+            if not isinstance(operation.operation_name, str | None):
+                raise HTTPException(
+                    400, "The GraphQL operation's `operationName` must be a string or null."
+                )
+        return parsed
+
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:

@@ -377,3 +377,18 @@ async def test_the_price_is_reported_on_success(store: GraphStore) -> None:
     result = await SCHEMA.execute("{ regions { name } }", context_value=GraphContext(store=store))
     assert result.errors is None
     assert result.extensions == {"cost": {"requested": 1_000, "budget": LIMITS.max_cost}}
+
+
+@pytest.mark.anyio
+async def test_a_fault_in_pricing_refuses_rather_than_runs_unpriced(
+    refusals: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from schema import limits
+
+    def broken(*args: Any) -> Price:
+        raise RuntimeError("the walk failed")
+
+    monkeypatch.setattr(limits, "price_operation", broken)
+    [error] = (await refusals("{ regions { name } }")).errors
+    assert error.extensions == {"code": "INTERNAL"}
+    assert error.message == "Internal error."

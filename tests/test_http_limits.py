@@ -71,6 +71,7 @@ MALFORMED_BODIES = {
     "a batch": b'[{"query": "{ regions { name } }"}]',
     "query not a string": b'{"query": 42}',
     "variables not an object": b'{"query": "{ regions { name } }", "variables": [1]}',
+    "operationName not a string": b'{"query": "{ regions { name } }", "operationName": [null]}',
 }
 
 
@@ -242,3 +243,24 @@ async def test_client_operation_names_do_not_grow_metrics(
     assert 'operation="Search"' in text  # the explorer's too
     assert 'operation="anonymous"' in text
     assert 'operation="Op' not in text
+
+
+async def test_an_exception_outside_graphql_is_a_coded_500(
+    store: GraphStore, live_server: Callable[..., LiveServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What escapes a route (here: the context getter) answers in GraphQL's error shape,
+    not Starlette's plain-text 500."""
+    from server import app as app_module
+
+    def broken(token: str | None, key_hashes: object) -> bool:
+        raise RuntimeError("secret detail")
+
+    server = live_server()
+    monkeypatch.setattr(app_module, "key_is_valid", broken)
+    async with httpx.AsyncClient(base_url=server.url) as client:
+        response = await client.post("/graphql", json={"query": "{ regions { name } }"})
+    assert response.status_code == 500
+    assert response.json() == {
+        "data": None,
+        "errors": [{"message": "Internal error.", "extensions": {"code": "INTERNAL"}}],
+    }
