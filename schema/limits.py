@@ -109,12 +109,28 @@ def price_table(limits: Limits, schema: GraphQLSchema) -> PriceTable:
     )
 
 
+#: Distinct query texts whose parse and validation are kept: front-ends send the same few
+#: queries again and again; a client sending new texts only turns the cache over.
+CACHED_QUERIES = 256
+#: Only texts up to this many characters are cached (the explorer's largest query is about
+#: 1,500, GraphiQL's introspection about 2,000): a document of 5,000 tokens is about 2 MB of
+#: syntax tree, and 256 of them would hold half a gigabyte.
+CACHED_QUERY_CHARS = 4_096
+
+
+def _cacheable(query: str | None) -> bool:
+    return query is not None and len(query) <= CACHED_QUERY_CHARS
+
+
 class CachedParse(ParserCache):
-    """Strawberry's ``ParserCache``, except that a text that does not parse is left to
-    Strawberry's own parse step: raised from the extension, the syntax error skipped the error
-    extensions and reached the client without its ``BAD_INPUT`` code."""
+    """Strawberry's ``ParserCache`` for short texts only, and a text that does not parse is
+    left to Strawberry's own parse step: raised from the extension, the syntax error skipped
+    the error extensions and reached the client without its ``BAD_INPUT`` code."""
 
     def on_parse(self) -> Iterator[None]:
+        if not _cacheable(self.execution_context.query):
+            yield
+            return
         try:
             yield from super().on_parse()
         except GraphQLError:
@@ -122,9 +138,15 @@ class CachedParse(ParserCache):
             yield
 
 
-#: Distinct query texts whose parse and validation are kept: front-ends send the same few
-#: queries again and again; a client sending new texts only turns the cache over.
-CACHED_QUERIES = 256
+class CachedValidation(ValidationCache):
+    """Strawberry's ``ValidationCache`` for short texts only: its cache keys hold the
+    documents, so caching long ones would keep their syntax trees alive too."""
+
+    def on_validate(self) -> Iterator[None]:
+        if _cacheable(self.execution_context.query):
+            yield from super().on_validate()
+        else:
+            yield
 
 
 def _bounded_merging_rule(work: int) -> type[OverlappingFieldsCanBeMergedRule]:
@@ -261,5 +283,5 @@ def limit_extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
     return [
         lambda: OperationLimits(limits, table, rule),
         lambda: CachedParse(maxsize=CACHED_QUERIES),
-        lambda: ValidationCache(maxsize=CACHED_QUERIES),
+        lambda: CachedValidation(maxsize=CACHED_QUERIES),
     ]

@@ -392,3 +392,27 @@ async def test_a_fault_in_pricing_refuses_rather_than_runs_unpriced(
     [error] = (await refusals("{ regions { name } }")).errors
     assert error.extensions == {"code": "INTERNAL"}
     assert error.message == "Internal error."
+
+
+@pytest.mark.anyio
+async def test_only_short_documents_are_kept_in_the_caches(store: GraphStore) -> None:
+    """A document of 5,000 tokens is about 2 MB of syntax tree: kept for 256 texts, a client
+    sending new long texts would hold half a gigabyte. Long texts are parsed every time."""
+    from schema.limits import CACHED_QUERIES, CACHED_QUERY_CHARS, CachedParse
+
+    cache = CachedParse(maxsize=CACHED_QUERIES).cached_parse_document
+    context = GraphContext(store=store)
+    long_query = "{ regions { name } }\n# " + "padding " * (CACHED_QUERY_CHARS // 8)
+    assert len(long_query) > CACHED_QUERY_CHARS
+    before = cache.cache_info()
+    for _ in range(2):
+        result = await SCHEMA.execute(long_query, context_value=context)
+        assert result.errors is None
+    after_long = cache.cache_info()
+    assert (after_long.hits, after_long.misses) == (before.hits, before.misses)
+    short_query = "{ regions { key } } # test_only_short_documents"
+    for _ in range(2):
+        assert (await SCHEMA.execute(short_query, context_value=context)).errors is None
+    after_short = cache.cache_info()
+    assert after_short.misses == before.misses + 1
+    assert after_short.hits == before.hits + 1
