@@ -18,6 +18,7 @@ from graphql import (
     validate,
 )
 
+from bench.load import HEADLINE
 from bench.query_bench import HUNDRED_TOWNS, headline_queries
 from graph_loaders.synthetic import generate
 from graph_store import GraphStore, trace_statements
@@ -115,13 +116,19 @@ def test_every_cookbook_recipe_is_admitted(recipe: Any) -> None:
 
 @pytest.fixture(scope="module")
 def bench_queries() -> dict[str, str]:
-    """The benchmark's headline queries on keys of a small generated dataset: their sizes
-    (`first: 20`, 100 towns, two departments merged) are the documented ones."""
-    return {**headline_queries(generate("inner-mongolia", 1, scale=0.02)), "100": HUNDRED_TOWNS}
+    """The benchmarks' queries: query_bench's headline queries on keys of a small generated
+    dataset (their sizes, `first: 20`, 100 towns, two departments merged, are the documented
+    ones) and the load generator's on the documented dataset."""
+    generated = headline_queries(generate("inner-mongolia", 1, scale=0.02))
+    return {
+        **generated,
+        "100 towns": HUNDRED_TOWNS,
+        **{f"load {k}": v for k, v in HEADLINE.items()},
+    }
 
 
 def test_every_benchmark_query_is_admitted(bench_queries: dict[str, str]) -> None:
-    assert len(bench_queries) == 8
+    assert len(bench_queries) == 13
     for name, query in bench_queries.items():
         price, refusal = _admit(query)
         assert refusal is None, (name, refusal)
