@@ -5,6 +5,7 @@ prices them is linear in the document."""
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 import pytest
@@ -417,7 +418,7 @@ async def test_only_short_documents_are_kept_in_the_caches(store: GraphStore) ->
         assert result.errors is None
     after_long = cache.cache_info()
     assert (after_long.hits, after_long.misses) == (before.hits, before.misses)
-    short_query = "{ regions { key } } # test_only_short_documents"
+    short_query = f"{{ regions {{ key }} }} # new text {uuid.uuid4()}"
     for _ in range(2):
         assert (await SCHEMA.execute(short_query, context_value=context)).errors is None
     after_short = cache.cache_info()
