@@ -3,8 +3,8 @@
 :class:`Limits` holds the ceilings (configured from ``REFORMGRAPH_*`` settings by the
 service). :class:`OperationLimits` applies them to each request:
 
-* parsing: at most ``max_tokens`` tokens (graphql-core's own parser limit), parsed once per
-  text (:class:`CachedParse`);
+* parsing: at most ``max_tokens`` tokens (graphql-core's own parser limit); short texts are
+  parsed and validated once (:class:`CachedParse`, :class:`CachedValidation`);
 * validation: graphql-core's rules, with the field-merging rule held to ``validation_work``
   comparisons, so that no document within the token limit keeps the event loop for more
   than tens of milliseconds (the rule is quadratic in repeated fields);
@@ -51,7 +51,8 @@ MAX_LINEAGE_DEPTH = 10
 
 @dataclass(frozen=True)
 class Limits:
-    """The configurable ceilings of one schema (docs/security.md lists them for clients)."""
+    """The configurable ceilings of one schema (docs/security.md lists them for clients; the
+    HTTP body cap is the server's, ``REFORMGRAPH_MAX_BODY_BYTES``)."""
 
     #: Fields with a selection nested on the deepest path (introspection not counted).
     max_depth: int = 12

@@ -408,7 +408,7 @@ async def test_only_short_documents_are_kept_in_the_caches(store: GraphStore) ->
     sending new long texts would hold half a gigabyte. Long texts are parsed every time."""
     from schema.limits import CACHED_QUERIES, CACHED_QUERY_CHARS, CachedParse
 
-    cache = CachedParse(maxsize=CACHED_QUERIES).cached_parse_document
+    cache: Any = CachedParse(maxsize=CACHED_QUERIES).cached_parse_document  # an lru_cache
     context = GraphContext(store=store)
     long_query = "{ regions { name } }\n# " + "padding " * (CACHED_QUERY_CHARS // 8)
     assert len(long_query) > CACHED_QUERY_CHARS
