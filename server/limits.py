@@ -8,15 +8,12 @@ other error; none is plain text.
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any
 
 from cross_web import HTTPException  # what Strawberry's HTTP views raise
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-log = logging.getLogger(__name__)
 
 
 def graphql_error(status: int, code: str, message: str, **extensions: Any) -> JSONResponse:
