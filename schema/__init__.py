@@ -3,6 +3,8 @@
 It knows the graph only through :class:`graph_store.GraphStore` and never imports ``server``.
 """
 
+from collections.abc import Iterable
+
 import strawberry
 from starlette.datastructures import UploadFile
 from strawberry.file_uploads import UploadDefinition
@@ -16,19 +18,29 @@ from schema.mutation import Mutation
 from schema.query import Query
 
 
-def build_schema(limits: Limits | None = None) -> strawberry.Schema:
-    """The service's schema with its extensions (cost limits, error codes and masking,
-    metrics) and an executor that completes lists of scalars in one loop."""
+class LimitedSchema(strawberry.Schema):
+    """A Strawberry schema that knows its :class:`Limits`, for resolvers that enforce a cap
+    on what they read (``schema.limits.limits_of``)."""
+
+    limits: Limits
+
+
+def build_schema(limits: Limits | None = None, operations: Iterable[str] = ()) -> LimitedSchema:
+    """The service's schema with its extensions (limits and cost, error codes and masking,
+    metrics labelled by ``operations`` and the explorer's operation names) and an executor that
+    completes lists of scalars in one loop."""
     limits = limits or Limits()
-    return strawberry.Schema(
+    schema = LimitedSchema(
         query=Query,
         mutation=Mutation,
-        extensions=[*limit_extensions(limits), OperationMetrics, CodedErrors],
+        extensions=[*limit_extensions(limits), OperationMetrics.labelled(operations), CodedErrors],
         config=StrawberryConfig(relay_max_results=limits.max_page_size),
         execution_context_class=ScalarListExecutionContext,
         # uploads arrive as Starlette's UploadFile (FastAPI): typed as such, `Upload` in SDL
         scalar_overrides={UploadFile: UploadDefinition},
     )
+    schema.limits = limits
+    return schema
 
 
-__all__ = ["Limits", "build_schema"]
+__all__ = ["LimitedSchema", "Limits", "build_schema"]

@@ -18,10 +18,9 @@ import strawberry
 from strawberry import relay
 
 from schema.errors import ApiError, ErrorCode
+from schema.limits import MAX_CHAIN_HOPS
 from schema.loaders import Entity, Link, Loaders
 from schema.nodes import PowerItem, Provenance, provenance_of, to_node
-
-MAX_CHAIN_HOPS = 6
 
 
 async def _node(info: strawberry.Info, key: str) -> relay.Node:

@@ -1,4 +1,9 @@
-"""Relay connections with ``totalCount`` and a page-size cap that answers ``LIMIT_EXCEEDED``."""
+"""Relay connections with ``totalCount``, a page-size cap that answers ``LIMIT_EXCEEDED``, and
+cursors that answer ``BAD_INPUT`` when they are not the API's own.
+
+The cost walk (schema/cost.py) refuses ``first``/``last`` over the cap before anything runs;
+the check here stays for a connection resolved without it.
+"""
 
 from __future__ import annotations
 
@@ -41,7 +46,15 @@ class CountedConnection(relay.ListConnection[relay.NodeType]):
                 )
             if value is not None and value < 0:
                 raise ApiError(ErrorCode.BAD_INPUT, f"Argument '{name}' must not be negative.")
-        connection = super().resolve_connection(nodes, info=info, first=first, last=last, **kwargs)
+        try:
+            connection = super().resolve_connection(
+                nodes, info=info, first=first, last=last, **kwargs
+            )
+        except (TypeError, ValueError) as exc:  # Strawberry's words for a cursor it cannot read
+            raise ApiError(
+                ErrorCode.BAD_INPUT,
+                "Not a valid cursor: pass a `cursor` or `endCursor` this API gave.",
+            ) from exc
         assert isinstance(connection, cls)  # a list resolves synchronously
         connection.total_count = nodes.total if isinstance(nodes, Page) else len(nodes)
         return connection

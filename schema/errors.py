@@ -1,22 +1,27 @@
 """GraphQL errors with a stable ``code`` extension, and the masking of everything else.
 
 Front-ends branch on ``extensions.code``, never on message text. Any exception that is not an
-:class:`ApiError` is replaced by an ``INTERNAL`` error with no message detail, so stack traces,
-Cypher text and engine messages never reach a client.
+:class:`ApiError` (or an error the service raised with a code) is replaced by an ``INTERNAL``
+error with no detail, so stack traces, Cypher text, engine messages and Python's own messages
+("max() arg is an empty sequence") never reach a client. What graphql-core says about the
+client's document (a syntax error, an unknown field or fragment, a variable of the wrong
+type) is the client's mistake: ``BAD_INPUT``, with graphql-core's message.
 """
 
 from __future__ import annotations
 
 import enum
 import logging
+import re
+from collections.abc import Iterator
 from typing import Any
 
 from graphql.error import GraphQLError
-from strawberry.extensions import MaskErrors
+from graphql.validation.validate import ValidationAbortedError
+from strawberry.extensions import SchemaExtension
 from strawberry.relay.types import GlobalIDValueError
 
 from graph_store.errors import BackendUnavailableError
-from schema.limits import limit_of
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +32,7 @@ class ErrorCode(enum.StrEnum):
     NOT_FOUND = "NOT_FOUND"
     BAD_INPUT = "BAD_INPUT"
     LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
+    COST_EXCEEDED = "COST_EXCEEDED"
     UNAUTHENTICATED = "UNAUTHENTICATED"
     FORBIDDEN = "FORBIDDEN"
     BACKEND_UNAVAILABLE = "BACKEND_UNAVAILABLE"
@@ -56,28 +62,57 @@ def _coded(
     )
 
 
-class CodedErrors(MaskErrors):
-    """Give every error a ``code``; mask the ones that were not meant for clients."""
+#: What a client is told when graphql-core gives up validating (its budget of field
+#: comparisons or of fragment work spent, or fragments nested too deeply).
+TOO_COMPLEX = (
+    "The query is too complex to validate: too many fields of the same name to compare, or "
+    "fragments nested too deeply."
+)
 
-    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        return [self._classify(error) for error in errors]
 
-    def _classify(self, error: GraphQLError) -> GraphQLError:
-        original = error.original_error
-        if isinstance(original, ApiError):
-            return _coded(error, original.code, str(original), **original.details)
-        if isinstance(original, GlobalIDValueError):
-            return _coded(error, ErrorCode.BAD_INPUT, "Not a valid global id.")
-        if isinstance(original, BackendUnavailableError):
-            return _coded(error, ErrorCode.BACKEND_UNAVAILABLE, "The graph is unavailable.")
-        if original is None or error.path is None or isinstance(original, GraphQLError):
-            # Parse, validation, variable- and argument-coercion errors (no path, or
-            # graphql-core's own error as the cause): they describe the client's query.
-            if error.extensions and "code" in error.extensions:
-                return error
-            limit = limit_of(error.message)
-            if limit is not None:
+#: graphql-core's parser limits, which it reports as syntax errors: the limit clients see.
+PARSER_LIMITS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"Document contains more than \d+ tokens"), "tokens"),
+    (re.compile(r"Document is nested too deeply"), "depth"),
+)
+
+
+def classify(error: GraphQLError) -> GraphQLError:
+    """``error`` with a ``code``: the client's mistakes and refusals as they are, anything
+    else masked as ``INTERNAL`` (and logged)."""
+    original = error.original_error
+    if isinstance(original, ApiError):
+        return _coded(error, original.code, str(original), **original.details)
+    if isinstance(original, GlobalIDValueError):
+        return _coded(error, ErrorCode.BAD_INPUT, "Not a valid global id.")
+    if isinstance(original, BackendUnavailableError):
+        return _coded(error, ErrorCode.BACKEND_UNAVAILABLE, "The graph is unavailable.")
+    if error.extensions and "code" in error.extensions and original is None:
+        return error  # refused by the service itself (limits, HTTP), already coded
+    if isinstance(error, ValidationAbortedError) or isinstance(original, ValidationAbortedError):
+        return _coded(error, ErrorCode.LIMIT_EXCEEDED, TOO_COMPLEX, limit="validation")
+    if isinstance(original, RecursionError):
+        return _coded(error, ErrorCode.LIMIT_EXCEEDED, TOO_COMPLEX, limit="validation")
+    if error.path is None and (original is None or isinstance(original, GraphQLError)):
+        # graphql-core on the client's document and variables: syntax, validation and
+        # coercion errors, in graphql-core's own words
+        for pattern, limit in PARSER_LIMITS:
+            if pattern.search(error.message):
                 return _coded(error, ErrorCode.LIMIT_EXCEEDED, limit=limit)
-            return _coded(error, ErrorCode.BAD_INPUT)
-        log.error("internal error in GraphQL execution", exc_info=original)
-        return _coded(error, ErrorCode.INTERNAL, "Internal error.")
+        return _coded(error, ErrorCode.BAD_INPUT)
+    log.error("internal error in GraphQL", exc_info=original or error)
+    return _coded(error, ErrorCode.INTERNAL, "Internal error.")
+
+
+class CodedErrors(SchemaExtension):
+    """Give every error of a result a ``code``; mask the ones that were not meant for clients.
+
+    A Strawberry extension on public hooks: when the operation is over, the result's errors
+    are replaced by their classified copies (as Strawberry's ``MaskErrors`` does)."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None)
+        if result is not None and errors:
+            result.errors = [classify(error) for error in errors]

@@ -1,60 +1,137 @@
-"""Query cost limits, enforced by Strawberry's own extensions before anything runs.
+"""Every cap of the API in one place, and the extension that enforces them before anything runs.
 
-A query over a limit is refused at parse or validation time, so it never reaches the graph;
-:class:`schema.errors.CodedErrors` turns the refusal into ``LIMIT_EXCEEDED`` with the limit's
-name, so a client can tell which one it hit.
+:class:`Limits` holds the ceilings (configured from ``REFORMGRAPH_*`` settings by the
+service). :class:`OperationLimits` applies them to each request:
+
+* parsing: at most ``max_tokens`` tokens (graphql-core's own parser limit); short texts are
+  parsed and validated once (:class:`CachedParse`, :class:`CachedValidation`);
+* validation: graphql-core's rules, with the field-merging rule held to ``validation_work``
+  comparisons, so that no document within the token limit keeps the event loop for more
+  than tens of milliseconds (the rule is quadratic in repeated fields);
+* before execution: the operation is priced (:mod:`schema.cost`: depth, aliases and cost in
+  one walk, linear in the document) and refused over ``max_depth``, ``max_aliases`` or the
+  ``max_cost`` budget; ``first``/``last`` over ``max_page_size``, list arguments over their
+  caps and unstorable strings are refused in the same walk. The price is reported in the
+  response's ``extensions.cost``.
+
+A refusal carries a stable code (``LIMIT_EXCEEDED`` with the limit's name, ``COST_EXCEEDED``
+with the price, ``BAD_INPUT``) and never reaches the graph.
 """
 
 from __future__ import annotations
 
-import re
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
+import strawberry
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, ValidationContext
+from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql.validation import OverlappingFieldsCanBeMergedRule
+from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+
+from schema.cost import (
+    DATA_BOUNDS,
+    WEIGHTS,
+    Price,
+    PriceTable,
+    introspection_bounds,
+    price_operation,
 )
+from schema.errors import ApiError, ErrorCode
+
+log = logging.getLogger(__name__)
+
+#: Delegation hops a chain follows at most (a chain is walked, not asked for: not configurable).
+MAX_CHAIN_HOPS = 6
+#: Reform events ``lineage`` follows at most in each direction (its `depth` argument).
+MAX_LINEAGE_DEPTH = 10
 
 
 @dataclass(frozen=True)
 class Limits:
-    """The configurable ceilings of one schema."""
+    """The configurable ceilings of one schema (docs/security.md lists them for clients; the
+    HTTP body cap is the server's, ``REFORMGRAPH_MAX_BODY_BYTES``)."""
 
+    #: Fields with a selection nested on the deepest path (introspection not counted).
     max_depth: int = 12
+    #: Aliased fields in one operation, each fragment spread counting its fragment's again.
     max_aliases: int = 30
+    #: Tokens in one document (graphql-core stops parsing past it).
     max_tokens: int = 5_000
+    #: Largest ``first``/``last`` of a connection, and the page a connection gives without one.
     max_page_size: int = 500
+    #: The most an operation may cost (schema/cost.py): about the fields its answer can hold.
+    max_cost: int = 2_500_000
+    #: Towns and subdistricts one claim matrix may hold (more: narrow the region).
+    claim_matrix_towns: int = 500
+    #: Bodies one ``mergerImpact`` or ``applyMerger`` may merge.
+    merger_bodies: int = 50
+    #: Items of any other list argument (``kinds`` of a search, …).
+    max_list_length: int = 100
+    #: Field comparisons graphql-core's field-merging validation may spend on one document
+    #: (documented queries spend under a hundred).
+    validation_work: int = 10_000
 
 
-#: How each limiter words its refusal, and the limit name clients see.
-LIMIT_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"exceeds maximum operation depth"), "depth"),
-    (re.compile(r"aliases found\. Allowed"), "aliases"),
-    (re.compile(r"Document contains more than \d+ tokens"), "tokens"),
-)
+def limits_of(info: strawberry.Info) -> Limits:
+    """The limits of the schema a resolver runs in (the defaults for a schema built without)."""
+    limits = getattr(info.schema, "limits", None)
+    return limits if isinstance(limits, Limits) else Limits()
 
 
-def limit_of(message: str) -> str | None:
-    """The name of the limit a validation message reports, if it reports one."""
-    for pattern, name in LIMIT_MESSAGES:
-        if pattern.search(message):
-            return name
-    return None
+def price_table(limits: Limits, schema: GraphQLSchema) -> PriceTable:
+    """The bounds and weights the cost walk uses: the data model's bounds, the caps the
+    service enforces (page size, regions, claim matrix towns, merger bodies) and the
+    introspection lists' sizes read off ``schema``."""
+    bodies = limits.merger_bodies
+    enforced = {
+        "Query.regions": limits.max_page_size,
+        "ClaimMatrix.towns": limits.claim_matrix_towns,
+        "ClaimMatrix.shortOfTarget": limits.claim_matrix_towns,
+        "MergerImpact.bodies": bodies,
+        "MergerImpact.regionsTouched": bodies,
+        "MergerImpact.staffQuotaBefore": bodies + 1,
+        "PowerOverlap.heldBy": bodies,
+        "DelegationChain.hops": MAX_CHAIN_HOPS + 3,  # listing, holding, exercising
+        "Region.ancestors": 5,  # one per level above (RegionLevel)
+        "Query.search.kinds": 6,  # SearchKind
+    }
+    return PriceTable(
+        bounds={**DATA_BOUNDS, **enforced, **introspection_bounds(schema)},
+        weights=WEIGHTS,
+        page_size=limits.max_page_size,
+        list_caps={
+            "Query.mergerImpact.bodies": (bodies, "merger_bodies"),
+            "Mutation.applyMerger.bodies": (bodies, "merger_bodies"),
+        },
+        max_list_length=limits.max_list_length,
+    )
+
+
+#: Distinct query texts whose parse and validation are kept: front-ends send the same few
+#: queries again and again; a client sending new texts only turns the cache over.
+CACHED_QUERIES = 256
+#: Only texts up to this many characters are cached (the explorer's largest query is about
+#: 1,500, GraphiQL's introspection about 2,000): a document of 5,000 tokens is about 2 MB of
+#: syntax tree, and 256 of them would hold half a gigabyte.
+CACHED_QUERY_CHARS = 4_096
+
+
+def _cacheable(query: str | None) -> bool:
+    return query is not None and len(query) <= CACHED_QUERY_CHARS
 
 
 class CachedParse(ParserCache):
-    """Strawberry's ``ParserCache``, except that a text that does not parse is left to
-    Strawberry's own parse step: raised from the extension, the syntax error skipped the error
-    extensions and reached the client without its ``BAD_INPUT`` code."""
+    """Strawberry's ``ParserCache`` for short texts only, and a text that does not parse is
+    left to Strawberry's own parse step: raised from the extension, the syntax error skipped
+    the error extensions and reached the client without its ``BAD_INPUT`` code."""
 
     def on_parse(self) -> Iterator[None]:
+        if not _cacheable(self.execution_context.query):
+            yield
+            return
         try:
             yield from super().on_parse()
         except GraphQLError:
@@ -62,26 +139,150 @@ class CachedParse(ParserCache):
             yield
 
 
-#: Distinct query texts whose parse and validation are kept: front-ends send the same few
-#: queries again and again; a client sending new texts only turns the cache over.
-CACHED_QUERIES = 256
+class CachedValidation(ValidationCache):
+    """Strawberry's ``ValidationCache`` for short texts only: its cache keys hold the
+    documents, so caching long ones would keep their syntax trees alive too."""
+
+    def on_validate(self) -> Iterator[None]:
+        if _cacheable(self.execution_context.query):
+            yield from super().on_validate()
+        else:
+            yield
+
+
+def _bounded_merging_rule(work: int) -> type[OverlappingFieldsCanBeMergedRule]:
+    """graphql-core's field-merging rule with a smaller budget of comparisons than its
+    default 500,000 (about 1.3 s on this service's machine): past it, validation stops with
+    "Validation aborted." (a ``LIMIT_EXCEEDED`` ``validation`` refusal)."""
+
+    class BoundedOverlappingFieldsRule(OverlappingFieldsCanBeMergedRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            self.rule_context.remaining_complexity_budget = work
+
+    return BoundedOverlappingFieldsRule
+
+
+class OperationLimits(SchemaExtension):
+    """Applies :class:`Limits` to one request: tokens and validation work before and while
+    parsing and validating, then depth, aliases, page sizes, list lengths and the cost
+    budget before execution. Built per request by the factory :func:`limit_extensions`
+    makes."""
+
+    def __init__(
+        self,
+        limits: Limits,
+        table: Callable[[GraphQLSchema], PriceTable],
+        merging_rule: type[OverlappingFieldsCanBeMergedRule],
+    ) -> None:
+        self.limits = limits
+        self.table = table
+        self.merging_rule = merging_rule
+        self.price: Price | None = None
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        context.parse_options["max_tokens"] = self.limits.max_tokens
+        context.validation_rules = tuple(
+            self.merging_rule if rule is OverlappingFieldsCanBeMergedRule else rule
+            for rule in context.validation_rules
+        )
+        yield
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None and context.result is None:
+            schema = context.schema._schema  # graphql-core's schema, as Strawberry's caches use
+            self.price, refusal = admit(
+                schema,
+                document,
+                context.operation_name,
+                context.variables,
+                self.limits,
+                self.table(schema),
+            )
+            if refusal is not None:
+                # graphql-core's executor is skipped when a result is already there
+                context.result = GraphQLExecutionResult(data=None, errors=[refusal])
+        yield
+
+    def get_results(self) -> dict[str, Any]:
+        if self.price is None:
+            return {}
+        return {"cost": {"requested": self.price.cost, "budget": self.limits.max_cost}}
+
+
+def admit(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+    limits: Limits,
+    table: PriceTable,
+) -> tuple[Price | None, GraphQLError | None]:
+    """The price of the operation a (valid) document runs with these variables, and the
+    refusal to answer, if it must be refused: over a limit, over the budget, or an argument
+    the walk refuses. A bug in the walk refuses rather than lets an unpriced query through."""
+    try:
+        price = price_operation(schema, document, operation_name, variables, table)
+    except ApiError as error:
+        return None, GraphQLError(
+            str(error), extensions={"code": error.code.value, **error.details}
+        )
+    except Exception:
+        log.exception("pricing the operation failed")
+        return None, GraphQLError("Internal error.", extensions={"code": ErrorCode.INTERNAL.value})
+    if price.depth > limits.max_depth:
+        return price, _limit(
+            f"The query nests {price.depth} levels deep; at most {limits.max_depth} are allowed.",
+            "depth",
+        )
+    if price.aliases > limits.max_aliases:
+        return price, _limit(
+            f"The query uses {price.aliases} aliases (fragment spreads counted each time); at "
+            f"most {limits.max_aliases} are allowed.",
+            "aliases",
+        )
+    if price.cost > limits.max_cost:
+        return price, GraphQLError(
+            f"The query could cost {price.cost:,} (the most fields its answer can hold, and "
+            f"the analyses it runs); the budget is {limits.max_cost:,}. Ask for smaller pages "
+            "(`first`), fewer aliases or fewer nested lists.",
+            extensions={
+                "code": ErrorCode.COST_EXCEEDED.value,
+                "cost": price.cost,
+                "budget": limits.max_cost,
+            },
+        )
+    return price, None
+
+
+def _limit(message: str, limit: str) -> GraphQLError:
+    return GraphQLError(
+        message, extensions={"code": ErrorCode.LIMIT_EXCEEDED.value, "limit": limit}
+    )
 
 
 def limit_extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
-    """The limiter extensions, configured from ``limits``, with parsing and validation cached.
+    """The extensions that enforce ``limits``, with parsing and validation cached.
 
     Validation cost 1.3 ms of a 13 ms county claim matrix (2 ms for 100 towns), for the same
     text every time. Strawberry's ``ValidationCache`` keys its cache on the validation rules,
-    and each limiter makes a new rule class whenever it is constructed, so the depth and alias
-    rules are built here once per schema; every request still gets fresh extension objects.
+    so the bounded merging rule is built here once per schema, and the price table (on the
+    first request, from the schema built with these extensions); every request still gets
+    fresh extension objects.
     """
-    rules = [
-        *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
-    ]
+    tables: dict[int, PriceTable] = {}
+
+    def table(schema: GraphQLSchema) -> PriceTable:
+        if id(schema) not in tables:
+            tables[id(schema)] = price_table(limits, schema)
+        return tables[id(schema)]
+
+    rule = _bounded_merging_rule(limits.validation_work)
     return [
-        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
+        lambda: OperationLimits(limits, table, rule),
         lambda: CachedParse(maxsize=CACHED_QUERIES),
-        lambda: AddValidationRules(rules),
-        lambda: ValidationCache(maxsize=CACHED_QUERIES),
+        lambda: CachedValidation(maxsize=CACHED_QUERIES),
     ]

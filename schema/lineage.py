@@ -12,11 +12,9 @@ from __future__ import annotations
 import strawberry
 
 from schema.errors import ApiError, ErrorCode
+from schema.limits import MAX_LINEAGE_DEPTH
 from schema.loaders import Direction, Loaders
 from schema.nodes import Body, ReformEvent
-
-#: Events followed at most in each direction.
-MAX_LINEAGE_DEPTH = 10
 
 
 @strawberry.type(description="A reform event on a body's lineage, `depth` events away.")

@@ -15,6 +15,7 @@ from schema.claims import DEFAULT_TARGET_RATE, ClaimMatrix, claim_matrix
 from schema.connection import CountedConnection, Page, rows_for_page
 from schema.errors import ApiError, ErrorCode
 from schema.impact import MergerImpact, merger_impact, recorded_merger_impact
+from schema.limits import limits_of
 from schema.lineage import Lineage, lineage
 from schema.loaders import Entity
 from schema.nodes import (
@@ -112,7 +113,9 @@ class Query:
         description="Who claimed what: each town and subdistrict at or under `region` with "
         "the items of `list` it claimed (mode, date) and did not, its rate, and whether it "
         "meets `targetRate` (default 0.7, asked of towns with an enforcement bureau). Where "
-        "the sources give only a count, the row has the count and `itemsNamed: false`."
+        "the sources give only a count, the row has the count and `itemsNamed: false`. A "
+        "region with more towns than the cap (500 by default) is LIMIT_EXCEEDED: draw a "
+        "league or a county."
     )
     async def claim_matrix(
         self,
@@ -121,7 +124,17 @@ class Query:
         region: str,
         target_rate: float = DEFAULT_TARGET_RATE,
     ) -> ClaimMatrix:
-        return await claim_matrix(info, power_list, region, target_rate)
+        matrix = await claim_matrix(info, power_list, region, target_rate)
+        cap = limits_of(info).claim_matrix_towns
+        if len(matrix.towns) > cap:
+            # the answer is priced at this many towns (schema/cost.py): never more
+            raise ApiError(
+                ErrorCode.LIMIT_EXCEEDED,
+                f"{len(matrix.towns)} towns and subdistricts are under this region; a claim "
+                f"matrix holds at most {cap}: draw it for a league or a county.",
+                limit="claim_matrix_towns",
+            )
+        return matrix
 
     @strawberry.field(
         description="A body's predecessors and successors through reform events, up to "
@@ -147,7 +160,8 @@ class Query:
     @strawberry.field(
         description="What if `bodies` merged into `target` (an existing body) or into a new "
         "body called `newName`: powers (union, overlaps), delegations re-routed, superiors "
-        "that change, regions touched, staff quota before/after, conflicts. Never writes."
+        "that change, regions touched, staff quota before/after, conflicts. Never writes. At "
+        "most 50 bodies (by default)."
     )
     async def merger_impact(
         self,

@@ -15,15 +15,24 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from strawberry.fastapi import BaseContext, GraphQLRouter
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from schema import build_schema
 from schema.auth import bearer_token, key_is_valid
 from schema.context import GraphContext
+from schema.errors import classify
 from server import health
 from server.dataset import load_dataset_dir, load_synthetic_sample
 from server.export import export_router
-from server.limits import BodySizeLimit, graphql_error, is_multipart
+from server.limits import (
+    BodySizeLimit,
+    decode_request_json,
+    graphql_error,
+    internal_error,
+    is_multipart,
+)
 from server.runtime import open_runtime
 from server.settings import Settings
 
@@ -46,9 +55,10 @@ class HttpContext(GraphContext, BaseContext):
 
 class CodedGraphQLRouter(GraphQLRouter[HttpContext, None]):
     """Strawberry's router, with its HTTP-level refusals (no query, bad JSON, wrong method)
-    answered in GraphQL's error shape with ``BAD_INPUT`` instead of plain text, and file
-    uploads (multipart bodies) accepted only with a preflight header (:data:`PREFLIGHT_HEADERS`).
-    """
+    answered in GraphQL's error shape with ``BAD_INPUT`` instead of plain text, bodies that
+    are not a JSON object in UTF-8 refused the same way, every error of a result coded, and
+    file uploads (multipart bodies) accepted only with a preflight header
+    (:data:`PREFLIGHT_HEADERS`)."""
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         headers = request.headers
@@ -66,6 +76,28 @@ class CodedGraphQLRouter(GraphQLRouter[HttpContext, None]):
             return await super().run(request, context=context, root_value=root_value)
         except HTTPException as exc:
             return graphql_error(exc.status_code, "BAD_INPUT", exc.reason)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_request_json(data)
+
+    async def parse_http_body(self, request: Any) -> Any:
+        parsed = await super().parse_http_body(request)
+        for operation in parsed if isinstance(parsed, list) else [parsed]:
+            if not isinstance(operation.operation_name, str | None):
+                raise HTTPException(
+                    400, "The GraphQL operation's `operationName` must be a string or null."
+                )
+        return parsed
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        # The schema's CodedErrors gives each error its code; an error raised where no
+        # extension sees it (Strawberry turns any exception out of parsing or validation
+        # into a result after the extensions have run) is masked here.
+        if result.errors:
+            result.errors = [classify(error) for error in result.errors]
+        return await super().process_result(request, result)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -129,6 +161,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             401, "UNAUTHENTICATED", "This service needs an API key: `Authorization: Bearer <key>`."
         )
 
+    # Anything else that escapes a route: a coded 500 in GraphQL's error shape, not
+    # Starlette's plain text (Starlette still logs the exception).
+    app.add_exception_handler(Exception, internal_error)
+
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:
         app.add_middleware(
@@ -143,7 +179,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_upload_bytes=settings.max_upload_bytes,
     )
     app.include_router(health.router)
-    schema = build_schema(settings.limits)
+    schema = build_schema(settings.limits, settings.metrics_operation_names)
     app.include_router(
         CodedGraphQLRouter(
             schema,

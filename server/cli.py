@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 import uvicorn
+from pydantic import ValidationError
 from strawberry.printer import print_schema
 
 from graph_loaders.delegation_lists import list_kind_named
@@ -28,6 +29,21 @@ from server.runtime import open_runtime
 from server.settings import Settings
 
 SCHEMA_FILE = Path("schema.graphql")
+#: The shortest API key ``hash-key`` accepts: 32 characters (e.g. ``openssl rand -hex 16``).
+MIN_KEY_LENGTH = 32
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """The settings from the environment (and ``overrides``); a bad one stops the command
+    with what is wrong in each, and never the value (it may be a secret)."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise click.ClickException(f"invalid configuration: {problems}") from None
 
 
 @click.group(
@@ -66,7 +82,7 @@ def serve(host: str | None, port: int | None, dataset: Path | None) -> None:
         overrides["port"] = port
     if dataset is not None:
         overrides["dataset_dir"] = dataset
-    settings = Settings(**overrides)  # type: ignore[arg-type]
+    settings = load_settings(**overrides)
     if port_in_use(settings.host, settings.port):
         raise click.ClickException(
             f"port {settings.port} on {settings.host} is already in use; stop what holds it "
@@ -243,7 +259,7 @@ def load_command(
     )
 
     async def run() -> int:
-        runtime = await open_runtime(Settings())
+        runtime = await open_runtime(load_settings())
         try:
             plan = await import_dataset(runtime.store, validated.dataset)
         finally:
@@ -297,7 +313,7 @@ def generate_command(
         return
 
     async def run() -> int:
-        runtime = await open_runtime(Settings())
+        runtime = await open_runtime(load_settings())
         try:
             return (await import_dataset(runtime.store, dataset)).row_count
         finally:
@@ -309,13 +325,20 @@ def generate_command(
 @main.command(
     "hash-key",
     help="Print the SHA-256 hash of an API key for REFORMGRAPH_API_KEY_HASHES (the key itself "
-    "is never stored). Reads the key from standard input if none is given.",
+    "is never stored). Reads the key from standard input if none is given. Surrounding "
+    f"spaces are dropped (clients send the key trimmed); keys under {MIN_KEY_LENGTH} "
+    "characters are refused: make one with `openssl rand -hex 32`.",
 )
 @click.argument("key", required=False)
 def hash_key_command(key: str | None) -> None:
-    key = key if key is not None else sys.stdin.readline().strip()
-    if not key:
-        raise click.ClickException("an empty key cannot be used")
+    # trimmed: `Authorization: Bearer <key>` arrives trimmed, so a key hashed with its
+    # spaces could never match
+    key = (key if key is not None else sys.stdin.readline()).strip()
+    if len(key) < MIN_KEY_LENGTH:
+        raise click.ClickException(
+            f"an API key needs at least {MIN_KEY_LENGTH} characters (this one has {len(key)}); "
+            "make one with `openssl rand -hex 32`"
+        )
     click.echo(hash_key(key))
 
 

@@ -1,13 +1,17 @@
-"""HTTP-level protections: caps on request body size (one for queries, one for uploads).
+"""HTTP-level protections: caps on request body size (one for queries, one for uploads),
+strict decoding of request bodies, and a coded answer for anything that escapes.
 
-Both answer in the GraphQL error shape with a stable code, so clients handle them like any
-other error.
+Each answers in the GraphQL error shape with a stable code, so clients handle them like any
+other error; none is plain text.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from cross_web import HTTPException  # what Strawberry's HTTP views raise
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -27,6 +31,31 @@ def is_multipart(headers: dict[bytes, bytes]) -> bool:
     """Whether a request declares a ``multipart/form-data`` body (a GraphQL file upload)."""
     content_type = headers.get(b"content-type", b"").split(b";", 1)[0].strip().lower()
     return content_type == b"multipart/form-data"
+
+
+def decode_request_json(data: str | bytes) -> object:
+    """A request's JSON (a body, or the ``variables`` of a GET): strict UTF-8 (RFC 8259),
+    and an object (or a list, which Strawberry refuses as a batch). Each way it can fail is
+    an ``HTTPException`` (400) with a readable reason, which the router answers as
+    ``BAD_INPUT``; ``json.JSONDecodeError`` is left to Strawberry, which says the same."""
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as exc:
+        raise HTTPException(400, "The request body is not valid UTF-8.") from exc
+    try:
+        value = json.loads(text)
+    except RecursionError as exc:
+        raise HTTPException(400, "The request body nests JSON too deeply.") from exc
+    if not isinstance(value, dict | list):
+        raise HTTPException(
+            400, 'The request body must be a JSON object: {"query": "...", "variables": {...}}.'
+        )
+    return value
+
+
+async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+    """The answer to an exception no route handled: ``INTERNAL``, without detail."""
+    return graphql_error(500, "INTERNAL", "Internal error.")
 
 
 class BodySizeLimit:

@@ -6,13 +6,17 @@ with one, it uses that Neo4j and starts nothing.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph_loaders.synthetic import Profile
 from schema.limits import Limits
+
+_SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
 
 
 class Settings(BaseSettings):
@@ -36,7 +40,9 @@ class Settings(BaseSettings):
     )
     graph_name: str = Field("reformgraph", description="Graph key (FalkorDB) the service uses.")
     dataset_dir: Path | None = Field(
-        Path("data"), description="Dataset loaded at start-up; empty to load nothing."
+        Path("data"),
+        description="Dataset loaded at start-up; empty (`REFORMGRAPH_DATASET_DIR=`) to load "
+        "nothing.",
     )
     synthetic_profile: Profile | None = Field(
         None,
@@ -48,13 +54,36 @@ class Settings(BaseSettings):
     synthetic_seed: int = Field(1, description="Seed of the synthetic sample.")
     serve_explorer: bool = Field(True, description="Serve the web explorer at `/`.")
     max_query_depth: int = Field(12, description="Deepest selection a query may nest.")
-    max_aliases: int = Field(30, description="Most aliases one query may use.")
+    max_aliases: int = Field(
+        30, description="Most aliases one query may use (fragment spreads count each time)."
+    )
     max_tokens: int = Field(5_000, description="Most tokens one query document may hold.")
-    max_page_size: int = Field(500, description="Largest `first` a connection accepts.")
+    max_page_size: int = Field(
+        500, description="Largest `first`/`last` a connection accepts, and its page without one."
+    )
+    max_cost: int = Field(
+        2_500_000,
+        description="Budget of one operation's price (about the most fields its answer can "
+        "hold; docs/security.md): dearer operations are refused with COST_EXCEEDED.",
+    )
+    claim_matrix_towns: int = Field(
+        500, description="Most towns and subdistricts one claim matrix may hold."
+    )
+    merger_bodies: int = Field(50, description="Most bodies one merger (or what-if) may merge.")
+    max_list_length: int = Field(100, description="Most items of any other list argument.")
+    validation_work: int = Field(
+        10_000,
+        description="Field comparisons graphql-core's validation may spend on one document.",
+    )
+    metrics_operations: str = Field(
+        "",
+        description="Comma-separated operation names labelled by name in /metrics, besides "
+        "the explorer's; any other name is labelled `other`.",
+    )
     api_key_hashes: str = Field(
         "",
-        description="Comma-separated hex SHA-256 hashes of the API keys that may write "
-        "(`reformgraph hash-key` prints one); empty: writes are disabled.",
+        description="Comma-separated hex SHA-256 hashes (64 hex digits each) of the API keys "
+        "that may write (`reformgraph hash-key` prints one); empty: writes are disabled.",
     )
     reads_need_key: bool = Field(
         False, description="Close reads too: every GraphQL request needs a valid API key."
@@ -88,15 +117,49 @@ class Settings(BaseSettings):
         None, validation_alias=AliasChoices("NEO4J_DATABASE", "REFORMGRAPH_NEO4J_DATABASE")
     )
 
+    @field_validator("dataset_dir", mode="before")
+    @classmethod
+    def _empty_means_none(cls, value: Any) -> Any:
+        """``REFORMGRAPH_DATASET_DIR=""`` loads nothing (``Path("")`` would be the working
+        directory)."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("api_key_hashes")
+    @classmethod
+    def _hashes_are_sha256(cls, value: str) -> str:
+        """Every configured hash is 64 hex digits: a key itself, or a truncated hash, pasted
+        by mistake would otherwise never match, and writes would fail for no visible reason."""
+        for number, entry in enumerate(value.split(","), start=1):
+            entry = entry.strip()
+            if entry and not _SHA256_HEX.fullmatch(entry):
+                raise ValueError(
+                    f"entry {number} of REFORMGRAPH_API_KEY_HASHES is not a SHA-256 hash "
+                    f"(64 hex digits; it has {len(entry)} characters): put the output of "
+                    "`reformgraph hash-key`, never the key itself"
+                )
+        return value
+
     @property
     def limits(self) -> Limits:
-        """The query cost limits for the schema."""
+        """Every cap of the API (schema/limits.py)."""
         return Limits(
             max_depth=self.max_query_depth,
             max_aliases=self.max_aliases,
             max_tokens=self.max_tokens,
             max_page_size=self.max_page_size,
+            max_cost=self.max_cost,
+            claim_matrix_towns=self.claim_matrix_towns,
+            merger_bodies=self.merger_bodies,
+            max_list_length=self.max_list_length,
+            validation_work=self.validation_work,
         )
+
+    @property
+    def metrics_operation_names(self) -> list[str]:
+        """The configured operation names for metrics labels, without blanks."""
+        return [n.strip() for n in self.metrics_operations.split(",") if n.strip()]
 
     @property
     def key_hashes(self) -> list[str]:

@@ -16,7 +16,7 @@ from tests.datasets import load_fixture
 
 pytestmark = pytest.mark.anyio
 
-KEY = "test-editor-key-0123456789"
+KEY = "test-editor-key-0123456789abcdefghij"  # hash-key wants 32 characters or more
 APPLY = """
 mutation($bodies: [String!]!, $target: String, $newName: String, $dryRun: Boolean!) {
   applyMerger(bodies: $bodies, target: $target, newName: $newName, date: "2021-01",

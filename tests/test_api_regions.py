@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from graph_store import GraphStore, trace_statements
-from schema import build_schema
+from schema import Limits, build_schema
 from schema.context import GraphContext
 from tests.conftest import LiveServer
 
@@ -110,13 +110,18 @@ async def test_empty_graph_gives_empty_list(
     store: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
     server = live_server()
-    assert await server.graphql("{ regions { name } }") == {"data": {"regions": []}}
+    body = await server.graphql("{ regions { name } }")
+    # priced before it ran: at most 500 regions (the page cap) of two fields each
+    assert body == {
+        "data": {"regions": []},
+        "extensions": {"cost": {"requested": 1_000, "budget": 2_500_000}},
+    }
 
 
 async def test_operational_endpoints(
     store: GraphStore, live_server: Callable[..., LiveServer]
 ) -> None:
-    server = live_server()
+    server = live_server(metrics_operations="RegionNames")
     assert (await server.get("/healthz")).json() == {"status": "ok"}
     ready = await server.get("/readyz")
     assert ready.status_code == 200
@@ -168,8 +173,11 @@ async def test_nested_regions_cost_a_fixed_number_of_statements(store: GraphStor
     query = (
         "{ regions { name parent { name parent { name } } children { name children { name } } } }"
     )
+    # priced at about 10 million (500 regions × 100 children × 100 children): this test is
+    # about statements, not the budget
+    schema = build_schema(Limits(max_cost=20_000_000))
     with trace_statements() as trace:
-        result = await build_schema().execute(query, context_value=GraphContext(store=store))
+        result = await schema.execute(query, context_value=GraphContext(store=store))
     assert result.errors is None
     assert result.data is not None
     assert len(result.data["regions"]) == len(TREE) + 60

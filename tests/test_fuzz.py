@@ -4,6 +4,7 @@ uncoded error, and random or corrupted dataset files never write a partial impor
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ CODES = {
     "NOT_FOUND",
     "BAD_INPUT",
     "LIMIT_EXCEEDED",
+    "COST_EXCEEDED",
     "UNAUTHENTICATED",
     "FORBIDDEN",
     "BACKEND_UNAVAILABLE",
@@ -132,6 +134,47 @@ def test_random_variables(
         "target": target,
     }
     _assert_clean(_post(fuzz_server, {"query": query, "variables": variables}))
+
+
+#: Any character, unpaired surrogates included (a client's JSON encoder escapes them).
+ANY_TEXT = st.text(
+    alphabet=st.one_of(st.characters(), st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)),
+    max_size=30,
+)
+JSON_VALUES = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(allow_nan=False, allow_infinity=False),
+        ANY_TEXT,
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(ANY_TEXT, children, max_size=4)
+    ),
+    max_leaves=20,
+)
+BODIES = st.one_of(
+    st.binary(max_size=200),
+    JSON_VALUES.map(lambda value: json.dumps(value).encode()),
+    st.fixed_dictionaries(
+        {"query": st.one_of(ANY_TEXT, st.just("{ search(text: $t) { totalCount } }"))},
+        optional={"variables": JSON_VALUES, "operationName": JSON_VALUES},
+    ).map(lambda value: json.dumps(value).encode()),
+)
+
+
+@FUZZ
+@given(body=BODIES)
+def test_random_bodies(fuzz_server: LiveServer, body: bytes) -> None:
+    """Whatever bytes arrive: a coded answer in GraphQL's shape, never a plain-text 500."""
+    response = httpx.post(
+        f"{fuzz_server.url}/graphql",
+        content=body,
+        headers={"content-type": "application/json"},
+        timeout=30,
+    )
+    _assert_clean(response)
 
 
 @FUZZ

@@ -31,7 +31,7 @@ async def test_graph_down_then_back(own_engine: LocalEngine) -> None:
         graph_name="outage",
     )
     with LiveServer(settings) as server:
-        assert await server.graphql(QUERY) == {"data": {"regions": []}}
+        assert (await server.graphql(QUERY))["data"] == {"regions": []}
         assert (await server.get("/readyz")).status_code == 200
 
         assert own_engine.process is not None
@@ -46,5 +46,5 @@ async def test_graph_down_then_back(own_engine: LocalEngine) -> None:
         assert ready.json()["status"] == "unavailable"
 
         own_engine.restart()
-        assert await server.graphql(QUERY) == {"data": {"regions": []}}
+        assert (await server.graphql(QUERY))["data"] == {"regions": []}
         assert (await server.get("/readyz")).status_code == 200

@@ -1,0 +1,426 @@
+"""Every operation is priced before it runs (schema/cost.py, schema/limits.py): the documented
+queries are admitted, the hostile ones refused before the graph is asked, and the walk that
+prices them is linear in the document."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+import pytest
+from graphql import (
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    get_introspection_query,
+    get_named_type,
+    parse,
+    validate,
+)
+
+from bench.load import HEADLINE
+from bench.query_bench import HUNDRED_TOWNS, headline_queries
+from graph_loaders.synthetic import generate
+from graph_store import GraphStore, trace_statements
+from schema import Limits, build_schema
+from schema.context import GraphContext
+from schema.cost import Price, price_operation
+from schema.limits import admit, price_table
+from schema.metrics import EXPLORER_OPERATIONS
+from server.cookbook import read_recipes
+from tests.conftest import REPO_ROOT
+
+SCHEMA = build_schema()
+GRAPHQL_SCHEMA = SCHEMA._schema
+LIMITS = Limits()
+TABLE = price_table(LIMITS, GRAPHQL_SCHEMA)
+WEB_JS = REPO_ROOT / "server" / "web" / "js"
+
+
+def _admit(query: str, variables: dict[str, Any] | None = None) -> tuple[Price | None, Any]:
+    document = parse(query, max_tokens=LIMITS.max_tokens)
+    assert validate(GRAPHQL_SCHEMA, document) == [], query
+    return admit(GRAPHQL_SCHEMA, document, None, variables, LIMITS, TABLE)
+
+
+def _price(query: str, variables: dict[str, Any] | None = None) -> Price:
+    return price_operation(GRAPHQL_SCHEMA, parse(query), None, variables, TABLE)
+
+
+# --------------------------------------------------------------------- the documented queries
+
+_CONSTANT = re.compile(r"(?:export )?const ([A-Z_]+) = ([`\"])(.*?)\2;", re.DOTALL)
+_INTERPOLATION = re.compile(r"\$\{([A-Z_]+)\}")
+
+
+def explorer_queries() -> dict[str, str]:
+    """The explorer's GraphQL documents: its template-string constants that hold a query,
+    with the constants they interpolate (``${FACT}``, ``${EVENT_FIELDS}``) filled in."""
+    constants: dict[str, str] = {}
+    owners: dict[str, str] = {}
+    for path in sorted(WEB_JS.rglob("*.js")):
+        for name, _, text in _CONSTANT.findall(path.read_text(encoding="utf-8")):
+            key = f"{path.relative_to(WEB_JS)}:{name}"
+            constants[key] = text
+            owners.setdefault(name, key)
+
+    def filled(text: str) -> str:
+        while _INTERPOLATION.search(text):
+            text = _INTERPOLATION.sub(lambda m: constants[owners[m.group(1)]], text)
+        return text
+
+    return {
+        key: filled(text)
+        for key, text in constants.items()
+        if text.lstrip().startswith(("query", "{", "mutation"))
+    }
+
+
+EXPLORER = explorer_queries()
+#: Variables the explorer sends with its queries (its search asks for 20 results).
+EXPLORER_VARIABLES = {"first": 20, "bodies": ["body:a", "body:b"], "kinds": ["BODY"]}
+
+
+def test_the_explorer_queries_are_all_found() -> None:
+    # the views that query the service, each found (a renamed constant would hide one)
+    names = {key.split(":")[1] for key in EXPLORER}
+    assert names >= {"SEARCH", "ROOTS", "CHILDREN", "BODY", "CHAINS", "CLAIMED_BY", "EVENT"}
+    assert names >= {"ITEM", "LIST", "MATRIX", "REGION", "IMPACT"}
+    assert all("${" not in query for query in EXPLORER.values())
+
+
+@pytest.mark.parametrize("name", sorted(EXPLORER))
+def test_every_explorer_query_is_admitted(name: str) -> None:
+    price, refusal = _admit(EXPLORER[name], EXPLORER_VARIABLES)
+    assert refusal is None, refusal
+    assert price is not None
+    assert 0 < price.cost <= LIMITS.max_cost
+
+
+def test_the_explorer_operation_names_are_the_metrics_labels() -> None:
+    named = {
+        match
+        for query in EXPLORER.values()
+        for match in re.findall(r"^\s*(?:query|mutation) ([A-Za-z_]+)", query)
+    }
+    assert named == EXPLORER_OPERATIONS
+
+
+@pytest.mark.parametrize("recipe", read_recipes(REPO_ROOT / "docs" / "cookbook"), ids=str)
+def test_every_cookbook_recipe_is_admitted(recipe: Any) -> None:
+    price, refusal = _admit(recipe.query)
+    assert refusal is None, refusal
+    assert price is not None
+    assert price.cost > 0
+
+
+@pytest.fixture(scope="module")
+def bench_queries() -> dict[str, str]:
+    """The benchmarks' queries: query_bench's headline queries on keys of a small generated
+    dataset (their sizes, `first: 20`, 100 towns, two departments merged, are the documented
+    ones) and the load generator's on the documented dataset."""
+    generated = headline_queries(generate("inner-mongolia", 1, scale=0.02))
+    return {
+        **generated,
+        "100 towns": HUNDRED_TOWNS,
+        **{f"load {k}": v for k, v in HEADLINE.items()},
+    }
+
+
+def test_every_benchmark_query_is_admitted(bench_queries: dict[str, str]) -> None:
+    assert len(bench_queries) == 13
+    for name, query in bench_queries.items():
+        price, refusal = _admit(query)
+        assert refusal is None, (name, refusal)
+        assert price is not None
+        assert price.cost > 0
+
+
+def test_graphiql_introspection_is_admitted() -> None:
+    query = get_introspection_query(descriptions=True, input_value_deprecation=True)
+    price, refusal = _admit(query)
+    assert refusal is None, refusal
+    assert price is not None
+    assert price.depth == 0
+
+
+# ------------------------------------------------------------------------------ the model
+
+
+def test_a_plain_list_is_priced_at_its_bound() -> None:
+    # at most 500 regions (the page cap, enforced by `regions`), two fields each
+    assert _price("{ regions { name key } }") == Price(cost=500 * 3, depth=1, aliases=0)
+
+
+def test_a_connection_is_priced_at_its_page() -> None:
+    query = 'query($n: Int) { search(text: "局", first: $n) { totalCount edges { node { id } } } }'
+    # search (1, and its analysis weight 1,000) + totalCount (1) + n edges × (edge 1 + node 1
+    # + id 1)
+    assert _price(query, {"n": 10}).cost == 1 + 1_000 + 1 + 10 * 3
+    assert _price(query, {"n": 2}).cost == 1 + 1_000 + 1 + 2 * 3
+    # without `first`, a connection gives a whole page of 500
+    assert _price(query, {}).cost == 1 + 1_000 + 1 + 500 * 3
+    literal = query.replace("query($n: Int) ", "").replace("$n", "7")
+    assert _price(literal).cost == 1 + 1_000 + 1 + 7 * 3
+
+
+def test_an_abstract_selection_costs_its_dearest_type() -> None:
+    query = """{ node(id: "x") { ... on Region { name } ... on Body { name kind key } } }"""
+    assert _price(query).cost == 1 + 3
+
+
+def test_a_fragment_is_priced_once_and_counted_at_every_spread() -> None:
+    fragment = "fragment F on Region { name parent { name } }"
+    once = _price('{ region(key: "r") { ...F } } ' + fragment)
+    twice = _price('{ region(key: "r") { ...F ...F } } ' + fragment)
+    assert once.cost == 1 + 1 + 2
+    assert twice.cost == 1 + 2 * (1 + 2)
+
+
+def test_every_list_field_has_a_bound() -> None:
+    """A new list field must be priced on purpose: its bound in schema/cost.py or
+    schema/limits.py (a connection's edges are priced at its page)."""
+    missing = []
+    for type_ in GRAPHQL_SCHEMA.type_map.values():
+        if not isinstance(type_, GraphQLObjectType) or type_.name.endswith("Connection"):
+            continue
+        for name, field in type_.fields.items():
+            output = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
+            if isinstance(output, GraphQLList) and TABLE.bound(type_.name, name) is None:
+                missing.append(f"{type_.name}.{name}: {get_named_type(output).name}")
+    assert missing == []
+
+
+# ------------------------------------------------------------------- the attacks of issue 14
+
+
+def doubling_fragments(levels: int, leaf: str = "name") -> str:
+    """Each fragment spreads the next twice: 2**levels spreads of the last one (1.3 KB at
+    22 levels stalled the service for 17 s when every spread was walked again)."""
+    fragments = "\n".join(
+        f"fragment F{i} on Region {{ ...F{i + 1} ...F{i + 1} }}" for i in range(levels)
+    )
+    return f"{{ regions {{ ...F0 }} }}\n{fragments}\nfragment F{levels} on Region {{ {leaf} }}"
+
+
+def nested_connections(aliases: int) -> str:
+    """Aliases of connections nested three deep, `first: 500` at each level: inside every
+    documented limit, 36 s and about 1 GB on the demo graph before pricing."""
+    one = (
+        'search(text: "局", first: 500) { edges { node { ... on Body { subordinates(first: 500) '
+        "{ edges { node { name holds(first: 500) { edges { node { name } } } } } } } } } }"
+    )
+    return "{ " + " ".join(f"a{i}: {one}" for i in range(aliases)) + " }"
+
+
+def test_pricing_is_linear_in_the_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The doubling document at 30 levels: 2**30 spreads, priced from 33 selection sets
+    (the operation's, `regions`', and 31 fragments), each once."""
+    from schema import cost
+
+    priced: list[int] = []
+    combine = cost._Walk._combine
+
+    def counted(self: Any, item: Any) -> Price:
+        priced.append(1)
+        return combine(self, item)
+
+    monkeypatch.setattr(cost._Walk, "_combine", counted)
+    price = _price(doubling_fragments(30))
+    assert len(priced) == 33
+    assert price.cost == 500 * (1 + 2**30)  # each spread counted: far over the budget
+
+
+@pytest.fixture
+def refusals(store: GraphStore) -> Any:
+    """Run a query on the service's schema and return its errors, asserting that no statement
+    reached the graph."""
+
+    async def run(query: str, variables: dict[str, Any] | None = None) -> Any:
+        with trace_statements() as trace:
+            result = await SCHEMA.execute(
+                query, variable_values=variables, context_value=GraphContext(store=store)
+            )
+        assert trace.names == [], "a refused query must not touch the graph"
+        assert result.errors, result
+        return result
+
+    return run
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("leaf", "code", "limit"),
+    [
+        ("name", "COST_EXCEEDED", None),
+        ("parent { name }", "COST_EXCEEDED", None),
+        ("a: name", "LIMIT_EXCEEDED", "aliases"),
+    ],
+)
+async def test_the_doubling_fragment_document_is_refused(
+    refusals: Any, leaf: str, code: str, limit: str | None
+) -> None:
+    result = await refusals(doubling_fragments(30, leaf))
+    [error] = result.errors
+    assert error.extensions["code"] == code
+    assert error.extensions.get("limit") == limit
+
+
+@pytest.mark.anyio
+async def test_nested_connections_in_every_limit_are_refused_on_cost(refusals: Any) -> None:
+    query = nested_connections(30)
+    assert 5_000 < len(query) < 7_000
+    result = await refusals(query)
+    [error] = result.errors
+    assert error.extensions["code"] == "COST_EXCEEDED"
+    assert error.extensions["budget"] == LIMITS.max_cost
+    assert error.extensions["cost"] > 30 * 500 * 500  # at least the nodes of two levels
+    assert result.extensions["cost"] == {
+        "requested": error.extensions["cost"],
+        "budget": LIMITS.max_cost,
+    }
+    assert "first" in error.message  # says what to do
+
+
+@pytest.mark.anyio
+async def test_caps_on_arguments_refuse_before_the_graph(refusals: Any) -> None:
+    bodies = [f"body:{i}" for i in range(2_062)]
+    impact = 'query($b: [String!]!) { mergerImpact(bodies: $b, newName: "x") { targetName } }'
+    over = await refusals(impact, {"b": bodies})
+    assert over.errors[0].extensions == {"code": "LIMIT_EXCEEDED", "limit": "merger_bodies"}
+    assert "2062" in over.errors[0].message
+    assert "50" in over.errors[0].message
+    names = ", ".join(f'"b{i}"' for i in range(51))
+    literal = f'{{ mergerImpact(bodies: [{names}], newName: "x") {{ targetName }} }}'
+    assert (await refusals(literal)).errors[0].extensions["limit"] == "merger_bodies"
+    many = ", ".join(["BODY"] * 101)
+    kinds = f'{{ search(text: "x", kinds: [{many}]) {{ totalCount }} }}'
+    assert (await refusals(kinds)).errors[0].extensions == {
+        "code": "LIMIT_EXCEEDED",
+        "limit": "list_length",
+    }
+    page = 'query($n: Int) { search(text: "x", first: $n) { totalCount } }'
+    assert (await refusals(page, {"n": 501})).errors[0].extensions == {
+        "code": "LIMIT_EXCEEDED",
+        "limit": "page_size",
+    }
+    nested = '{ region(key: "r") { bodies(last: -1) { totalCount } } }'
+    assert (await refusals(nested)).errors[0].extensions == {"code": "BAD_INPUT"}
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        ('{ region(key: "a\\u0000b") { name } }', None),
+        ("query($k: String!) { region(key: $k) { name } }", {"k": "a\x00b"}),
+        ("query($k: String!) { region(key: $k) { name } }", {"k": "\ud800"}),
+        ("query($t: String!) { search(text: $t) { totalCount } }", {"t": "执法\udc00"}),
+    ],
+)
+async def test_unstorable_strings_are_bad_input(
+    refusals: Any, query: str, variables: dict[str, Any] | None
+) -> None:
+    [error] = (await refusals(query, variables)).errors
+    assert error.extensions == {"code": "BAD_INPUT"}
+    assert "NUL character or an unpaired surrogate" in error.message
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("query { }", "A selection set must name at least one field."),
+        ("{ regions { } }", "A selection set must name at least one field."),
+        ("{ regions { ...Nope } }", "Unknown fragment 'Nope'."),
+    ],
+)
+async def test_internal_messages_are_not_answered(refusals: Any, query: str, message: str) -> None:
+    [error] = (await refusals(query)).errors
+    assert error.extensions == {"code": "BAD_INPUT"}
+    assert error.message == message
+
+
+@pytest.mark.anyio
+async def test_chained_fragments_are_refused_with_a_readable_message(refusals: Any) -> None:
+    chain = "\n".join(f"fragment F{i} on Region {{ ...F{i + 1} }}" for i in range(550))
+    query = f"{{ regions {{ ...F0 }} }}\n{chain}\nfragment F550 on Region {{ name }}"
+    [error] = (await refusals(query)).errors
+    assert error.extensions == {"code": "LIMIT_EXCEEDED", "limit": "validation"}
+    assert "recursion" not in error.message
+    assert error.message.startswith("The query is too complex to validate")
+
+
+@pytest.mark.anyio
+async def test_repeated_fields_stop_validation_early(refusals: Any) -> None:
+    """Fields of one name spread from 300 fragments: graphql-core compares them pairwise
+    (1.4 s at its default budget); past the service's budget it stops and says so."""
+    spreads = " ".join(f"...F{i}" for i in range(300))
+    fragments = "\n".join(
+        f"fragment F{i} on Region {{ name parent {{ name }} }}" for i in range(300)
+    )
+    [error] = (await refusals(f"{{ regions {{ {spreads} }} }}\n{fragments}")).errors
+    assert error.extensions == {"code": "LIMIT_EXCEEDED", "limit": "validation"}
+
+
+@pytest.mark.anyio
+async def test_a_claim_matrix_over_the_town_cap_is_refused(store: GraphStore) -> None:
+    from tests.datasets import load_fixture
+
+    await load_fixture(store, "mini.yaml")
+    query = '{ claimMatrix(list: "t:list", region: "t:county") { towns { town { key } } } }'
+    capped = build_schema(Limits(claim_matrix_towns=1))
+    result = await capped.execute(query, context_value=GraphContext(store=store))
+    assert result.errors is not None
+    assert result.errors[0].extensions == {"code": "LIMIT_EXCEEDED", "limit": "claim_matrix_towns"}
+    whole = await SCHEMA.execute(query, context_value=GraphContext(store=store))
+    assert whole.errors is None
+    assert whole.data is not None
+    assert len(whole.data["claimMatrix"]["towns"]) > 1  # the cap, not the data, refused it
+
+
+@pytest.mark.anyio
+async def test_the_price_is_reported_on_success(store: GraphStore) -> None:
+    result = await SCHEMA.execute("{ regions { name } }", context_value=GraphContext(store=store))
+    assert result.errors is None
+    assert result.extensions == {"cost": {"requested": 1_000, "budget": LIMITS.max_cost}}
+
+
+@pytest.mark.anyio
+async def test_a_fault_in_pricing_refuses_rather_than_runs_unpriced(
+    refusals: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from schema import limits
+
+    def broken(*args: Any) -> Price:
+        raise RuntimeError("the walk failed")
+
+    monkeypatch.setattr(limits, "price_operation", broken)
+    [error] = (await refusals("{ regions { name } }")).errors
+    assert error.extensions == {"code": "INTERNAL"}
+    assert error.message == "Internal error."
+
+
+@pytest.mark.anyio
+async def test_only_short_documents_are_kept_in_the_caches(store: GraphStore) -> None:
+    """A document of 5,000 tokens is about 2 MB of syntax tree: kept for 256 texts, a client
+    sending new long texts would hold half a gigabyte. Long texts are parsed every time."""
+    from schema.limits import CACHED_QUERIES, CACHED_QUERY_CHARS, CachedParse
+
+    cache: Any = CachedParse(maxsize=CACHED_QUERIES).cached_parse_document  # an lru_cache
+    context = GraphContext(store=store)
+    long_query = "{ regions { name } }\n# " + "padding " * (CACHED_QUERY_CHARS // 8)
+    assert len(long_query) > CACHED_QUERY_CHARS
+    before = cache.cache_info()
+    for _ in range(2):
+        result = await SCHEMA.execute(long_query, context_value=context)
+        assert result.errors is None
+    after_long = cache.cache_info()
+    assert (after_long.hits, after_long.misses) == (before.hits, before.misses)
+    short_query = f"{{ regions {{ key }} }} # new text {uuid.uuid4()}"
+    for _ in range(2):
+        assert (await SCHEMA.execute(short_query, context_value=context)).errors is None
+    after_short = cache.cache_info()
+    assert after_short.misses == before.misses + 1
+    assert after_short.hits == before.hits + 1
