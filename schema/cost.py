@@ -103,6 +103,13 @@ DATA_BOUNDS: Mapping[str, int] = {
     "MergerImpact.superiorChanges": 200,
     "MergerImpact.conflicts": 20,
     "Conflict.bodies": 50,
+    # an uploaded list's report (importDelegationList / importClaimsTable): bounded by the
+    # upload cap; a county's list holds a few hundred items, its claims towns × items
+    "ImportResult.problems": 1_000,
+    "ImportResult.warnings": 1_000,
+    "ImportResult.items": 1_000,
+    "ImportResult.claims": 10_000,
+    "ImportedItem.towns": 100,
 }
 
 #: Work an analysis does beyond the fields it answers (its statements, the walk or the
@@ -116,6 +123,10 @@ WEIGHTS: Mapping[str, int] = {
     "Query.recordedMergerImpact": 1_000,
     "Query.search": 1_000,
     "Mutation.applyMerger": 1_000,
+    # reading and checking an uploaded file against data/ (seconds of CPU in a worker
+    # thread for a 300-row list), then a dry run's look-ups or the import
+    "Mutation.importDelegationList": 10_000,
+    "Mutation.importClaimsTable": 10_000,
 }
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")

@@ -35,6 +35,8 @@ EXPLORER_OPERATIONS = frozenset(
         "ClaimedBy",
         "Event",
         "Impact",
+        "ImportClaims",
+        "ImportList",
         "Item",
         "List",
         "Matrix",

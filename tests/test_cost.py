@@ -86,7 +86,7 @@ def test_the_explorer_queries_are_all_found() -> None:
     # the views that query the service, each found (a renamed constant would hide one)
     names = {key.split(":")[1] for key in EXPLORER}
     assert names >= {"SEARCH", "ROOTS", "CHILDREN", "BODY", "CHAINS", "CLAIMED_BY", "EVENT"}
-    assert names >= {"ITEM", "LIST", "MATRIX", "REGION", "IMPACT"}
+    assert names >= {"ITEM", "LIST", "MATRIX", "REGION", "IMPACT", "IMPORT_LIST", "IMPORT_CLAIMS"}
     assert all("${" not in query for query in EXPLORER.values())
 
 

@@ -9,12 +9,13 @@ import { gqlUpload } from "../api.js";
 import { h, label, route, shortLabel } from "../dom.js";
 import { resultRow, searchAsYouType } from "../search.js";
 
-const COUNT = "{ total new existing }";
+const COUNT_FIELDS = "total new existing";
 const RESULT = `applied kind file listKey canApply
   problems { file row location field message severity }
   warnings { file row location field message severity }
-  counts { lists ${COUNT} items ${COUNT} holdings ${COUNT} delegations ${COUNT}
-           claims ${COUNT} bodiesCreated ${COUNT} }
+  counts { lists { ${COUNT_FIELDS} } items { ${COUNT_FIELDS} } holdings { ${COUNT_FIELDS} }
+           delegations { ${COUNT_FIELDS} } claims { ${COUNT_FIELDS} }
+           bodiesCreated { ${COUNT_FIELDS} } }
   items { row key seq name powerType mode holder { key name } towns { key name } new }
   claims { row town { key name } list item { key name } seq mode date new }`;
 
