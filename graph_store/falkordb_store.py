@@ -4,28 +4,84 @@ FalkorDB runs each statement atomically but has no multi-statement transactions,
 :meth:`FalkorDBStore._write_atomically` copies the live graph to a staging key, writes there,
 and swaps it in with redis ``RENAME``: readers see the old graph or the new one, never a half.
 Its Bolt port is not used: it crashed and lost rollbacks when measured (``shared/COMPAT.md``).
+
+**Writes are serialised per graph across processes** by a lock key in the engine,
+``<graph>:writelock`` (redis-py's :class:`~redis.asyncio.lock.Lock`: ``SET NX PX`` with a random
+token, renewed while held, released by a check-and-delete script), and every write advances the
+graph's version on its ``GraphMeta`` node (``cypher/graph_meta_advance.cypher``):
+
+* a single statement (:meth:`write`) and a staged write without an expected version (a merger)
+  hold the lock from before the copy to after the swap, waiting at most ``lock_wait_s`` for it
+  (then :class:`WriteBusyError`): they start from, and keep, every write before them;
+* a staged write planned against a version (an import: minutes on the national profile) holds
+  the lock only to copy and to swap, checking both times that the version is still the one it
+  planned against, so that mergers are not held up for the whole import; if a write came in
+  between, its staging copy is dropped and :class:`WriteConflictError` raised.
+
+The swap renames only while the lock is still the writer's: a script checks the token and
+renames in one step (``_SWAP_SCRIPT``), so a writer whose lock expired (a process paused past
+the lock's time to live) cannot overwrite what came after.
+
+**Staging keys are named after the connection that writes them** (``<graph>:staging:<id>``,
+written only through a connection named ``reformgraph-staging-<id>``): a staging key whose
+connection is gone belongs to a process that died mid-write, and
+:meth:`clean_up_interrupted_writes` removes it (at start-up, and before every staged write).
+
+**Timeouts**: reads and request-sized writes use a pool whose socket timeout is the statement
+timeout plus a margin, so a frozen engine fails them in seconds; staged writes use a connection
+of their own with the import's timeout. Requests are bounded by their deadline on top
+(:mod:`graph_store.deadline`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from typing import Any
 
-from falkordb.asyncio import FalkorDB
+from falkordb.asyncio.graph import AsyncGraph
 from falkordb.helpers import stringify_param_value
 from redis import exceptions as redis_errors
-from redis.asyncio import BlockingConnectionPool
+from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.lock import Lock
 
 from cypher.registry import CypherRegistry, Statement
 from graph_store.base import GraphStore, Row
-from graph_store.errors import BackendUnavailableError, StatementFailedError
+from graph_store.deadline import remaining_s, statement_timeout_s
+from graph_store.errors import (
+    BackendUnavailableError,
+    DeadlineExceededError,
+    StatementFailedError,
+    WriteBusyError,
+    WriteConflictError,
+)
 from graph_store.schema_spec import INDEXED_PROPERTIES, UNIQUE_ID_LABELS
 from graph_store.values import plain
 
+log = logging.getLogger(__name__)
+
 _UNAVAILABLE = (redis_errors.ConnectionError, redis_errors.TimeoutError, OSError)
+
+#: How long past the engine-side statement timeout the client waits on a socket before it
+#: decides that the engine is not answering.
+_SOCKET_MARGIN_S = 5.0
+
+#: Staging keys are ``<graph>:staging:<id>``, written through a connection named
+#: ``reformgraph-staging-<id>``.
+_STAGING = ":staging:"
+_STAGING_CLIENT = "reformgraph-staging-"
+
+#: Rename the staging graph (KEYS[2]) over the live one (KEYS[3]) only while the write lock
+#: (KEYS[1]) still holds this writer's token (ARGV[1]).
+_SWAP_SCRIPT = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return redis.error_reply('WRITELOCK the write lock expired before the swap')
+end
+return redis.call('RENAME', KEYS[2], KEYS[3])
+"""
 
 
 def encode(statement: Statement, params: dict[str, Any]) -> str:
@@ -45,6 +101,16 @@ def _is_missing_graph(exc: redis_errors.ResponseError) -> bool:
     return "empty key" in str(exc).lower()
 
 
+def _is_timeout(exc: redis_errors.ResponseError) -> bool:
+    """FalkorDB's answer to a statement that ran past its ``TIMEOUT``."""
+    return "timed out" in str(exc).lower()
+
+
+def _glob_escaped(text: str) -> str:
+    """``text`` as a literal inside a redis ``SCAN MATCH`` pattern."""
+    return "".join(f"\\{c}" if c in "*?[]\\" else c for c in text)
+
+
 class FalkorDBStore(GraphStore):
     """A graph held under one redis key of a FalkorDB server."""
 
@@ -61,6 +127,8 @@ class FalkorDBStore(GraphStore):
         connect_timeout_s: float = 2.0,
         import_timeout_ms: int = 600_000,
         max_connections: int = 32,
+        lock_wait_s: float = 5.0,
+        lock_ttl_s: float = 30.0,
     ) -> None:
         super().__init__(registry)
         self.graph_name = graph
@@ -68,14 +136,20 @@ class FalkorDBStore(GraphStore):
         self.import_timeout_ms = import_timeout_ms
         self.host, self.port = host, port
         self.max_connections = max_connections
+        self.lock_wait_s = lock_wait_s
+        self.lock_ttl_s = lock_ttl_s
         self._connect_timeout_s = connect_timeout_s
-        self._db: Any = None
-        self._import_lock = asyncio.Lock()
+        self._redis_client: Redis | None = None
+        self._background: set[asyncio.Task[Any]] = set()
 
-    async def _database(self) -> Any:
-        """The client, created on first use: its constructor probes the server synchronously
-        (cluster detection), so it runs in a thread and is retried after an outage."""
-        if self._db is None:
+    @property
+    def lock_name(self) -> str:
+        """The redis key of this graph's write lock."""
+        return f"{self.graph_name}:writelock"
+
+    def _redis(self) -> Redis:
+        """The shared client, created on first use (no I/O until a command is sent)."""
+        if self._redis_client is None:
             # A blocking pool: past `max_connections` callers wait their turn instead of
             # failing with "Too many connections" under a burst of concurrent statements.
             pool = BlockingConnectionPool(
@@ -84,29 +158,26 @@ class FalkorDBStore(GraphStore):
                 max_connections=self.max_connections,
                 timeout=self.query_timeout_ms / 1000,
                 socket_connect_timeout=self._connect_timeout_s,
-                socket_timeout=self.import_timeout_ms / 1000 + 5,
+                socket_timeout=self.query_timeout_ms / 1000 + _SOCKET_MARGIN_S,
                 decode_responses=True,
             )
-            try:
-                self._db = await asyncio.to_thread(FalkorDB, connection_pool=pool)
-            except _UNAVAILABLE as exc:
-                raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
-        return self._db
+            self._redis_client = Redis(connection_pool=pool)
+        return self._redis_client
 
-    async def _live_graph(self) -> Any:
-        return (await self._database()).select_graph(self.graph_name)
+    def _graph(self, name: str | None = None, client: Redis | None = None) -> AsyncGraph:
+        return AsyncGraph(client or self._redis(), name or self.graph_name)
 
     async def execute_command(self, *args: Any) -> Any:
         """A raw redis command (used for key management such as ``DEL`` of a test graph)."""
-        db = await self._database()
+        client: Any = self._redis()  # redis-py leaves execute_command untyped
         try:
-            return await db.connection.execute_command(*args)
+            return await client.execute_command(*args)
         except _UNAVAILABLE as exc:
             raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
 
     async def _run(
         self,
-        graph: Any,
+        graph: AsyncGraph,
         statement: Statement,
         params: dict[str, Any] | None,
         *,
@@ -115,7 +186,8 @@ class FalkorDBStore(GraphStore):
         text: str | None = None,
     ) -> list[Row]:
         """Run ``statement`` with ``params``, or its already :func:`encode`-d ``text``."""
-        timeout = timeout_ms or self.query_timeout_ms
+        default_s = (timeout_ms or self.query_timeout_ms) / 1000
+        timeout = max(1, int(statement_timeout_s(default_s) * 1000))
         query = text if text is not None else statement.text
         try:
             if read_only:
@@ -127,6 +199,10 @@ class FalkorDBStore(GraphStore):
         except redis_errors.ResponseError as exc:
             if read_only and _is_missing_graph(exc):
                 return []
+            if _is_timeout(exc):
+                raise DeadlineExceededError(
+                    f"{statement.name}: FalkorDB stopped the statement at its timeout"
+                ) from exc
             raise StatementFailedError(statement.name, str(exc)) from exc
         columns = [column[1] for column in result.header]
         return [
@@ -135,31 +211,194 @@ class FalkorDBStore(GraphStore):
         ]
 
     async def _read(self, statement: Statement, params: dict[str, Any]) -> list[Row]:
-        return await self._run(await self._live_graph(), statement, params, read_only=True)
+        return await self._run(self._graph(), statement, params, read_only=True)
 
     async def _write(self, statement: Statement, params: dict[str, Any]) -> list[Row]:
-        return await self._run(await self._live_graph(), statement, params, read_only=False)
+        async with self._write_lock(self._request_lock_wait_s()):
+            rows = await self._run(self._graph(), statement, params, read_only=False)
+            await self._advance_on(self._graph(), None)
+        return rows
 
-    async def _write_atomically(self, steps: Iterator[tuple[Statement, dict[str, Any]]]) -> None:
-        staging_name = f"{self.graph_name}:staging:{uuid.uuid4().hex}"
-        db = await self._database()
-        async with self._import_lock:
+    async def _version_of(self, graph: AsyncGraph) -> int:
+        rows = await self._run(graph, self.registry.get("graph_meta"), {}, read_only=True)
+        return int(rows[0]["version"]) if rows else 0
+
+    async def _advance_on(self, graph: AsyncGraph, expected_version: int | None) -> int:
+        statement, params = self._advance(expected_version)
+        rows = await self._run(graph, statement, params, read_only=False)
+        return self._check_advanced(rows, expected_version)
+
+    async def _check_version(self, expected_version: int) -> None:
+        found = await self._version_of(self._graph())
+        if found != expected_version:
+            raise WriteConflictError(
+                f"{found - expected_version} write(s) to graph {self.graph_name!r} were "
+                "acknowledged after this import was planned; nothing was imported",
+                expected=expected_version,
+                found=found,
+            )
+
+    # -- the write lock ---------------------------------------------------------------------
+
+    def _request_lock_wait_s(self) -> float:
+        """How long a request's write waits for the lock: ``lock_wait_s``, or less if the
+        request's deadline is nearer (so that it answers BUSY rather than running out)."""
+        left = remaining_s()
+        return self.lock_wait_s if left is None else max(0.0, min(self.lock_wait_s, left - 0.1))
+
+    @contextlib.asynccontextmanager
+    async def _write_lock(self, wait_s: float) -> AsyncIterator[Lock]:
+        """Hold this graph's write lock (renewed in the background) for the enclosed block;
+        :class:`WriteBusyError` if another writer holds it for more than ``wait_s``."""
+        lock = Lock(
+            self._redis(),
+            self.lock_name,
+            timeout=self.lock_ttl_s,
+            sleep=0.05,
+            blocking_timeout=wait_s,
+            thread_local=False,
+        )
+        try:
+            acquired = await lock.acquire()
+        except _UNAVAILABLE as exc:
+            raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
+        if not acquired:
+            raise WriteBusyError(
+                f"another write to graph {self.graph_name!r} held it for over {wait_s:.1f} s"
+            )
+        renewal = asyncio.create_task(self._keep_renewed(lock))
+        try:
+            yield lock
+        finally:
+            renewal.cancel()
+            self._in_background(self._release(lock, renewal))
+
+    async def _keep_renewed(self, lock: Lock) -> None:
+        """Reset the lock's time to live every third of it while the holder works (a staged
+        import's copy of a national graph may take longer than the time to live)."""
+        while True:
+            await asyncio.sleep(self.lock_ttl_s / 3)
             try:
-                existing = await db.list_graphs()
-                staging = db.select_graph(staging_name)
-                if self.graph_name in existing:
-                    await db.select_graph(self.graph_name).copy(staging_name)
-                else:
-                    await self._apply_schema_to(staging)
-                await self._write_steps(staging, steps)
-                await db.connection.execute_command("RENAME", staging_name, self.graph_name)
-            except _UNAVAILABLE as exc:
-                raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
-            finally:
-                await self._drop_if_present(staging_name)
+                await lock.reacquire()
+            except Exception:  # lost or unreachable: the swap script refuses to rename then
+                log.warning("could not renew the write lock of %s", self.graph_name)
+                return
+
+    async def _release(self, lock: Lock, renewal: asyncio.Task[None]) -> None:
+        await asyncio.gather(renewal, return_exceptions=True)
+        try:
+            await asyncio.wait_for(lock.release(), timeout=self._connect_timeout_s + 1)
+        except Exception:  # expired, or the engine is away: the lock's time to live ends it
+            log.warning("could not release the write lock of %s", self.graph_name)
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Clean-up that must not hold up the caller's answer (a release or a ``DEL`` to an
+        engine that may be frozen); kept referenced until it ends."""
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    # -- staged writes ----------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def _staging(self) -> AsyncIterator[tuple[str, Redis]]:
+        """A staging key name and the one named connection that may write it; the key is
+        dropped afterwards whatever happened (in the background: the engine may be frozen)."""
+        staging_id = uuid.uuid4().hex
+        pool = BlockingConnectionPool(
+            host=self.host,
+            port=self.port,
+            max_connections=1,
+            timeout=self.import_timeout_ms / 1000,
+            socket_connect_timeout=self._connect_timeout_s,
+            socket_timeout=self.import_timeout_ms / 1000 + _SOCKET_MARGIN_S,
+            client_name=f"{_STAGING_CLIENT}{staging_id}",
+            decode_responses=True,
+        )
+        client = Redis(connection_pool=pool)
+        name = f"{self.graph_name}{_STAGING}{staging_id}"
+        try:
+            yield name, client
+        finally:
+            self._in_background(self._drop_staging(name, client))
+
+    async def _drop_staging(self, name: str, client: Redis) -> None:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.execute_command("DEL", name), self._connect_timeout_s + 1)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(client.aclose(), self._connect_timeout_s)
+
+    async def _copy_live_to(self, staging: str, client: Redis) -> None:
+        """Copy the live graph to ``staging`` (or give ``staging`` the schema if there is no
+        live graph yet), through the staging connection."""
+        untyped: Any = client  # redis-py leaves execute_command untyped
+        existing = await untyped.execute_command("GRAPH.LIST")
+        if self.graph_name in existing:
+            await self._graph(self.graph_name, client).copy(staging)
+        else:
+            await self._apply_schema_to(self._graph(staging, client))
+
+    async def _swap(self, lock: Lock, staging: str) -> None:
+        token = lock.local.token
+        try:
+            await self._redis().eval(
+                _SWAP_SCRIPT,
+                3,
+                self.lock_name,
+                staging,
+                self.graph_name,
+                token.decode() if isinstance(token, bytes) else str(token),
+            )
+        except redis_errors.ResponseError as exc:
+            if "WRITELOCK" in str(exc):
+                raise WriteBusyError(
+                    f"the write lock of graph {self.graph_name!r} expired before the swap; "
+                    "nothing was written"
+                ) from exc
+            raise StatementFailedError("<swap>", str(exc)) from exc
+
+    async def _write_atomically(
+        self, steps: Iterator[tuple[Statement, dict[str, Any]]], expected_version: int | None
+    ) -> int:
+        await self.clean_up_interrupted_writes()
+        try:
+            if expected_version is None:
+                return await self._staged_under_lock(steps)
+            return await self._staged_against(steps, expected_version)
+        except _UNAVAILABLE as exc:
+            raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
+
+    async def _staged_under_lock(self, steps: Iterator[tuple[Statement, dict[str, Any]]]) -> int:
+        """A request's write (a merger): the lock held from the copy to the swap."""
+        async with (
+            self._write_lock(self._request_lock_wait_s()) as lock,
+            self._staging() as (staging, client),
+        ):
+            await self._copy_live_to(staging, client)
+            await self._write_steps(self._graph(staging, client), steps)
+            version = await self._advance_on(self._graph(staging, client), None)
+            await self._swap(lock, staging)
+        return version
+
+    async def _staged_against(
+        self, steps: Iterator[tuple[Statement, dict[str, Any]]], expected_version: int
+    ) -> int:
+        """An import planned against ``expected_version``: the lock held only to copy and to
+        swap, the version checked both times."""
+        wait_s = self.import_timeout_ms / 1000
+        async with self._staging() as (staging, client):
+            async with self._write_lock(wait_s):
+                await self._check_version(expected_version)
+                await self._copy_live_to(staging, client)
+            await self._write_steps(self._graph(staging, client), steps)
+            version = await self._advance_on(self._graph(staging, client), expected_version)
+            async with self._write_lock(wait_s) as lock:
+                await self._check_version(expected_version)
+                await self._swap(lock, staging)
+        return version
 
     async def _write_steps(
-        self, graph: Any, steps: Iterator[tuple[Statement, dict[str, Any]]]
+        self, graph: AsyncGraph, steps: Iterator[tuple[Statement, dict[str, Any]]]
     ) -> None:
         """Run ``steps`` in order, taking and encoding step n+1 in a worker thread while the
         engine runs step n.
@@ -189,15 +428,32 @@ class FalkorDBStore(GraphStore):
         finally:  # a thread cannot be cancelled: let a step being taken finish first
             await asyncio.gather(upcoming, return_exceptions=True)
 
-    async def _drop_if_present(self, name: str) -> None:
-        # If the server is gone, nothing of the staging graph can be visible anyway.
-        with contextlib.suppress(BackendUnavailableError):
-            await self.execute_command("DEL", name)
+    async def clean_up_interrupted_writes(self) -> int:
+        """Delete this graph's staging keys whose writing connection is gone (a process that
+        died mid-write); a staging key another live process is writing is left alone."""
+        pattern = f"{_glob_escaped(self.graph_name)}{_STAGING}*"
+        try:
+            redis = self._redis()
+            keys = [key async for key in redis.scan_iter(match=pattern, count=1000)]
+            if not keys:
+                return 0
+            alive = {client.get("name", "") for client in await redis.client_list()}
+            orphans = [
+                key
+                for key in keys
+                if f"{_STAGING_CLIENT}{key.rsplit(_STAGING, 1)[-1]}" not in alive
+            ]
+            if orphans:
+                await redis.delete(*orphans)
+                log.warning("removed %d staging copies left by interrupted writes", len(orphans))
+            return len(orphans)
+        except _UNAVAILABLE as exc:
+            raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
 
     async def _apply_schema(self) -> None:
-        await self._apply_schema_to(await self._live_graph())
+        await self._apply_schema_to(self._graph())
 
-    async def _apply_schema_to(self, graph: Any) -> None:
+    async def _apply_schema_to(self, graph: AsyncGraph) -> None:
         try:
             try:
                 index_rows = (await graph.list_indices()).result_set
@@ -237,6 +493,8 @@ class FalkorDBStore(GraphStore):
             raise BackendUnavailableError("FalkorDB did not answer PING within 2 s") from exc
 
     async def close(self) -> None:
-        if self._db is not None:
-            await self._db.connection.aclose()
-            self._db = None
+        if self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
+        if self._redis_client is not None:
+            await self._redis_client.aclose()
+            self._redis_client = None

@@ -15,7 +15,12 @@ from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.relay.types import GlobalIDValueError
 
-from graph_store.errors import BackendUnavailableError
+from graph_store.errors import (
+    BackendUnavailableError,
+    DeadlineExceededError,
+    WriteBusyError,
+    WriteConflictError,
+)
 from schema.limits import limit_of
 
 log = logging.getLogger(__name__)
@@ -30,6 +35,9 @@ class ErrorCode(enum.StrEnum):
     UNAUTHENTICATED = "UNAUTHENTICATED"
     FORBIDDEN = "FORBIDDEN"
     BACKEND_UNAVAILABLE = "BACKEND_UNAVAILABLE"
+    DEADLINE_EXCEEDED = "DEADLINE_EXCEEDED"
+    BUSY = "BUSY"
+    CONFLICT = "CONFLICT"
     INTERNAL = "INTERNAL"
 
 
@@ -70,6 +78,18 @@ class CodedErrors(MaskErrors):
             return _coded(error, ErrorCode.BAD_INPUT, "Not a valid global id.")
         if isinstance(original, BackendUnavailableError):
             return _coded(error, ErrorCode.BACKEND_UNAVAILABLE, "The graph is unavailable.")
+        if isinstance(original, DeadlineExceededError):
+            return _coded(
+                error, ErrorCode.DEADLINE_EXCEEDED, "The graph took longer than this request may."
+            )
+        if isinstance(original, WriteBusyError):
+            return _coded(
+                error, ErrorCode.BUSY, "Another write to the graph is in progress; try again."
+            )
+        if isinstance(original, WriteConflictError):
+            return _coded(
+                error, ErrorCode.CONFLICT, "The graph changed while this write was prepared."
+            )
         if original is None or error.path is None or isinstance(original, GraphQLError):
             # Parse, validation, variable- and argument-coercion errors (no path, or
             # graphql-core's own error as the cause): they describe the client's query.

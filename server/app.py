@@ -25,6 +25,7 @@ from server.dataset import load_dataset_dir, load_synthetic_sample
 from server.limits import BodySizeLimit, graphql_error
 from server.runtime import open_runtime
 from server.settings import Settings
+from server.timeouts import BodyReadTimeout, RequestDeadline
 
 #: The web explorer: static files using only the public GraphQL API (docs/explorer.md).
 WEB_DIR = Path(__file__).resolve().parent / "web"
@@ -118,6 +119,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST"],
             allow_headers=["authorization", "content-type"],
         )
+    app.add_middleware(RequestDeadline, seconds=settings.request_deadline_s)
+    app.add_middleware(BodyReadTimeout, seconds=settings.http_body_timeout_s)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health.router)
     app.include_router(

@@ -16,7 +16,9 @@ from strawberry.printer import print_schema
 from graph_loaders.importer import import_dataset
 from graph_loaders.pipeline import ListOptions, Validated, dataset_files, validate
 from graph_loaders.problems import format_problems
+from graph_loaders.recorded import UnreplayableRecordError
 from graph_loaders.synthetic import PROFILES, generate, stats, write_dataset
+from graph_store.errors import WriteConflictError
 from graph_store.local_engine import port_in_use
 from schema import build_schema
 from schema.auth import hash_key
@@ -25,6 +27,7 @@ from server.cookbook import COOKBOOK_PAGE, read_recipes, render
 from server.dataset import load_dataset_dir
 from server.runtime import open_runtime
 from server.settings import Settings
+from server.timeouts import uvicorn_options
 
 SCHEMA_FILE = Path("schema.graphql")
 
@@ -71,7 +74,13 @@ def serve(host: str | None, port: int | None, dataset: Path | None) -> None:
             f"port {settings.port} on {settings.host} is already in use; stop what holds it "
             "or pass --port (or set REFORMGRAPH_PORT)"
         )
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        **uvicorn_options(settings),
+    )
 
 
 def _context(context_dir: Path | None, files: tuple[Path, ...]) -> list[Path]:
@@ -173,8 +182,11 @@ def validate_command(
     "load",
     help="Validate FILES, then import them into the graph in one atomic step: everything "
     "or nothing. Loading the same files twice changes nothing; a corrected file updates "
-    "the records in place. Uses Neo4j when NEO4J_URI is set, else the local engine "
-    "(which must not be running under `serve` at the same time).",
+    "the records in place; mergers recorded through the API are replayed after it, so none "
+    "is undone. Safe while services write to the same graph: if writes keep coming in while "
+    "it runs, it stops without importing anything and says so (exit 1). Uses Neo4j when "
+    "NEO4J_URI is set, else the graph of REFORMGRAPH_FALKORDB_PORT, else a local engine "
+    "(whose folder must not be in use by `serve` at the same time).",
 )
 @_FILES
 @_CONTEXT
@@ -203,7 +215,10 @@ def load_command(
             await runtime.close()
         return plan.row_count
 
-    rows = asyncio.run(run())
+    try:
+        rows = asyncio.run(run())
+    except (WriteConflictError, UnreplayableRecordError) as exc:
+        raise click.ClickException(f"not loaded: {exc}") from exc
     click.echo(f"loaded {rows} rows from {len(files)} file(s)")
 
 
