@@ -147,8 +147,10 @@ class GraphStore(abc.ABC):
     async def meta(self) -> GraphMeta:
         """What the graph records about itself: its write version and what it was loaded
         from (``cypher/graph_meta.cypher``)."""
-        [row] = await self.read("graph_meta")
-        return GraphMeta(int(row["version"]), tuple(row["loadedFrom"]))
+        rows = await self.read("graph_meta")
+        if not rows:  # a FalkorDB graph key that does not exist yet
+            return GraphMeta(0, ())
+        return GraphMeta(int(rows[0]["version"]), tuple(rows[0]["loadedFrom"]))
 
     async def clean_up_interrupted_writes(self) -> int:
         """Remove what writes interrupted by a crash or a kill left in the engine; returns how

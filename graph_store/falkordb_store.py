@@ -39,7 +39,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import AsyncIterator, Coroutine, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from typing import Any
 
 from falkordb.asyncio.graph import AsyncGraph
@@ -106,6 +106,15 @@ def _is_timeout(exc: redis_errors.ResponseError) -> bool:
     return "timed out" in str(exc).lower()
 
 
+def _engine_may_be_away(exc: BaseException) -> bool:
+    """Whether a write failed for want of an answer (unreachable, frozen, or cancelled at the
+    request's deadline) rather than on a refusal: commands it sent may still run later."""
+    return isinstance(
+        exc,
+        (asyncio.CancelledError, TimeoutError, BackendUnavailableError, *_UNAVAILABLE),
+    )
+
+
 def _glob_escaped(text: str) -> str:
     """``text`` as a literal inside a redis ``SCAN MATCH`` pattern."""
     return "".join(f"\\{c}" if c in "*?[]\\" else c for c in text)
@@ -128,7 +137,7 @@ class FalkorDBStore(GraphStore):
         import_timeout_ms: int = 600_000,
         max_connections: int = 32,
         lock_wait_s: float = 5.0,
-        lock_ttl_s: float = 30.0,
+        lock_ttl_s: float = 15.0,
     ) -> None:
         super().__init__(registry)
         self.graph_name = graph
@@ -247,9 +256,11 @@ class FalkorDBStore(GraphStore):
         return self.lock_wait_s if left is None else max(0.0, min(self.lock_wait_s, left - 0.1))
 
     @contextlib.asynccontextmanager
-    async def _write_lock(self, wait_s: float) -> AsyncIterator[Lock]:
-        """Hold this graph's write lock (renewed in the background) for the enclosed block;
-        :class:`WriteBusyError` if another writer holds it for more than ``wait_s``."""
+    async def _write_lock(self, wait_s: float) -> AsyncIterator[str]:
+        """Hold this graph's write lock (renewed in the background) for the enclosed block,
+        which gets the lock's token; :class:`WriteBusyError` if another writer holds it for
+        more than ``wait_s``."""
+        token = uuid.uuid4().hex
         lock = Lock(
             self._redis(),
             self.lock_name,
@@ -259,19 +270,37 @@ class FalkorDBStore(GraphStore):
             thread_local=False,
         )
         try:
-            acquired = await lock.acquire()
-        except _UNAVAILABLE as exc:
-            raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
+            acquired = await lock.acquire(token=token)
+        except BaseException as exc:  # unreachable, or cancelled at the request's deadline
+            # a frozen engine runs the SET it was sent when it resumes: release it then
+            self._in_background(self._released_after_failure(lock, token))
+            if isinstance(exc, _UNAVAILABLE):
+                raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
+            raise
         if not acquired:
             raise WriteBusyError(
                 f"another write to graph {self.graph_name!r} held it for over {wait_s:.1f} s"
             )
         renewal = asyncio.create_task(self._keep_renewed(lock))
         try:
-            yield lock
-        finally:
+            yield token
+        except BaseException as exc:
             renewal.cancel()
-            self._in_background(self._release(lock, renewal))
+            if not _engine_may_be_away(exc):  # a refusal: the engine answers, release now
+                await self._release(lock, token)
+                raise
+            # frozen, gone or cancelled at the deadline: answer now, release when it resumes
+            self._in_background(self._released_after_failure(lock, token))
+            raise
+        renewal.cancel()
+        await asyncio.gather(renewal, return_exceptions=True)
+        await self._release(lock, token)
+
+    async def _release(self, lock: Lock, token: str) -> None:
+        try:
+            await asyncio.wait_for(lock.do_release(token.encode()), self._connect_timeout_s + 1)
+        except Exception:  # expired, or the engine went away: the time to live ends it
+            log.warning("could not release the write lock of %s", self.graph_name)
 
     async def _keep_renewed(self, lock: Lock) -> None:
         """Reset the lock's time to live every third of it while the holder works (a staged
@@ -284,12 +313,29 @@ class FalkorDBStore(GraphStore):
                 log.warning("could not renew the write lock of %s", self.graph_name)
                 return
 
-    async def _release(self, lock: Lock, renewal: asyncio.Task[None]) -> None:
-        await asyncio.gather(renewal, return_exceptions=True)
-        try:
-            await asyncio.wait_for(lock.release(), timeout=self._connect_timeout_s + 1)
-        except Exception:  # expired, or the engine is away: the lock's time to live ends it
-            log.warning("could not release the write lock of %s", self.graph_name)
+    async def _released_after_failure(self, lock: Lock, token: str) -> None:
+        """Release the lock if ``token`` holds it, trying again every second for the lock's
+        time to live: commands sent to a frozen engine run when it resumes, and a ``SET`` of
+        the lock among them would otherwise hold every writer off until it expired."""
+
+        async def release() -> bool:
+            await lock.do_release(token.encode())  # raises unless it held the lock
+            return True
+
+        await self._for_a_lock_lifetime(release)
+
+    async def _for_a_lock_lifetime(self, attempt: Callable[[], Awaitable[bool]]) -> None:
+        """Run ``attempt`` now and every second for ``lock_ttl_s``, until it says it is done
+        (each bounded in time; errors are ignored)."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + self.lock_ttl_s
+        while True:
+            with contextlib.suppress(Exception):
+                if await asyncio.wait_for(attempt(), self._connect_timeout_s + 1):
+                    return
+            if loop.time() >= until:
+                return
+            await asyncio.sleep(1.0)
 
     def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
         """Clean-up that must not hold up the caller's answer (a release or a ``DEL`` to an
@@ -303,7 +349,7 @@ class FalkorDBStore(GraphStore):
     @contextlib.asynccontextmanager
     async def _staging(self) -> AsyncIterator[tuple[str, Redis]]:
         """A staging key name and the one named connection that may write it; the key is
-        dropped afterwards whatever happened (in the background: the engine may be frozen)."""
+        dropped afterwards whatever happened (in the background after a failure)."""
         staging_id = uuid.uuid4().hex
         pool = BlockingConnectionPool(
             host=self.host,
@@ -319,12 +365,31 @@ class FalkorDBStore(GraphStore):
         name = f"{self.graph_name}{_STAGING}{staging_id}"
         try:
             yield name, client
-        finally:
-            self._in_background(self._drop_staging(name, client))
+        except BaseException as exc:
+            if _engine_may_be_away(exc):  # answer now, drop it when the engine resumes
+                self._in_background(self._dropped_after_failure(name, client))
+                raise
+            await self._dropped(name, client)
+            raise
+        await self._dropped(name, client)  # renamed away already, unless the swap failed
 
-    async def _drop_staging(self, name: str, client: Redis) -> None:
+    async def _dropped(self, name: str, client: Redis) -> None:
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(self.execute_command("DEL", name), self._connect_timeout_s + 1)
+            await asyncio.wait_for(self.execute_command("DEL", name), self._connect_timeout_s)
+        await self._closed(client)
+
+    async def _dropped_after_failure(self, name: str, client: Redis) -> None:
+        """Drop the staging key, again every second for the lock's time to live (a copy sent
+        to a frozen engine runs when it resumes); what outlives that is an orphan that
+        :meth:`clean_up_interrupted_writes` removes."""
+        await self._closed(client)
+
+        async def drop() -> bool:
+            return bool(await self.execute_command("DEL", name))
+
+        await self._for_a_lock_lifetime(drop)
+
+    async def _closed(self, client: Redis) -> None:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(client.aclose(), self._connect_timeout_s)
 
@@ -338,16 +403,10 @@ class FalkorDBStore(GraphStore):
         else:
             await self._apply_schema_to(self._graph(staging, client))
 
-    async def _swap(self, lock: Lock, staging: str) -> None:
-        token = lock.local.token
+    async def _swap(self, token: str, staging: str) -> None:
         try:
             await self._redis().eval(
-                _SWAP_SCRIPT,
-                3,
-                self.lock_name,
-                staging,
-                self.graph_name,
-                token.decode() if isinstance(token, bytes) else str(token),
+                _SWAP_SCRIPT, 3, self.lock_name, staging, self.graph_name, token
             )
         except redis_errors.ResponseError as exc:
             if "WRITELOCK" in str(exc):
@@ -371,13 +430,13 @@ class FalkorDBStore(GraphStore):
     async def _staged_under_lock(self, steps: Iterator[tuple[Statement, dict[str, Any]]]) -> int:
         """A request's write (a merger): the lock held from the copy to the swap."""
         async with (
-            self._write_lock(self._request_lock_wait_s()) as lock,
+            self._write_lock(self._request_lock_wait_s()) as token,
             self._staging() as (staging, client),
         ):
             await self._copy_live_to(staging, client)
             await self._write_steps(self._graph(staging, client), steps)
             version = await self._advance_on(self._graph(staging, client), None)
-            await self._swap(lock, staging)
+            await self._swap(token, staging)
         return version
 
     async def _staged_against(
@@ -392,9 +451,9 @@ class FalkorDBStore(GraphStore):
                 await self._copy_live_to(staging, client)
             await self._write_steps(self._graph(staging, client), steps)
             version = await self._advance_on(self._graph(staging, client), expected_version)
-            async with self._write_lock(wait_s) as lock:
+            async with self._write_lock(wait_s) as token:
                 await self._check_version(expected_version)
-                await self._swap(lock, staging)
+                await self._swap(token, staging)
         return version
 
     async def _write_steps(
@@ -493,6 +552,8 @@ class FalkorDBStore(GraphStore):
             raise BackendUnavailableError("FalkorDB did not answer PING within 2 s") from exc
 
     async def close(self) -> None:
+        for task in list(self._background):  # what they would clean, time or start-up will
+            task.cancel()
         if self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
         if self._redis_client is not None:
