@@ -403,6 +403,14 @@ async def import_dataset(
             log.info("%s %s is already applied to the graph", mark.slot, mark.digest[:12])
             return ImportPlan()
         replay = await replay_steps(store)
+        log.info(
+            "import attempt %d of %d: planned against write version %d, then %d step(s) "
+            "replaying the writes recorded through the API",
+            attempt,
+            attempts,
+            meta.version,
+            len(replay),
+        )
         plan = ImportPlan()
         marked = [] if mark is None else [_mark_step(mark)]
         steps = itertools.chain(import_steps(dataset, plan), replay, marked)
@@ -412,8 +420,6 @@ async def import_dataset(
         except WriteConflictError as exc:
             log.warning("import attempt %d of %d: %s", attempt, attempts, exc)
             continue
-        if replay:
-            log.info("replayed the writes recorded through the API (%d steps)", len(replay))
         return plan
     raise WriteConflictError(
         f"writes were acknowledged on the graph during each of {attempts} attempts of this "

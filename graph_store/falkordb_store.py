@@ -409,10 +409,10 @@ class FalkorDBStore(GraphStore):
                 _SWAP_SCRIPT, 3, self.lock_name, staging, self.graph_name, token
             )
         except redis_errors.ResponseError as exc:
-            if "WRITELOCK" in str(exc):
-                raise WriteBusyError(
-                    f"the write lock of graph {self.graph_name!r} expired before the swap; "
-                    "nothing was written"
+            if "WRITELOCK" in str(exc):  # another writer may have written since: plan again
+                raise WriteConflictError(
+                    f"the write lock of graph {self.graph_name!r} expired before the swap "
+                    "(this writer was paused longer than its time to live); nothing was written"
                 ) from exc
             raise StatementFailedError("<swap>", str(exc)) from exc
 

@@ -1,15 +1,23 @@
 """FalkorDB's side of write serialisation, on the local engine: the write lock other processes
-see, and staging copies left by writers that died."""
+see, and staging copies left by writers that died (removed at start-up)."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
+import redis
 from redis.asyncio import Redis
 
 from cypher.registry import CypherRegistry
+from graph_loaders.synthetic import generate, write_dataset
 from graph_store.errors import WriteBusyError
 from graph_store.falkordb_store import FalkorDBStore
 from graph_store.local_engine import LocalEngine
@@ -121,3 +129,48 @@ async def test_staging_copies_of_dead_writers_are_removed_and_live_ones_kept(
         await live_writer.aclose()
     assert await falkordb.clean_up_interrupted_writes() == 1
     assert await falkordb.execute_command("KEYS", f"{falkordb.graph_name}:staging:*") == []
+
+
+def test_an_import_killed_midway_leaves_no_staging_copy_after_start_up(
+    local_engine: LocalEngine, tmp_path: Path
+) -> None:
+    graph = f"test-{uuid.uuid4().hex[:12]}"
+    dataset = write_dataset(generate("inner-mongolia", 1, scale=0.3), tmp_path / "sample.json")
+    env = {
+        **os.environ,
+        "REFORMGRAPH_FALKORDB_PORT": str(local_engine.port),
+        "REFORMGRAPH_GRAPH_NAME": graph,
+    }
+    env.pop("NEO4J_URI", None)
+    probe = redis.Redis(host=local_engine.host, port=local_engine.port, decode_responses=True)
+    loader = subprocess.Popen(
+        [sys.executable, "-m", "server.cli", "load", "--no-context", str(dataset)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        staging: list[str] = []
+        while not staging and loader.poll() is None:  # until its staged copy exists
+            staging = probe.keys(f"{graph}:staging:*")  # type: ignore[assignment]
+            time.sleep(0.01)
+        loader.send_signal(signal.SIGKILL)  # no clean-up can run
+        loader.wait()
+        assert staging, "the loader finished before its staging copy was seen"
+        assert probe.keys(f"{graph}:staging:*") == staging  # left behind
+
+        settings = Settings(
+            falkordb_host=local_engine.host,
+            falkordb_port=local_engine.port,
+            graph_name=graph,
+            dataset_dir=None,
+        )
+        with LiveServer(settings):
+            assert probe.keys(f"{graph}:staging:*") == []  # removed at start-up
+    finally:
+        if loader.poll() is None:
+            loader.kill()
+        keys = probe.keys(f"{graph}*")
+        if keys:
+            probe.delete(*keys)
+        probe.close()
