@@ -64,15 +64,16 @@ def ddl(statement: Statement, **identifiers: str) -> str:
     return statement.text.format(**identifiers)
 
 
-def _statement_error(name: str, exc: neo4j_errors.Neo4jError) -> Exception:
+def _statement_error(name: str, exc: neo4j_errors.Neo4jError, access: str) -> Exception:
     """What a Neo4j error means to the caller: past its time (the transaction's timeout,
-    which is the request's time left), still busy with another writer's locks after the
-    driver's retries, or a failed statement."""
+    which is the request's time left), a write still held off by another writer's locks after
+    the driver's retries, or a failed statement."""
     code = exc.code or ""
     message = exc.message or str(exc)
     if "TransactionTimedOut" in code:
         return DeadlineExceededError(f"{name}: Neo4j stopped the transaction at its timeout")
-    if isinstance(exc, neo4j_errors.TransientError) and "Transaction" in code:
+    transient = isinstance(exc, neo4j_errors.TransientError) and "Transaction" in code
+    if transient and access == neo4j.WRITE_ACCESS:
         return WriteBusyError(f"{name}: another write held the graph ({code})")
     return StatementFailedError(name, message)
 
@@ -167,7 +168,7 @@ class Neo4jStore(GraphStore):
         except _UNAVAILABLE as exc:
             raise BackendUnavailableError(f"Neo4j unreachable: {exc}") from exc
         except neo4j_errors.Neo4jError as exc:
-            raise _statement_error(name, exc) from exc
+            raise _statement_error(name, exc, access) from exc
         except neo4j_errors.DriverError as exc:
             raise BackendUnavailableError(f"Neo4j driver error: {exc}") from exc
 

@@ -49,8 +49,9 @@ def main(verbose: bool) -> None:
 @main.command(
     help="Start the HTTP service: GraphQL (and GraphiQL in a browser) at /graphql, plus "
     "/healthz, /readyz and /metrics. Without NEO4J_URI it starts a local FalkorDB engine "
-    "under ./.reformgraph/ and loads the dataset folder (data/) into it. Stop with Ctrl-C "
-    "or SIGTERM; the engine stops with the service."
+    "under ./.reformgraph/. It applies the dataset folder (data/) unless the graph already "
+    "has it unchanged, keeping the mergers recorded since (docs/operations.md). Stop with "
+    "Ctrl-C or SIGTERM; the engine stops with the service."
 )
 @click.option("--host", default=None, help="Listen address (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Listen port (default 8000).")
@@ -58,7 +59,7 @@ def main(verbose: bool) -> None:
     "--dataset",
     type=click.Path(path_type=Path),
     default=None,
-    help="Dataset folder to load at start-up (default data/).",
+    help="Dataset folder to apply at start-up if it changed (default data/).",
 )
 def serve(host: str | None, port: int | None, dataset: Path | None) -> None:
     overrides: dict[str, object] = {}
