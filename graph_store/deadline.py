@@ -21,6 +21,7 @@ import asyncio
 import contextvars
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 
 from graph_store.errors import BackendUnavailableError, DeadlineExceededError
 
@@ -28,21 +29,36 @@ from graph_store.errors import BackendUnavailableError, DeadlineExceededError
 #: before it decides that the engine is not answering at all.
 GRACE_S = 1.0
 
-_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+@dataclass
+class Deadline:
+    """When the current request's graph calls must end (loop time); movable, so that the
+    clock can start again once the request's body has arrived."""
+
+    seconds: float
+    at: float
+
+    def restart(self) -> None:
+        """Count the deadline from now (the request has arrived whole)."""
+        self.at = asyncio.get_running_loop().time() + self.seconds
+
+
+_deadline: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar(
     "reformgraph_request_deadline", default=None
 )
 
 
 @contextmanager
-def request_deadline(seconds: float | None) -> Iterator[None]:
+def request_deadline(seconds: float | None) -> Iterator[Deadline | None]:
     """Graph calls made in this context (and in tasks it starts) end within ``seconds``
-    from now (plus :data:`GRACE_S`); ``None`` or a non-positive value: no deadline."""
+    from now (plus :data:`GRACE_S`); ``None`` or a non-positive value: no deadline. Yields the
+    :class:`Deadline`, which the caller may :meth:`~Deadline.restart`."""
     if seconds is None or seconds <= 0:
-        yield
+        yield None
         return
-    token = _deadline.set(asyncio.get_running_loop().time() + seconds)
+    deadline = Deadline(seconds, asyncio.get_running_loop().time() + seconds)
+    token = _deadline.set(deadline)
     try:
-        yield
+        yield deadline
     finally:
         _deadline.reset(token)
 
@@ -52,7 +68,7 @@ def remaining_s() -> float | None:
     deadline = _deadline.get()
     if deadline is None:
         return None
-    return deadline - asyncio.get_running_loop().time()
+    return deadline.at - asyncio.get_running_loop().time()
 
 
 def statement_timeout_s(default_s: float) -> float:
@@ -73,10 +89,10 @@ async def within_deadline(engine: str) -> AsyncIterator[None]:
     if deadline is None:
         yield
         return
-    if deadline <= asyncio.get_running_loop().time():
+    if deadline.at <= asyncio.get_running_loop().time():
         raise DeadlineExceededError("the request's deadline passed before the graph was asked")
     try:
-        async with asyncio.timeout_at(deadline + GRACE_S):
+        async with asyncio.timeout_at(deadline.at + GRACE_S):
             yield
     except TimeoutError as exc:
         raise BackendUnavailableError(

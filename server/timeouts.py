@@ -26,7 +26,9 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
 
 class RequestDeadline:
     """Open the per-request deadline (:mod:`graph_store.deadline`) around every HTTP request:
-    its graph calls answer within ``seconds`` (plus the grace period)."""
+    its graph calls answer within ``seconds`` (plus the grace period) of the request having
+    arrived, its body included (a slow upload, bounded by :class:`BodyReadTimeout`, does not
+    eat into the graph's time)."""
 
     def __init__(self, app: ASGIApp, seconds: float) -> None:
         self.app = app
@@ -36,8 +38,21 @@ class RequestDeadline:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        with request_deadline(self.seconds):
-            await self.app(scope, receive, send)
+        with request_deadline(self.seconds) as deadline:
+            if deadline is None:
+                await self.app(scope, receive, send)
+                return
+            arrived = False
+
+            async def receive_then_start() -> Message:
+                nonlocal arrived
+                message = await receive()
+                if not arrived and not message.get("more_body"):
+                    arrived = True
+                    deadline.restart()
+                return message
+
+            await self.app(scope, receive_then_start, send)
 
 
 class BodyReadTimeout:
