@@ -4,7 +4,7 @@
 // first takes the node's write lock before the version is read (Neo4j's documented way to
 // avoid a lost update), so concurrent write transactions are serialised on this node and
 // each reads the version the one before it committed.
-MERGE (m:GraphMeta {id: 'graph'})
+MERGE (m:GraphMeta {id: $meta})
 SET m.writeLock = true
 WITH m, coalesce(m.version, 0) AS previous
 SET m.version = CASE WHEN $expected IS NULL OR previous = $expected THEN previous + 1

@@ -4,7 +4,7 @@
 // so concurrent writers get distinct numbers. Returns `seq`.
 MATCH (e:ReformEvent {id: $id})
 WHERE e.recordedSeq IS NULL
-MERGE (m:GraphMeta {id: 'graph'})
+MERGE (m:GraphMeta {id: $meta})
 SET m.writeLock = true
 WITH e, m, coalesce(m.version, 0) + 1 AS seq
 SET e.recordedSeq = seq

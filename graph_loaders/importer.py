@@ -29,6 +29,7 @@ from pydantic import BaseModel
 from graph_loaders.loaded_from import LoadMark
 from graph_loaders.recorded import replay_steps
 from graph_store import GraphStore
+from graph_store.base import GRAPH_META_ID
 from graph_store.errors import WriteConflictError
 from graph_store.search_terms import with_search_grams
 
@@ -429,4 +430,4 @@ async def import_dataset(
 
 
 def _mark_step(mark: LoadMark) -> Step:
-    return "graph_meta_loaded", {"prefix": mark.prefix, "entry": mark.entry}
+    return "graph_meta_loaded", {"meta": GRAPH_META_ID, "prefix": mark.prefix, "entry": mark.entry}

@@ -22,6 +22,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from graph_store import GraphStore
+from graph_store.base import GRAPH_META_ID
 from graph_store.search_terms import with_search_grams
 
 Step = tuple[str, dict[str, Any]]
@@ -77,7 +78,7 @@ class RecordedMerger(BaseModel):
                 for kind in ("holds", "exercises", "delegates", "subordinates")
             ],
             ("close_bodies", {"ids": self.bodies, "date": self.date}),
-            ("stamp_recorded_event", {"id": self.event_key}),
+            ("stamp_recorded_event", {"id": self.event_key, "meta": GRAPH_META_ID}),
         ]
         return steps
 

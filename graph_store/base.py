@@ -33,6 +33,10 @@ from graph_store.errors import WriteConflictError
 Row = dict[str, Any]
 Params = Mapping[str, Any]
 
+#: The ``id`` of the graph's one ``GraphMeta`` node (its write version, what it was loaded
+#: from), passed to the statements that read or write it as ``$meta``.
+GRAPH_META_ID = "graph"
+
 STATEMENT_SECONDS = Histogram(
     "reformgraph_cypher_statement_seconds",
     "Time spent running one named Cypher statement on the graph engine.",
@@ -147,7 +151,7 @@ class GraphStore(abc.ABC):
     async def meta(self) -> GraphMeta:
         """What the graph records about itself: its write version and what it was loaded
         from (``cypher/graph_meta.cypher``)."""
-        rows = await self.read("graph_meta")
+        rows = await self.read("graph_meta", {"meta": GRAPH_META_ID})
         if not rows:  # a FalkorDB graph key that does not exist yet
             return GraphMeta(0, ())
         return GraphMeta(int(rows[0]["version"]), tuple(rows[0]["loadedFrom"]))
@@ -200,19 +204,24 @@ class GraphStore(abc.ABC):
     def _advance(self, expected_version: int | None) -> tuple[Statement, dict[str, Any]]:
         """The statement that ends every write: it advances the graph's write version (unless
         ``expected_version`` is given and no longer current)."""
-        return self.registry.get("graph_meta_advance"), {"expected": expected_version}
+        return self.registry.get("graph_meta_advance"), {
+            "meta": GRAPH_META_ID,
+            "expected": expected_version,
+        }
 
     @staticmethod
     def _check_advanced(rows: list[Row], expected_version: int | None) -> int:
         """The new version from ``graph_meta_advance``'s row; raises
         :class:`WriteConflictError` if the version had moved past ``expected_version``."""
         [row] = rows
-        if expected_version is not None and row["previous"] != expected_version:
+        found = int(row["previous"])
+        if expected_version is not None and found != expected_version:
             raise WriteConflictError(
-                f"the graph changed while this write was prepared: {row['previous']} writes "
-                f"acknowledged, {expected_version} when it was planned",
+                f"{found - expected_version} write(s) were acknowledged on the graph after this "
+                f"write was planned (version {expected_version}, now {found}); nothing was "
+                "written",
                 expected=expected_version,
-                found=int(row["previous"]),
+                found=found,
             )
         return int(row["version"])
 

@@ -29,6 +29,7 @@ from graph_store.errors import BackendUnavailableError, DeadlineExceededError
 #: before it decides that the engine is not answering at all.
 GRACE_S = 1.0
 
+
 @dataclass
 class Deadline:
     """When the current request's graph calls must end (loop time); movable, so that the

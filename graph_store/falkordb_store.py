@@ -49,7 +49,7 @@ from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.lock import Lock
 
 from cypher.registry import CypherRegistry, Statement
-from graph_store.base import GraphStore, Row
+from graph_store.base import GRAPH_META_ID, GraphStore, Row
 from graph_store.deadline import remaining_s, statement_timeout_s
 from graph_store.errors import (
     BackendUnavailableError,
@@ -229,7 +229,9 @@ class FalkorDBStore(GraphStore):
         return rows
 
     async def _version_of(self, graph: AsyncGraph) -> int:
-        rows = await self._run(graph, self.registry.get("graph_meta"), {}, read_only=True)
+        rows = await self._run(
+            graph, self.registry.get("graph_meta"), {"meta": GRAPH_META_ID}, read_only=True
+        )
         return int(rows[0]["version"]) if rows else 0
 
     async def _advance_on(self, graph: AsyncGraph, expected_version: int | None) -> int:
