@@ -136,7 +136,10 @@ class GraphStore(abc.ABC):
         merger: its statements match what they move), waiting a bounded time for other writes
         (:class:`~graph_store.errors.WriteBusyError` past it). With it, the steps were planned
         against that version (:meth:`meta`): if any write was acknowledged since, nothing is
-        applied and :class:`~graph_store.errors.WriteConflictError` is raised.
+        applied and :class:`~graph_store.errors.WriteConflictError` is raised. A write too
+        large for one transaction (batches of a national import) chains its batches: each
+        passes the version the previous one returned, so that a write from anyone else in
+        between is refused at the next batch.
         """
         started = time.perf_counter()
         async with within_deadline(self.engine):
