@@ -22,6 +22,7 @@ import redis
 from graph_loaders.dataset import Dataset, Region, RegionLevel
 from graph_loaders.importer import import_dataset
 from graph_loaders.synthetic import generate, write_dataset
+from graph_store.local_engine import LocalEngine
 from schema.auth import hash_key
 from server.settings import Settings
 from tests.conftest import GraphTarget, LiveServer
@@ -191,7 +192,7 @@ async def _base(target: GraphTarget, tmp_path: Path) -> Sample:
 
 
 async def test_a_load_whose_staged_copy_misses_a_merger_takes_it_in_before_the_swap(
-    local_engine: Any, tmp_path: Path, loaders: list[Loader]
+    local_engine: LocalEngine, tmp_path: Path, loaders: list[Loader]
 ) -> None:
     """The reported loss, step by step on FalkorDB: the load copies the graph, a merger is
     acknowledged, the load swaps its copy in. Now the swap sees the merger and the load plans

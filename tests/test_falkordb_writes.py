@@ -10,14 +10,12 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 import redis
 from redis.asyncio import Redis
 
 from cypher.registry import CypherRegistry
-from graph_loaders.synthetic import generate, write_dataset
 from graph_store.errors import WriteBusyError
 from graph_store.falkordb_store import FalkorDBStore
 from graph_store.local_engine import LocalEngine
@@ -132,10 +130,9 @@ async def test_staging_copies_of_dead_writers_are_removed_and_live_ones_kept(
 
 
 def test_an_import_killed_midway_leaves_no_staging_copy_after_start_up(
-    local_engine: LocalEngine, tmp_path: Path
+    local_engine: LocalEngine,
 ) -> None:
     graph = f"test-{uuid.uuid4().hex[:12]}"
-    dataset = write_dataset(generate("inner-mongolia", 1, scale=0.3), tmp_path / "sample.json")
     env = {
         **os.environ,
         "REFORMGRAPH_FALKORDB_PORT": str(local_engine.port),
@@ -143,8 +140,8 @@ def test_an_import_killed_midway_leaves_no_staging_copy_after_start_up(
     }
     env.pop("NEO4J_URI", None)
     probe = redis.Redis(host=local_engine.host, port=local_engine.port, decode_responses=True)
-    loader = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "load", "--no-context", str(dataset)],
+    loader = subprocess.Popen(  # imports a generated sample (seconds), unvalidated
+        [sys.executable, "-m", "server.cli", "generate", "--scale", "0.3", "--load"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
