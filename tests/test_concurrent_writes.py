@@ -209,16 +209,17 @@ async def test_a_load_whose_staged_copy_misses_a_merger_takes_it_in_before_the_s
     sample = await _base(target, tmp_path)
     probe = redis.Redis(host=local_engine.host, port=local_engine.port, decode_responses=True)
     graph = target.settings.graph_name
-    # the load may be paused while it holds the lock (15 s time to live): the merger outwaits it
+    # should the load be paused holding the lock after all, the merger outwaits its 15 s
     settings = _settings(target, write_lock_wait_s=20.0, request_deadline_s=30.0)
     try:
         with LiveServer(settings) as server:
             loader = Loader(target, sample.reload_file)
             loaders.append(loader)
             await loader.wait_planned()
-            while not probe.keys(f"{graph}:staging:*"):  # its copy of the graph exists
+            # its copy of the graph exists and it let go of the lock: it writes its copy
+            while not probe.keys(f"{graph}:staging:*") or probe.exists(f"{graph}:writelock"):
                 assert loader.process.poll() is None, loader.output
-                await asyncio.sleep(0.005)
+                await asyncio.sleep(0.002)
             loader.process.send_signal(signal.SIGSTOP)  # between its copy and its swap
             try:
                 mergers = Mergers(sample.pairs)
