@@ -5,12 +5,19 @@ structural links each record owns are removed and written again (so a corrected 
 record instead of adding a second link), then the relationships. The whole plan runs through
 :meth:`graph_store.GraphStore.write_atomically`: one Neo4j transaction, or a staged copy of
 the FalkorDB graph swapped in with ``RENAME`` — a failure part-way leaves no trace.
+
+Every import then replays the writes recorded through the API (:mod:`graph_loaders.recorded`)
+in the same atomic write, planned against the graph's version: if another write is
+acknowledged meanwhile, the import is planned again (a bounded number of times), so that it
+never drops an acknowledged write.
 """
 
 from __future__ import annotations
 
 import functools
 import gc
+import itertools
+import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,10 +26,19 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from graph_loaders.loaded_from import LoadMark
+from graph_loaders.recorded import replay_steps
 from graph_store import GraphStore
+from graph_store.base import GRAPH_META_ID
+from graph_store.errors import WriteConflictError
 from graph_store.search_terms import with_search_grams
 
+log = logging.getLogger(__name__)
+
 Step = tuple[str, dict[str, Any]]
+
+#: How many times an import is planned again when writes keep coming in while it runs.
+IMPORT_ATTEMPTS = 3
 
 #: Rows per statement: large enough to amortise a round trip, small enough for the engines.
 BATCH_SIZE = 5_000
@@ -360,7 +376,13 @@ def _enum_value(value: Any) -> Any:
     return getattr(value, "value", value)
 
 
-async def import_dataset(store: GraphStore, dataset: BaseModel) -> ImportPlan:
+async def import_dataset(
+    store: GraphStore,
+    dataset: BaseModel,
+    *,
+    mark: LoadMark | None = None,
+    attempts: int = IMPORT_ATTEMPTS,
+) -> ImportPlan:
     """Write a validated dataset into the graph, atomically; returns the plan it applied.
 
     The dataset is validated before this is called; planning is not validation, and a failure
@@ -368,8 +390,44 @@ async def import_dataset(store: GraphStore, dataset: BaseModel) -> ImportPlan:
     write_atomically`). The cyclic collector stays paused for the whole import, not only while
     planning: the plan grows while it is written (:func:`import_steps`), and each full pass over
     it cost seconds on the national profile; nothing in an import makes reference cycles.
+
+    After the dataset's steps come the replay of the recorded writes and, with ``mark`` (a
+    start-up dataset), the record of what was applied. The whole is planned against the graph's
+    write version; a write acknowledged in the meantime makes it plan again, up to ``attempts``
+    times, then :class:`WriteConflictError`: nothing imported, nothing lost. With ``mark``, a
+    graph that already records that digest (another replica applied it first) is left alone and
+    the returned plan is empty.
     """
-    plan = ImportPlan()
-    with _cyclic_gc_paused():
-        await store.write_atomically(import_steps(dataset, plan))
-    return plan
+    for attempt in range(1, attempts + 1):
+        meta = await store.meta()
+        if mark is not None and meta.digest_of(mark.slot) == mark.digest:
+            log.info("%s %s is already applied to the graph", mark.slot, mark.digest[:12])
+            return ImportPlan()
+        replay = await replay_steps(store)
+        log.info(
+            "import attempt %d of %d: planned against write version %d, then %d step(s) "
+            "replaying the writes recorded through the API",
+            attempt,
+            attempts,
+            meta.version,
+            len(replay),
+        )
+        plan = ImportPlan()
+        marked = [] if mark is None else [_mark_step(mark)]
+        steps = itertools.chain(import_steps(dataset, plan), replay, marked)
+        try:
+            with _cyclic_gc_paused():
+                await store.write_atomically(steps, expected_version=meta.version)
+        except WriteConflictError as exc:
+            log.warning("import attempt %d of %d: %s", attempt, attempts, exc)
+            continue
+        return plan
+    raise WriteConflictError(
+        f"writes were acknowledged on the graph during each of {attempts} attempts of this "
+        "import; nothing was imported and nothing was lost. Run it again when writes are "
+        "quieter."
+    )
+
+
+def _mark_step(mark: LoadMark) -> Step:
+    return "graph_meta_loaded", {"meta": GRAPH_META_ID, "prefix": mark.prefix, "entry": mark.entry}

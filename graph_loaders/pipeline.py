@@ -20,6 +20,7 @@ from graph_loaders.dataset import Dataset, ListKind
 from graph_loaders.dataset_reader import read_dataset_files
 from graph_loaders.delegation_lists import read_delegation_list
 from graph_loaders.importer import ImportPlan, import_dataset
+from graph_loaders.loaded_from import LoadMark
 from graph_loaders.problems import Problem, blocking, format_problems
 from graph_loaders.shapes import TableShape, table_shape
 from graph_loaders.tabular import (
@@ -194,14 +195,16 @@ async def load(
     corpus_dir: Path,
     context: Sequence[Path] = (),
     list_options: ListOptions | None = None,
+    *,
+    mark: LoadMark | None = None,
 ) -> ImportPlan:
     """Validate, then import atomically; raise :class:`InvalidDatasetError` and write nothing
-    if anything is wrong."""
+    if anything is wrong. ``mark``: a start-up dataset (:func:`import_dataset`)."""
     validated = validate(paths, corpus_dir, context, list_options)
     if validated.errors:
         raise InvalidDatasetError(validated.problems)
     for warning in validated.warnings:
         log.warning("%s", warning)
-    plan = await import_dataset(store, validated.dataset)
+    plan = await import_dataset(store, validated.dataset, mark=mark)
     log.info("imported %d rows from %d file(s)", plan.row_count, len(paths))
     return plan

@@ -4,6 +4,14 @@ Adapters implement the ``_``-prefixed hooks; callers use :meth:`GraphStore.read`
 :meth:`GraphStore.write` and :meth:`GraphStore.write_atomically`. Every statement is timed into
 the Prometheus histogram and appended to the current :class:`StatementTrace`, if any, which is
 how tests count Cypher round trips per request (the N+1 check) without touching the engine.
+
+Writes are serialised per graph across processes (the service, ``reformgraph load``, replicas
+on one engine): every write ends by advancing the graph's write version
+(``cypher/graph_meta_advance.cypher``), and a write planned against a version (an import, which
+replays the recorded events it read at that version) is refused with
+:class:`~graph_store.errors.WriteConflictError` if another write came in between, so no
+acknowledged write is ever dropped. How each engine serialises: the adapters' docstrings and
+``docs/operations.md``. Every call honours the request's deadline (:mod:`graph_store.deadline`).
 """
 
 from __future__ import annotations
@@ -19,15 +27,38 @@ from typing import Any
 from prometheus_client import Histogram
 
 from cypher.registry import CypherRegistry, Statement
+from graph_store.deadline import within_deadline
+from graph_store.errors import WriteConflictError
 
 Row = dict[str, Any]
 Params = Mapping[str, Any]
+
+#: The ``id`` of the graph's one ``GraphMeta`` node (its write version, what it was loaded
+#: from), passed to the statements that read or write it as ``$meta``.
+GRAPH_META_ID = "graph"
 
 STATEMENT_SECONDS = Histogram(
     "reformgraph_cypher_statement_seconds",
     "Time spent running one named Cypher statement on the graph engine.",
     ["engine", "statement", "mode"],
 )
+
+
+@dataclass(frozen=True)
+class GraphMeta:
+    """The graph's own record: how many writes it acknowledged (``version``) and the
+    ``slot=digest`` entries of the datasets applied at start-up (``loaded_from``)."""
+
+    version: int
+    loaded_from: tuple[str, ...]
+
+    def digest_of(self, slot: str) -> str | None:
+        """The digest recorded for ``slot`` (``dataset``, ``synthetic``), if any."""
+        prefix = f"{slot}="
+        return next(
+            (entry.removeprefix(prefix) for entry in self.loaded_from if entry.startswith(prefix)),
+            None,
+        )
 
 
 @dataclass
@@ -79,27 +110,59 @@ class GraphStore(abc.ABC):
         statement = self.registry.get(name)
         values = dict(params or {})
         with self._timed(statement, "read", values):
-            return await self._read(statement, values)
+            async with within_deadline(self.engine):
+                return await self._read(statement, values)
 
     async def write(self, name: str, params: Params | None = None) -> list[Row]:
-        """Run the named statement in a write transaction and return its rows as dicts."""
+        """Run the named statement in a write transaction and return its rows as dicts; the
+        write is serialised with every other write to the graph and advances its version."""
         statement = self.registry.get(name)
         values = dict(params or {})
         with self._timed(statement, "write", values):
-            return await self._write(statement, values)
+            async with within_deadline(self.engine):
+                return await self._write(statement, values)
 
-    async def write_atomically(self, steps: Iterable[tuple[str, Params]]) -> None:
-        """Run several write statements so that either all of them apply or none does.
+    async def write_atomically(
+        self, steps: Iterable[tuple[str, Params]], *, expected_version: int | None = None
+    ) -> int:
+        """Run several write statements so that either all of them apply or none does, and
+        return the graph's write version after them.
 
         ``steps`` may be a generator: an adapter that can (FalkorDB) takes the next step while
         the engine writes the current one, so an import plans and writes at the same time. If
         taking a step raises, nothing is applied either.
+
+        Without ``expected_version`` the steps apply to the graph as it is when they run (a
+        merger: its statements match what they move), waiting a bounded time for other writes
+        (:class:`~graph_store.errors.WriteBusyError` past it). With it, the steps were planned
+        against that version (:meth:`meta`): if any write was acknowledged since, nothing is
+        applied and :class:`~graph_store.errors.WriteConflictError` is raised. A write too
+        large for one transaction (batches of a national import) chains its batches: each
+        passes the version the previous one returned, so that a write from anyone else in
+        between is refused at the next batch.
         """
         started = time.perf_counter()
-        await self._write_atomically(self._resolved(steps, current_trace()))
+        async with within_deadline(self.engine):
+            version = await self._write_atomically(
+                self._resolved(steps, current_trace()), expected_version
+            )
         STATEMENT_SECONDS.labels(self.engine, "<atomic>", "write").observe(
             time.perf_counter() - started
         )
+        return version
+
+    async def meta(self) -> GraphMeta:
+        """What the graph records about itself: its write version and what it was loaded
+        from (``cypher/graph_meta.cypher``)."""
+        rows = await self.read("graph_meta", {"meta": GRAPH_META_ID})
+        if not rows:  # a FalkorDB graph key that does not exist yet
+            return GraphMeta(0, ())
+        return GraphMeta(int(rows[0]["version"]), tuple(rows[0]["loadedFrom"]))
+
+    async def clean_up_interrupted_writes(self) -> int:
+        """Remove what writes interrupted by a crash or a kill left in the engine; returns how
+        many things were removed. Run at start-up. Nothing to do unless an adapter stages."""
+        return 0
 
     def _resolved(
         self, steps: Iterable[tuple[str, Params]], trace: StatementTrace | None
@@ -138,8 +201,32 @@ class GraphStore(abc.ABC):
 
     @abc.abstractmethod
     async def _write_atomically(
-        self, steps: Iterator[tuple[Statement, dict[str, Any]]]
-    ) -> None: ...
+        self, steps: Iterator[tuple[Statement, dict[str, Any]]], expected_version: int | None
+    ) -> int: ...
+
+    def _advance(self, expected_version: int | None) -> tuple[Statement, dict[str, Any]]:
+        """The statement that ends every write: it advances the graph's write version (unless
+        ``expected_version`` is given and no longer current)."""
+        return self.registry.get("graph_meta_advance"), {
+            "meta": GRAPH_META_ID,
+            "expected": expected_version,
+        }
+
+    @staticmethod
+    def _check_advanced(rows: list[Row], expected_version: int | None) -> int:
+        """The new version from ``graph_meta_advance``'s row; raises
+        :class:`WriteConflictError` if the version had moved past ``expected_version``."""
+        [row] = rows
+        found = int(row["previous"])
+        if expected_version is not None and found != expected_version:
+            raise WriteConflictError(
+                f"{found - expected_version} write(s) were acknowledged on the graph after this "
+                f"write was planned (version {expected_version}, now {found}); nothing was "
+                "written",
+                expected=expected_version,
+                found=found,
+            )
+        return int(row["version"])
 
     @abc.abstractmethod
     async def _apply_schema(self) -> None: ...

@@ -4,28 +4,84 @@ FalkorDB runs each statement atomically but has no multi-statement transactions,
 :meth:`FalkorDBStore._write_atomically` copies the live graph to a staging key, writes there,
 and swaps it in with redis ``RENAME``: readers see the old graph or the new one, never a half.
 Its Bolt port is not used: it crashed and lost rollbacks when measured (``shared/COMPAT.md``).
+
+**Writes are serialised per graph across processes** by a lock key in the engine,
+``<graph>:writelock`` (redis-py's :class:`~redis.asyncio.lock.Lock`: ``SET NX PX`` with a random
+token, renewed while held, released by a check-and-delete script), and every write advances the
+graph's version on its ``GraphMeta`` node (``cypher/graph_meta_advance.cypher``):
+
+* a single statement (:meth:`write`) and a staged write without an expected version (a merger)
+  hold the lock from before the copy to after the swap, waiting at most ``lock_wait_s`` for it
+  (then :class:`WriteBusyError`): they start from, and keep, every write before them;
+* a staged write planned against a version (an import: minutes on the national profile) holds
+  the lock only to copy and to swap, checking both times that the version is still the one it
+  planned against, so that mergers are not held up for the whole import; if a write came in
+  between, its staging copy is dropped and :class:`WriteConflictError` raised.
+
+The swap renames only while the lock is still the writer's: a script checks the token and
+renames in one step (``_SWAP_SCRIPT``), so a writer whose lock expired (a process paused past
+the lock's time to live) cannot overwrite what came after.
+
+**Staging keys are named after the connection that writes them** (``<graph>:staging:<id>``,
+written only through a connection named ``reformgraph-staging-<id>``): a staging key whose
+connection is gone belongs to a process that died mid-write, and
+:meth:`clean_up_interrupted_writes` removes it (at start-up, and before every staged write).
+
+**Timeouts**: reads and request-sized writes use a pool whose socket timeout is the statement
+timeout plus a margin, so a frozen engine fails them in seconds; staged writes use a connection
+of their own with the import's timeout. Requests are bounded by their deadline on top
+(:mod:`graph_store.deadline`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from typing import Any
 
-from falkordb.asyncio import FalkorDB
+from falkordb.asyncio.graph import AsyncGraph
 from falkordb.helpers import stringify_param_value
 from redis import exceptions as redis_errors
-from redis.asyncio import BlockingConnectionPool
+from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.lock import Lock
 
 from cypher.registry import CypherRegistry, Statement
-from graph_store.base import GraphStore, Row
-from graph_store.errors import BackendUnavailableError, StatementFailedError
+from graph_store.base import GRAPH_META_ID, GraphStore, Row
+from graph_store.deadline import remaining_s, statement_timeout_s
+from graph_store.errors import (
+    BackendUnavailableError,
+    DeadlineExceededError,
+    StatementFailedError,
+    WriteBusyError,
+    WriteConflictError,
+)
 from graph_store.schema_spec import INDEXED_PROPERTIES, UNIQUE_ID_LABELS
 from graph_store.values import plain
 
+log = logging.getLogger(__name__)
+
 _UNAVAILABLE = (redis_errors.ConnectionError, redis_errors.TimeoutError, OSError)
+
+#: How long past the engine-side statement timeout the client waits on a socket before it
+#: decides that the engine is not answering.
+_SOCKET_MARGIN_S = 5.0
+
+#: Staging keys are ``<graph>:staging:<id>``, written through a connection named
+#: ``reformgraph-staging-<id>``.
+_STAGING = ":staging:"
+_STAGING_CLIENT = "reformgraph-staging-"
+
+#: Rename the staging graph (KEYS[2]) over the live one (KEYS[3]) only while the write lock
+#: (KEYS[1]) still holds this writer's token (ARGV[1]).
+_SWAP_SCRIPT = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return redis.error_reply('WRITELOCK the write lock expired before the swap')
+end
+return redis.call('RENAME', KEYS[2], KEYS[3])
+"""
 
 
 def encode(statement: Statement, params: dict[str, Any]) -> str:
@@ -45,6 +101,25 @@ def _is_missing_graph(exc: redis_errors.ResponseError) -> bool:
     return "empty key" in str(exc).lower()
 
 
+def _is_timeout(exc: redis_errors.ResponseError) -> bool:
+    """FalkorDB's answer to a statement that ran past its ``TIMEOUT``."""
+    return "timed out" in str(exc).lower()
+
+
+def _engine_may_be_away(exc: BaseException) -> bool:
+    """Whether a write failed for want of an answer (unreachable, frozen, or cancelled at the
+    request's deadline) rather than on a refusal: commands it sent may still run later."""
+    return isinstance(
+        exc,
+        (asyncio.CancelledError, TimeoutError, BackendUnavailableError, *_UNAVAILABLE),
+    )
+
+
+def _glob_escaped(text: str) -> str:
+    """``text`` as a literal inside a redis ``SCAN MATCH`` pattern."""
+    return "".join(f"\\{c}" if c in "*?[]\\" else c for c in text)
+
+
 class FalkorDBStore(GraphStore):
     """A graph held under one redis key of a FalkorDB server."""
 
@@ -61,6 +136,8 @@ class FalkorDBStore(GraphStore):
         connect_timeout_s: float = 2.0,
         import_timeout_ms: int = 600_000,
         max_connections: int = 32,
+        lock_wait_s: float = 5.0,
+        lock_ttl_s: float = 15.0,
     ) -> None:
         super().__init__(registry)
         self.graph_name = graph
@@ -68,14 +145,20 @@ class FalkorDBStore(GraphStore):
         self.import_timeout_ms = import_timeout_ms
         self.host, self.port = host, port
         self.max_connections = max_connections
+        self.lock_wait_s = lock_wait_s
+        self.lock_ttl_s = lock_ttl_s
         self._connect_timeout_s = connect_timeout_s
-        self._db: Any = None
-        self._import_lock = asyncio.Lock()
+        self._redis_client: Redis | None = None
+        self._background: set[asyncio.Task[Any]] = set()
 
-    async def _database(self) -> Any:
-        """The client, created on first use: its constructor probes the server synchronously
-        (cluster detection), so it runs in a thread and is retried after an outage."""
-        if self._db is None:
+    @property
+    def lock_name(self) -> str:
+        """The redis key of this graph's write lock."""
+        return f"{self.graph_name}:writelock"
+
+    def _redis(self) -> Redis:
+        """The shared client, created on first use (no I/O until a command is sent)."""
+        if self._redis_client is None:
             # A blocking pool: past `max_connections` callers wait their turn instead of
             # failing with "Too many connections" under a burst of concurrent statements.
             pool = BlockingConnectionPool(
@@ -84,29 +167,26 @@ class FalkorDBStore(GraphStore):
                 max_connections=self.max_connections,
                 timeout=self.query_timeout_ms / 1000,
                 socket_connect_timeout=self._connect_timeout_s,
-                socket_timeout=self.import_timeout_ms / 1000 + 5,
+                socket_timeout=self.query_timeout_ms / 1000 + _SOCKET_MARGIN_S,
                 decode_responses=True,
             )
-            try:
-                self._db = await asyncio.to_thread(FalkorDB, connection_pool=pool)
-            except _UNAVAILABLE as exc:
-                raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
-        return self._db
+            self._redis_client = Redis(connection_pool=pool)
+        return self._redis_client
 
-    async def _live_graph(self) -> Any:
-        return (await self._database()).select_graph(self.graph_name)
+    def _graph(self, name: str | None = None, client: Redis | None = None) -> AsyncGraph:
+        return AsyncGraph(client or self._redis(), name or self.graph_name)
 
     async def execute_command(self, *args: Any) -> Any:
         """A raw redis command (used for key management such as ``DEL`` of a test graph)."""
-        db = await self._database()
+        client: Any = self._redis()  # redis-py leaves execute_command untyped
         try:
-            return await db.connection.execute_command(*args)
+            return await client.execute_command(*args)
         except _UNAVAILABLE as exc:
             raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
 
     async def _run(
         self,
-        graph: Any,
+        graph: AsyncGraph,
         statement: Statement,
         params: dict[str, Any] | None,
         *,
@@ -115,7 +195,8 @@ class FalkorDBStore(GraphStore):
         text: str | None = None,
     ) -> list[Row]:
         """Run ``statement`` with ``params``, or its already :func:`encode`-d ``text``."""
-        timeout = timeout_ms or self.query_timeout_ms
+        default_s = (timeout_ms or self.query_timeout_ms) / 1000
+        timeout = max(1, int(statement_timeout_s(default_s) * 1000))
         query = text if text is not None else statement.text
         try:
             if read_only:
@@ -127,6 +208,10 @@ class FalkorDBStore(GraphStore):
         except redis_errors.ResponseError as exc:
             if read_only and _is_missing_graph(exc):
                 return []
+            if _is_timeout(exc):
+                raise DeadlineExceededError(
+                    f"{statement.name}: FalkorDB stopped the statement at its timeout"
+                ) from exc
             raise StatementFailedError(statement.name, str(exc)) from exc
         columns = [column[1] for column in result.header]
         return [
@@ -135,31 +220,246 @@ class FalkorDBStore(GraphStore):
         ]
 
     async def _read(self, statement: Statement, params: dict[str, Any]) -> list[Row]:
-        return await self._run(await self._live_graph(), statement, params, read_only=True)
+        return await self._run(self._graph(), statement, params, read_only=True)
 
     async def _write(self, statement: Statement, params: dict[str, Any]) -> list[Row]:
-        return await self._run(await self._live_graph(), statement, params, read_only=False)
+        async with self._write_lock(self._request_lock_wait_s()):
+            rows = await self._run(self._graph(), statement, params, read_only=False)
+            await self._advance_on(self._graph(), None)
+        return rows
 
-    async def _write_atomically(self, steps: Iterator[tuple[Statement, dict[str, Any]]]) -> None:
-        staging_name = f"{self.graph_name}:staging:{uuid.uuid4().hex}"
-        db = await self._database()
-        async with self._import_lock:
-            try:
-                existing = await db.list_graphs()
-                staging = db.select_graph(staging_name)
-                if self.graph_name in existing:
-                    await db.select_graph(self.graph_name).copy(staging_name)
-                else:
-                    await self._apply_schema_to(staging)
-                await self._write_steps(staging, steps)
-                await db.connection.execute_command("RENAME", staging_name, self.graph_name)
-            except _UNAVAILABLE as exc:
+    async def _version_of(self, graph: AsyncGraph) -> int:
+        rows = await self._run(
+            graph, self.registry.get("graph_meta"), {"meta": GRAPH_META_ID}, read_only=True
+        )
+        return int(rows[0]["version"]) if rows else 0
+
+    async def _advance_on(self, graph: AsyncGraph, expected_version: int | None) -> int:
+        statement, params = self._advance(expected_version)
+        rows = await self._run(graph, statement, params, read_only=False)
+        return self._check_advanced(rows, expected_version)
+
+    async def _check_version(self, expected_version: int) -> None:
+        found = await self._version_of(self._graph())
+        if found != expected_version:
+            raise WriteConflictError(
+                f"{found - expected_version} write(s) to graph {self.graph_name!r} were "
+                "acknowledged after this import was planned; nothing was imported",
+                expected=expected_version,
+                found=found,
+            )
+
+    # -- the write lock ---------------------------------------------------------------------
+
+    def _request_lock_wait_s(self) -> float:
+        """How long a request's write waits for the lock: ``lock_wait_s``, or less if the
+        request's deadline is nearer (so that it answers BUSY rather than running out)."""
+        left = remaining_s()
+        return self.lock_wait_s if left is None else max(0.0, min(self.lock_wait_s, left - 0.1))
+
+    @contextlib.asynccontextmanager
+    async def _write_lock(self, wait_s: float) -> AsyncIterator[str]:
+        """Hold this graph's write lock (renewed in the background) for the enclosed block,
+        which gets the lock's token; :class:`WriteBusyError` if another writer holds it for
+        more than ``wait_s``."""
+        token = uuid.uuid4().hex
+        lock = Lock(
+            self._redis(),
+            self.lock_name,
+            timeout=self.lock_ttl_s,
+            sleep=0.05,
+            blocking_timeout=wait_s,
+            thread_local=False,
+        )
+        try:
+            acquired = await lock.acquire(token=token)
+        except BaseException as exc:  # unreachable, or cancelled at the request's deadline
+            # a frozen engine runs the SET it was sent when it resumes: release it then
+            self._in_background(self._released_after_failure(lock, token))
+            if isinstance(exc, _UNAVAILABLE):
                 raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
-            finally:
-                await self._drop_if_present(staging_name)
+            raise
+        if not acquired:
+            raise WriteBusyError(
+                f"another write to graph {self.graph_name!r} held it for over {wait_s:.1f} s"
+            )
+        renewal = asyncio.create_task(self._keep_renewed(lock))
+        try:
+            yield token
+        except BaseException as exc:
+            renewal.cancel()
+            if not _engine_may_be_away(exc):  # a refusal: the engine answers, release now
+                await self._release(lock, token)
+                raise
+            # frozen, gone or cancelled at the deadline: answer now, release when it resumes
+            self._in_background(self._released_after_failure(lock, token))
+            raise
+        renewal.cancel()
+        await asyncio.gather(renewal, return_exceptions=True)
+        await self._release(lock, token)
+
+    async def _release(self, lock: Lock, token: str) -> None:
+        try:
+            await asyncio.wait_for(lock.do_release(token.encode()), self._connect_timeout_s + 1)
+        except Exception:  # expired, or the engine went away: the time to live ends it
+            log.warning("could not release the write lock of %s", self.graph_name)
+
+    async def _keep_renewed(self, lock: Lock) -> None:
+        """Reset the lock's time to live every third of it while the holder works (a staged
+        import's copy of a national graph may take longer than the time to live)."""
+        while True:
+            await asyncio.sleep(self.lock_ttl_s / 3)
+            try:
+                await lock.reacquire()
+            except Exception:  # lost or unreachable: the swap script refuses to rename then
+                log.warning("could not renew the write lock of %s", self.graph_name)
+                return
+
+    async def _released_after_failure(self, lock: Lock, token: str) -> None:
+        """Release the lock if ``token`` holds it, trying again every second for the lock's
+        time to live: commands sent to a frozen engine run when it resumes, and a ``SET`` of
+        the lock among them would otherwise hold every writer off until it expired."""
+
+        async def release() -> bool:
+            await lock.do_release(token.encode())  # raises unless it held the lock
+            return True
+
+        await self._for_a_lock_lifetime(release)
+
+    async def _for_a_lock_lifetime(self, attempt: Callable[[], Awaitable[bool]]) -> None:
+        """Run ``attempt`` now and every second for ``lock_ttl_s``, until it says it is done
+        (each bounded in time; errors are ignored)."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + self.lock_ttl_s
+        while True:
+            with contextlib.suppress(Exception):
+                if await asyncio.wait_for(attempt(), self._connect_timeout_s + 1):
+                    return
+            if loop.time() >= until:
+                return
+            await asyncio.sleep(1.0)
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Clean-up that must not hold up the caller's answer (a release or a ``DEL`` to an
+        engine that may be frozen); kept referenced until it ends."""
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    # -- staged writes ----------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def _staging(self) -> AsyncIterator[tuple[str, Redis]]:
+        """A staging key name and the one named connection that may write it; the key is
+        dropped afterwards whatever happened (in the background after a failure)."""
+        staging_id = uuid.uuid4().hex
+        pool = BlockingConnectionPool(
+            host=self.host,
+            port=self.port,
+            max_connections=1,
+            timeout=self.import_timeout_ms / 1000,
+            socket_connect_timeout=self._connect_timeout_s,
+            socket_timeout=self.import_timeout_ms / 1000 + _SOCKET_MARGIN_S,
+            client_name=f"{_STAGING_CLIENT}{staging_id}",
+            decode_responses=True,
+        )
+        client = Redis(connection_pool=pool)
+        name = f"{self.graph_name}{_STAGING}{staging_id}"
+        try:
+            yield name, client
+        except BaseException as exc:
+            if _engine_may_be_away(exc):  # answer now, drop it when the engine resumes
+                self._in_background(self._dropped_after_failure(name, client))
+                raise
+            await self._dropped(name, client)
+            raise
+        await self._dropped(name, client)  # renamed away already, unless the swap failed
+
+    async def _dropped(self, name: str, client: Redis) -> None:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.execute_command("DEL", name), self._connect_timeout_s)
+        await self._closed(client)
+
+    async def _dropped_after_failure(self, name: str, client: Redis) -> None:
+        """Drop the staging key, again every second for the lock's time to live (a copy sent
+        to a frozen engine runs when it resumes); what outlives that is an orphan that
+        :meth:`clean_up_interrupted_writes` removes."""
+        await self._closed(client)
+
+        async def drop() -> bool:
+            return bool(await self.execute_command("DEL", name))
+
+        await self._for_a_lock_lifetime(drop)
+
+    async def _closed(self, client: Redis) -> None:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(client.aclose(), self._connect_timeout_s)
+
+    async def _copy_live_to(self, staging: str, client: Redis) -> None:
+        """Copy the live graph to ``staging`` (or give ``staging`` the schema if there is no
+        live graph yet), through the staging connection."""
+        untyped: Any = client  # redis-py leaves execute_command untyped
+        existing = await untyped.execute_command("GRAPH.LIST")
+        if self.graph_name in existing:
+            await self._graph(self.graph_name, client).copy(staging)
+        else:
+            await self._apply_schema_to(self._graph(staging, client))
+
+    async def _swap(self, token: str, staging: str) -> None:
+        try:
+            await self._redis().eval(
+                _SWAP_SCRIPT, 3, self.lock_name, staging, self.graph_name, token
+            )
+        except redis_errors.ResponseError as exc:
+            if "WRITELOCK" in str(exc):  # another writer may have written since: plan again
+                raise WriteConflictError(
+                    f"the write lock of graph {self.graph_name!r} expired before the swap "
+                    "(this writer was paused longer than its time to live); nothing was written"
+                ) from exc
+            raise StatementFailedError("<swap>", str(exc)) from exc
+
+    async def _write_atomically(
+        self, steps: Iterator[tuple[Statement, dict[str, Any]]], expected_version: int | None
+    ) -> int:
+        await self.clean_up_interrupted_writes()
+        try:
+            if expected_version is None:
+                return await self._staged_under_lock(steps)
+            return await self._staged_against(steps, expected_version)
+        except _UNAVAILABLE as exc:
+            raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
+
+    async def _staged_under_lock(self, steps: Iterator[tuple[Statement, dict[str, Any]]]) -> int:
+        """A request's write (a merger): the lock held from the copy to the swap."""
+        async with (
+            self._write_lock(self._request_lock_wait_s()) as token,
+            self._staging() as (staging, client),
+        ):
+            await self._copy_live_to(staging, client)
+            await self._write_steps(self._graph(staging, client), steps)
+            version = await self._advance_on(self._graph(staging, client), None)
+            await self._swap(token, staging)
+        return version
+
+    async def _staged_against(
+        self, steps: Iterator[tuple[Statement, dict[str, Any]]], expected_version: int
+    ) -> int:
+        """An import planned against ``expected_version``: the lock held only to copy and to
+        swap, the version checked both times."""
+        wait_s = self.import_timeout_ms / 1000
+        async with self._staging() as (staging, client):
+            async with self._write_lock(wait_s):
+                await self._check_version(expected_version)
+                await self._copy_live_to(staging, client)
+            await self._write_steps(self._graph(staging, client), steps)
+            version = await self._advance_on(self._graph(staging, client), expected_version)
+            async with self._write_lock(wait_s) as token:
+                await self._check_version(expected_version)
+                await self._swap(token, staging)
+        return version
 
     async def _write_steps(
-        self, graph: Any, steps: Iterator[tuple[Statement, dict[str, Any]]]
+        self, graph: AsyncGraph, steps: Iterator[tuple[Statement, dict[str, Any]]]
     ) -> None:
         """Run ``steps`` in order, taking and encoding step n+1 in a worker thread while the
         engine runs step n.
@@ -189,15 +489,32 @@ class FalkorDBStore(GraphStore):
         finally:  # a thread cannot be cancelled: let a step being taken finish first
             await asyncio.gather(upcoming, return_exceptions=True)
 
-    async def _drop_if_present(self, name: str) -> None:
-        # If the server is gone, nothing of the staging graph can be visible anyway.
-        with contextlib.suppress(BackendUnavailableError):
-            await self.execute_command("DEL", name)
+    async def clean_up_interrupted_writes(self) -> int:
+        """Delete this graph's staging keys whose writing connection is gone (a process that
+        died mid-write); a staging key another live process is writing is left alone."""
+        pattern = f"{_glob_escaped(self.graph_name)}{_STAGING}*"
+        try:
+            redis = self._redis()
+            keys = [key async for key in redis.scan_iter(match=pattern, count=1000)]
+            if not keys:
+                return 0
+            alive = {client.get("name", "") for client in await redis.client_list()}
+            orphans = [
+                key
+                for key in keys
+                if f"{_STAGING_CLIENT}{key.rsplit(_STAGING, 1)[-1]}" not in alive
+            ]
+            if orphans:
+                await redis.delete(*orphans)
+                log.warning("removed %d staging copies left by interrupted writes", len(orphans))
+            return len(orphans)
+        except _UNAVAILABLE as exc:
+            raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
 
     async def _apply_schema(self) -> None:
-        await self._apply_schema_to(await self._live_graph())
+        await self._apply_schema_to(self._graph())
 
-    async def _apply_schema_to(self, graph: Any) -> None:
+    async def _apply_schema_to(self, graph: AsyncGraph) -> None:
         try:
             try:
                 index_rows = (await graph.list_indices()).result_set
@@ -237,6 +554,10 @@ class FalkorDBStore(GraphStore):
             raise BackendUnavailableError("FalkorDB did not answer PING within 2 s") from exc
 
     async def close(self) -> None:
-        if self._db is not None:
-            await self._db.connection.aclose()
-            self._db = None
+        for task in list(self._background):  # what they would clean, time or start-up will
+            task.cancel()
+        if self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
+        if self._redis_client is not None:
+            await self._redis_client.aclose()
+            self._redis_client = None

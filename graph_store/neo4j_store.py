@@ -3,6 +3,16 @@
 Reads run in ``execute_read`` (routed to followers on a cluster, with the driver's retries),
 writes in ``execute_write``; an atomic batch is one write transaction, so Neo4j's own rollback
 gives the all-or-nothing import.
+
+Every write transaction ends with ``graph_meta_advance``, which write-locks the one
+``GraphMeta`` node and advances the graph's version: Neo4j then serialises the commits of
+concurrent writers (the service, ``reformgraph load``, replicas) on that node, and a
+transaction planned against a version (an import) rolls back with
+:class:`~graph_store.errors.WriteConflictError` if another write committed first. The lock is
+taken last, after the transaction's data writes, in every writer, so writers always lock in the
+same order (data, then the version). Whatever writes Neo4j in batches of transactions later
+(generations of a national import) ends the same way: its final transaction passes the version
+it started from.
 """
 
 from __future__ import annotations
@@ -19,7 +29,13 @@ from neo4j import exceptions as neo4j_errors
 
 from cypher.registry import CypherRegistry, Statement
 from graph_store.base import GraphStore, Row
-from graph_store.errors import BackendUnavailableError, StatementFailedError
+from graph_store.deadline import statement_timeout_s
+from graph_store.errors import (
+    BackendUnavailableError,
+    DeadlineExceededError,
+    StatementFailedError,
+    WriteBusyError,
+)
 from graph_store.schema_spec import INDEXED_PROPERTIES, UNIQUE_ID_LABELS
 from graph_store.values import plain
 
@@ -53,7 +69,8 @@ class _NotRetriedError(Exception):
         super().__init__(error.message or str(error))
         self.error = error
 
-Work = Callable[[AsyncManagedTransaction], Awaitable[list[Row]]]
+
+Work = Callable[[AsyncManagedTransaction], Awaitable[tuple[list[Row], int | None]]]
 
 
 def ddl(statement: Statement, **identifiers: str) -> str:
@@ -66,6 +83,20 @@ def ddl(statement: Statement, **identifiers: str) -> str:
         if not _IDENTIFIER.match(value):
             raise ValueError(f"not a Cypher identifier: {value!r}")
     return statement.text.format(**identifiers)
+
+
+def _statement_error(name: str, exc: neo4j_errors.Neo4jError, access: str) -> Exception:
+    """What a Neo4j error means to the caller: past its time (the transaction's timeout,
+    which is the request's time left), a write still held off by another writer's locks after
+    the driver's retries, or a failed statement."""
+    code = exc.code or ""
+    message = exc.message or str(exc)
+    if "TransactionTimedOut" in code:
+        return DeadlineExceededError(f"{name}: Neo4j stopped the transaction at its timeout")
+    transient = isinstance(exc, neo4j_errors.TransientError) and "Transaction" in code
+    if transient and access == neo4j.WRITE_ACCESS:
+        return WriteBusyError(f"{name}: another write held the graph ({code})")
+    return StatementFailedError(name, message)
 
 
 class Neo4jStore(GraphStore):
@@ -113,19 +144,33 @@ class Neo4jStore(GraphStore):
             f"Neo4j did not answer after {attempts} attempts: {last}"
         ) from last
 
-    def _work(self, statements: list[tuple[Statement, dict[str, Any]]], timeout_s: float) -> Work:
+    def _work(
+        self,
+        statements: list[tuple[Statement, dict[str, Any]]],
+        timeout_s: float,
+        advance: tuple[int | None] | None,
+    ) -> Work:
+        """One transaction function: the statements in order; returns the rows of the last
+        and, for a write (``advance`` holds the expected version, or None), the version it
+        advanced the graph to, checked at the end so that a conflict rolls it all back."""
+
         @unit_of_work(timeout=timeout_s)
-        async def work(tx: AsyncManagedTransaction) -> list[Row]:
+        async def work(tx: AsyncManagedTransaction) -> tuple[list[Row], int | None]:
             rows: list[Row] = []
             try:
                 for statement, params in statements:
                     result = await tx.run(statement.text, params)
                     rows = [plain(record) for record in await result.data()]
+                if advance is None:
+                    return rows, None
+                statement, params = self._advance(advance[0])
+                result = await tx.run(statement.text, params)
+                advanced = [plain(record) for record in await result.data()]
             except neo4j_errors.TransientError as exc:
                 if exc.code == _OUT_OF_TRANSACTION_MEMORY:
                     raise _NotRetriedError(exc) from exc
                 raise
-            return rows
+            return rows, self._check_advanced(advanced, advance[0])
 
         return work
 
@@ -134,8 +179,11 @@ class Neo4jStore(GraphStore):
         statements: list[tuple[Statement, dict[str, Any]]],
         access: str,
         timeout_s: float | None = None,
-    ) -> list[Row]:
-        work = self._work(statements, timeout_s or self.query_timeout_s)
+        advance: tuple[int | None] | None = None,
+    ) -> tuple[list[Row], int | None]:
+        work = self._work(
+            statements, statement_timeout_s(timeout_s or self.query_timeout_s), advance
+        )
         name = statements[0][0].name if len(statements) == 1 else "<atomic>"
         try:
             async with self._driver.session(
@@ -151,22 +199,31 @@ class Neo4jStore(GraphStore):
                 name, f"{exc} (the transaction needs more memory than the server allows)"
             ) from exc.error
         except neo4j_errors.Neo4jError as exc:
-            raise StatementFailedError(name, exc.message or str(exc)) from exc
+            raise _statement_error(name, exc, access) from exc
         except neo4j_errors.DriverError as exc:
             raise BackendUnavailableError(f"Neo4j driver error: {exc}") from exc
 
     async def _read(self, statement: Statement, params: dict[str, Any]) -> list[Row]:
-        return await self._session_run([(statement, params)], neo4j.READ_ACCESS)
+        rows, _ = await self._session_run([(statement, params)], neo4j.READ_ACCESS)
+        return rows
 
     async def _write(self, statement: Statement, params: dict[str, Any]) -> list[Row]:
-        return await self._session_run([(statement, params)], neo4j.WRITE_ACCESS)
+        rows, _ = await self._session_run(
+            [(statement, params)], neo4j.WRITE_ACCESS, advance=(None,)
+        )
+        return rows
 
-    async def _write_atomically(self, steps: Iterator[tuple[Statement, dict[str, Any]]]) -> None:
+    async def _write_atomically(
+        self, steps: Iterator[tuple[Statement, dict[str, Any]]], expected_version: int | None
+    ) -> int:
         # Taken whole first: the driver may run a transaction function again on a transient
-        # error, and a generator cannot be replayed.
-        statements = list(steps)
-        if statements:  # an import: one transaction, with the import's longer timeout
-            await self._session_run(statements, neo4j.WRITE_ACCESS, self.import_timeout_s)
+        # error, and a generator cannot be replayed. One transaction, with the import's
+        # longer timeout (or the request's time left).
+        _, version = await self._session_run(
+            list(steps), neo4j.WRITE_ACCESS, self.import_timeout_s, advance=(expected_version,)
+        )
+        assert version is not None
+        return version
 
     async def _apply_schema(self) -> None:
         unique = self.registry.get("ddl_unique_id")

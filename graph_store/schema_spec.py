@@ -9,7 +9,9 @@ from typing import Final
 
 #: Every node label that carries a stable ``id``; the id is unique within the label.
 #: ``Entity`` is on every node: ids are unique across the whole graph, and relationship
-#: statements match either end by ``(:Entity {id})`` through this one index.
+#: statements match either end by ``(:Entity {id})`` through this one index. ``GraphMeta`` is
+#: the graph's own record (write version, datasets applied): unique so that concurrent first
+#: writes on Neo4j cannot ``MERGE`` two of it.
 UNIQUE_ID_LABELS: Final[tuple[str, ...]] = (
     "Entity",
     "Region",
@@ -20,6 +22,7 @@ UNIQUE_ID_LABELS: Final[tuple[str, ...]] = (
     "Statistic",
     "Source",
     "Disagreement",
+    "GraphMeta",
 )
 
 #: Non-unique properties that lookups filter on.

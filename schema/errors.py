@@ -21,7 +21,12 @@ from graphql.validation.validate import ValidationAbortedError
 from strawberry.extensions import SchemaExtension
 from strawberry.relay.types import GlobalIDValueError
 
-from graph_store.errors import BackendUnavailableError
+from graph_store.errors import (
+    BackendUnavailableError,
+    DeadlineExceededError,
+    WriteBusyError,
+    WriteConflictError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +41,9 @@ class ErrorCode(enum.StrEnum):
     UNAUTHENTICATED = "UNAUTHENTICATED"
     FORBIDDEN = "FORBIDDEN"
     BACKEND_UNAVAILABLE = "BACKEND_UNAVAILABLE"
+    DEADLINE_EXCEEDED = "DEADLINE_EXCEEDED"
+    BUSY = "BUSY"
+    CONFLICT = "CONFLICT"
     INTERNAL = "INTERNAL"
 
 
@@ -87,6 +95,16 @@ def classify(error: GraphQLError) -> GraphQLError:
         return _coded(error, ErrorCode.BAD_INPUT, "Not a valid global id.")
     if isinstance(original, BackendUnavailableError):
         return _coded(error, ErrorCode.BACKEND_UNAVAILABLE, "The graph is unavailable.")
+    if isinstance(original, DeadlineExceededError):
+        return _coded(
+            error, ErrorCode.DEADLINE_EXCEEDED, "The graph took longer than this request may."
+        )
+    if isinstance(original, WriteBusyError):
+        return _coded(
+            error, ErrorCode.BUSY, "Another write to the graph is in progress; try again."
+        )
+    if isinstance(original, WriteConflictError):
+        return _coded(error, ErrorCode.CONFLICT, "The graph changed while this write was prepared.")
     if error.extensions and "code" in error.extensions and original is None:
         return error  # refused by the service itself (limits, HTTP), already coded
     if isinstance(error, ValidationAbortedError) or isinstance(original, ValidationAbortedError):

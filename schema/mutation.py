@@ -4,7 +4,10 @@ the API key; each is a dry run by default (an import's dry run is open, like a r
 ``applyMerger`` builds the same read-only impact report as ``mergerImpact``; with
 ``dryRun: false`` it then records the reform event and re-points holdings, exercises,
 delegations and subordinates to the target in one atomic write (a Neo4j transaction, or a
-staged FalkorDB copy swapped in), so a failure leaves the graph as it was.
+staged FalkorDB copy swapped in), so a failure leaves the graph as it was. The write is
+serialised with every other write to the graph (other replicas, ``reformgraph load``) and the
+event keeps what it did (:class:`graph_loaders.recorded.RecordedMerger`), so that no later
+import undoes it (``docs/operations.md``).
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ import strawberry
 from starlette.datastructures import UploadFile
 
 from graph_loaders.pipeline import ListOptions
+from graph_loaders.recorded import RecordedMerger
 from graph_store import GraphStore
-from graph_store.search_terms import with_search_grams
 from schema.auth import IsEditor
 from schema.errors import ApiError, ErrorCode
 from schema.impact import MergerImpact, merger_impact
@@ -47,9 +50,9 @@ class MergerResult:
 
 
 def _props(**values: Any) -> dict[str, Any]:
-    """Properties of a node the mutation creates, findable by name search like imported ones."""
+    """Properties of a node the mutation creates (its search grams are added when written)."""
     base = {"synthetic": False, "sources": [], "quotes": []}
-    return with_search_grams({**base, **{k: v for k, v in values.items() if v is not None}})
+    return {**base, **{k: v for k, v in values.items() if v is not None}}
 
 
 async def apply_merger(
@@ -103,7 +106,7 @@ async def _record(
         outputCount=1,
         note="Recorded through applyMerger.",
     )
-    steps: list[tuple[str, dict[str, Any]]] = []
+    body = None
     if target is None:
         body = _props(
             id=target_key,
@@ -113,22 +116,16 @@ async def _record(
             validFrom=date,
             note="Created by applyMerger.",
         )
-        steps.append(("upsert_bodies", {"rows": [{"id": target_key, "props": body}]}))
-    steps.append(("upsert_reform_events", {"rows": [{"id": event_key, "props": event}]}))
-    if region:
-        located = [event_key] if target else [event_key, target_key]
-        rows = [{"from": key, "to": region, "props": {}} for key in located]
-        steps.append(("link_in_region", {"rows": rows}))
-    steps += [
-        ("link_input_of", {"rows": [{"from": b, "to": event_key, "props": {}} for b in bodies]}),
-        ("link_resulted_in", {"rows": [{"from": event_key, "to": target_key, "props": {}}]}),
-        *[
-            (f"repoint_{kind}", {"sources": bodies, "target": target_key})
-            for kind in ("holds", "exercises", "delegates", "subordinates")
-        ],
-        ("close_bodies", {"ids": bodies, "date": date}),
-    ]
-    await store.write_atomically(steps)
+    record = RecordedMerger(
+        event_key=event_key,
+        target_key=target_key,
+        bodies=bodies,
+        date=date,
+        region=region,
+        event=event,
+        new_body=body,
+    )
+    await store.write_atomically(record.steps())
 
 
 @strawberry.type

@@ -35,6 +35,7 @@ from server.limits import (
 )
 from server.runtime import open_runtime
 from server.settings import Settings
+from server.timeouts import BodyReadTimeout, RequestDeadline
 
 #: The web explorer: static files using only the public GraphQL API (docs/explorer.md).
 WEB_DIR = Path(__file__).resolve().parent / "web"
@@ -173,6 +174,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST"],
             allow_headers=["authorization", "content-type", *PREFLIGHT_HEADERS],
         )
+    app.add_middleware(RequestDeadline, seconds=settings.request_deadline_s)
+    app.add_middleware(BodyReadTimeout, seconds=settings.http_body_timeout_s)
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,

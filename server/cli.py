@@ -18,7 +18,9 @@ from graph_loaders.delegation_lists import list_kind_named
 from graph_loaders.importer import import_dataset
 from graph_loaders.pipeline import ListOptions, Validated, dataset_files, validate
 from graph_loaders.problems import format_problems
+from graph_loaders.recorded import UnreplayableRecordError
 from graph_loaders.synthetic import PROFILES, generate, stats, write_dataset
+from graph_store.errors import WriteConflictError
 from graph_store.local_engine import port_in_use
 from schema import build_schema
 from schema.auth import hash_key
@@ -27,6 +29,7 @@ from server.cookbook import COOKBOOK_PAGE, read_recipes, render
 from server.dataset import load_dataset_dir
 from server.runtime import open_runtime
 from server.settings import Settings
+from server.timeouts import uvicorn_options
 
 SCHEMA_FILE = Path("schema.graphql")
 #: The shortest API key ``hash-key`` accepts: 32 characters (e.g. ``openssl rand -hex 16``).
@@ -63,8 +66,9 @@ def main(verbose: bool) -> None:
 @main.command(
     help="Start the HTTP service: GraphQL (and GraphiQL in a browser) at /graphql, plus "
     "/healthz, /readyz and /metrics. Without NEO4J_URI it starts a local FalkorDB engine "
-    "under ./.reformgraph/ and loads the dataset folder (data/) into it. Stop with Ctrl-C "
-    "or SIGTERM; the engine stops with the service."
+    "under ./.reformgraph/. It applies the dataset folder (data/) unless the graph already "
+    "has it unchanged, keeping the mergers recorded since (docs/operations.md). Stop with "
+    "Ctrl-C or SIGTERM; the engine stops with the service."
 )
 @click.option("--host", default=None, help="Listen address (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Listen port (default 8000).")
@@ -72,7 +76,7 @@ def main(verbose: bool) -> None:
     "--dataset",
     type=click.Path(path_type=Path),
     default=None,
-    help="Dataset folder to load at start-up (default data/).",
+    help="Dataset folder to apply at start-up if it changed (default data/).",
 )
 def serve(host: str | None, port: int | None, dataset: Path | None) -> None:
     overrides: dict[str, object] = {}
@@ -88,7 +92,13 @@ def serve(host: str | None, port: int | None, dataset: Path | None) -> None:
             f"port {settings.port} on {settings.host} is already in use; stop what holds it "
             "or pass --port (or set REFORMGRAPH_PORT)"
         )
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        **uvicorn_options(settings),
+    )
 
 
 def _context(context_dir: Path | None, files: tuple[Path, ...]) -> list[Path]:
@@ -235,8 +245,11 @@ def validate_command(
     "load",
     help="Validate FILES, then import them into the graph in one atomic step: everything "
     "or nothing. Loading the same files twice changes nothing; a corrected file updates "
-    "the records in place. Uses Neo4j when NEO4J_URI is set, else the local engine "
-    "(which must not be running under `serve` at the same time).",
+    "the records in place; mergers recorded through the API are replayed after it, so none "
+    "is undone. Safe while services write to the same graph: if writes keep coming in while "
+    "it runs, it stops without importing anything and says so (exit 1). Uses Neo4j when "
+    "NEO4J_URI is set, else the graph of REFORMGRAPH_FALKORDB_PORT, else a local engine "
+    "(whose folder must not be in use by `serve` at the same time).",
 )
 @_FILES
 @_CONTEXT
@@ -266,7 +279,10 @@ def load_command(
             await runtime.close()
         return plan.row_count
 
-    rows = asyncio.run(run())
+    try:
+        rows = asyncio.run(run())
+    except (WriteConflictError, UnreplayableRecordError) as exc:
+        raise click.ClickException(f"not loaded: {exc}") from exc
     click.echo(f"loaded {rows} rows from {len(files)} file(s)")
 
 

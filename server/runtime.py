@@ -39,6 +39,7 @@ class Runtime:
             try:
                 await asyncio.to_thread(engine.restart)
                 await self.store.apply_schema()
+                await self.store.clean_up_interrupted_writes()
             except Exception:
                 log.exception("could not restart the local engine; retrying")
 
@@ -53,7 +54,7 @@ class Runtime:
 
 async def open_runtime(settings: Settings) -> Runtime:
     """Connect to Neo4j if configured, else to FalkorDB (started here unless one is given);
-    apply the schema."""
+    apply the schema and remove what interrupted writes left behind (staging copies)."""
     engine: LocalEngine | None = None
     store: GraphStore
     if settings.uses_neo4j:
@@ -66,6 +67,7 @@ async def open_runtime(settings: Settings) -> Runtime:
             settings.neo4j_database,
             query_timeout_ms=settings.query_timeout_ms,
             connect_timeout_s=settings.connect_timeout_s,
+            import_timeout_ms=int(settings.import_timeout_s * 1000),
         )
         try:
             await neo4j_store.connect(attempts=settings.neo4j_connect_attempts)
@@ -87,10 +89,13 @@ async def open_runtime(settings: Settings) -> Runtime:
             settings.graph_name,
             query_timeout_ms=settings.query_timeout_ms,
             connect_timeout_s=settings.connect_timeout_s,
+            import_timeout_ms=int(settings.import_timeout_s * 1000),
+            lock_wait_s=settings.write_lock_wait_s,
         )
     runtime = Runtime(store, engine)
     try:
         await store.apply_schema()
+        await store.clean_up_interrupted_writes()
     except BaseException:
         await runtime.close()
         raise

@@ -102,6 +102,26 @@ class Settings(BaseSettings):
     )
     query_timeout_ms: int = Field(10_000, description="Per-statement timeout on the graph.")
     connect_timeout_s: float = Field(2.0, description="Timeout of one connection attempt.")
+    # Faults fail fast, writes are serialised (docs/operations.md).
+    request_deadline_s: float = Field(
+        10.0,
+        description="Every GraphQL request's graph calls end within this many seconds "
+        "(plus 1 s of grace): DEADLINE_EXCEEDED if the engine answered too slowly, "
+        "BACKEND_UNAVAILABLE if it did not answer. 0 turns the deadline off.",
+    )
+    write_lock_wait_s: float = Field(
+        5.0, description="Longest a request's write waits for another write (then BUSY)."
+    )
+    import_timeout_s: float = Field(
+        600.0, description="Per-statement timeout of an import (start-up and `load`)."
+    )
+    http_keep_alive_s: float = Field(
+        5.0, description="An idle keep-alive HTTP connection is closed after this long."
+    )
+    http_body_timeout_s: float = Field(
+        10.0,
+        description="Longest wait for each part of a request body (then 408 with a code).",
+    )
     neo4j_connect_attempts: int = Field(30, description="Start-up connection attempts to Neo4j.")
     neo4j_uri: str | None = Field(
         None, validation_alias=AliasChoices("NEO4J_URI", "REFORMGRAPH_NEO4J_URI")

@@ -32,6 +32,7 @@ from graph_store.local_engine import LocalEngine, free_port
 from graph_store.neo4j_store import Neo4jStore
 from server.app import create_app
 from server.settings import Settings
+from server.timeouts import uvicorn_options
 from tests.browser import Api, new_profile_dir, start_chromium
 from tests.datasets import DATA_DIR
 
@@ -172,7 +173,13 @@ class LiveServer:
     def __init__(self, settings: Settings) -> None:
         self.port = free_port()
         self.app = create_app(settings)
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning")
+        config = uvicorn.Config(
+            self.app,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            **uvicorn_options(settings),
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.url = f"http://127.0.0.1:{self.port}"

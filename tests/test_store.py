@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ from graph_store import (
     StatementFailedError,
     trace_statements,
 )
+from graph_store.deadline import request_deadline
+from graph_store.errors import DeadlineExceededError
 from graph_store.falkordb_store import FalkorDBStore
 from graph_store.local_engine import free_port
 from graph_store.neo4j_store import Neo4jStore
@@ -156,3 +159,24 @@ async def test_unreachable_engine_is_backend_unavailable(graph_target: GraphTarg
             await dead.read("graph_counts")
     finally:
         await dead.close()
+
+
+async def test_a_statement_past_the_request_deadline_is_stopped_by_the_engine(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    probe = with_extra_statements(
+        store,
+        tmp_path / "cypher",
+        slow="// test: a minute of work\n"
+        "UNWIND range(1, 20000) AS a UNWIND range(1, 20000) AS b RETURN count(*) AS total",
+    )
+    try:
+        with request_deadline(0.2), pytest.raises(DeadlineExceededError):
+            await probe.read("slow")  # the engine stops it at its timeout: the time left
+        with request_deadline(0.2):
+            await asyncio.sleep(0.3)
+            with pytest.raises(DeadlineExceededError):  # nothing left: not even sent
+                await probe.read("graph_counts")
+        assert (await probe.read("graph_counts"))[0]["nodes"] == 0  # no deadline: as usual
+    finally:
+        await probe.close()

@@ -1,0 +1,101 @@
+"""A per-request deadline that every graph call of the request honours.
+
+The HTTP layer opens :func:`request_deadline` around each request; the store reads it for
+every statement (:meth:`graph_store.GraphStore.read` and friends) without it being passed
+through resolvers and DataLoaders: it is a context variable, which the tasks a request starts
+(DataLoader batches) inherit. Outside a request (start-up import, ``reformgraph load``) there is
+no deadline and the store's own timeouts apply.
+
+Two outcomes, two errors (``docs/operations.md``):
+
+* the engine answered that the work took too long (each statement is sent with the time left
+  as its engine-side timeout), or the deadline passed between statements:
+  :class:`~graph_store.errors.DeadlineExceededError`;
+* the engine did not answer at all by the deadline plus :data:`GRACE_S` (frozen, a network
+  partition): :class:`~graph_store.errors.BackendUnavailableError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
+
+from graph_store.errors import BackendUnavailableError, DeadlineExceededError
+
+#: How long past the deadline the client waits for the engine's own "timed out" answer
+#: before it decides that the engine is not answering at all.
+GRACE_S = 1.0
+
+
+@dataclass
+class Deadline:
+    """When the current request's graph calls must end (loop time); movable, so that the
+    clock can start again once the request's body has arrived."""
+
+    seconds: float
+    at: float
+
+    def restart(self) -> None:
+        """Count the deadline from now (the request has arrived whole)."""
+        self.at = asyncio.get_running_loop().time() + self.seconds
+
+
+_deadline: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar(
+    "reformgraph_request_deadline", default=None
+)
+
+
+@contextmanager
+def request_deadline(seconds: float | None) -> Iterator[Deadline | None]:
+    """Graph calls made in this context (and in tasks it starts) end within ``seconds``
+    from now (plus :data:`GRACE_S`); ``None`` or a non-positive value: no deadline. Yields the
+    :class:`Deadline`, which the caller may :meth:`~Deadline.restart`."""
+    if seconds is None or seconds <= 0:
+        yield None
+        return
+    deadline = Deadline(seconds, asyncio.get_running_loop().time() + seconds)
+    token = _deadline.set(deadline)
+    try:
+        yield deadline
+    finally:
+        _deadline.reset(token)
+
+
+def remaining_s() -> float | None:
+    """Seconds left before the current deadline (may be negative), or None without one."""
+    deadline = _deadline.get()
+    if deadline is None:
+        return None
+    return deadline.at - asyncio.get_running_loop().time()
+
+
+def statement_timeout_s(default_s: float) -> float:
+    """The engine-side timeout for the next statement: the store's own, or the time left
+    before the deadline if that is shorter (at least 10 ms: zero means "none" to engines)."""
+    left = remaining_s()
+    return default_s if left is None else max(0.01, min(default_s, left))
+
+
+@asynccontextmanager
+async def within_deadline(engine: str) -> AsyncIterator[None]:
+    """Bound the enclosed graph call by the current deadline (if any) plus the grace period.
+
+    Raises :class:`DeadlineExceededError` if the deadline passed before the call, and
+    :class:`BackendUnavailableError` if the engine had not answered by the deadline plus grace.
+    """
+    deadline = _deadline.get()
+    if deadline is None:
+        yield
+        return
+    if deadline.at <= asyncio.get_running_loop().time():
+        raise DeadlineExceededError("the request's deadline passed before the graph was asked")
+    try:
+        async with asyncio.timeout_at(deadline.at + GRACE_S):
+            yield
+    except TimeoutError as exc:
+        raise BackendUnavailableError(
+            f"{engine} did not answer within the request deadline"
+        ) from exc

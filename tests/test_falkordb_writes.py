@@ -1,0 +1,172 @@
+"""FalkorDB's side of write serialisation, on the local engine: the write lock other processes
+see, and staging copies left by writers that died (removed at start-up)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+import redis
+from redis.asyncio import Redis
+
+from cypher.registry import CypherRegistry
+from graph_store.errors import WriteBusyError
+from graph_store.falkordb_store import FalkorDBStore
+from graph_store.local_engine import LocalEngine
+from schema.auth import hash_key
+from tests.conftest import LiveServer, falkordb_settings
+from tests.datasets import load_fixture
+
+pytestmark = pytest.mark.anyio
+
+TOWN = {"id": "t:new-town", "name": "新镇", "level": "TOWNSHIP", "synthetic": True}
+KEY = "test-editor-key-0123456789-abcdefgh"
+
+
+@pytest.fixture
+async def falkordb(local_engine: LocalEngine) -> AsyncIterator[FalkorDBStore]:
+    """A store on a fresh graph of the session's engine, with a short wait for the lock."""
+    store = FalkorDBStore(
+        CypherRegistry("falkordb"),
+        local_engine.host,
+        local_engine.port,
+        f"test-{uuid.uuid4().hex[:12]}",
+        lock_wait_s=0.3,
+    )
+    await store.apply_schema()
+    try:
+        yield store
+    finally:
+        keys = await store.execute_command("KEYS", f"{store.graph_name}*")
+        if keys:
+            await store.execute_command("DEL", *keys)
+        await store.close()
+
+
+async def _towns(store: FalkorDBStore) -> list[str]:
+    return [row["id"] for row in await store.read("entities_by_ids", {"ids": [TOWN["id"]]})]
+
+
+async def test_a_write_while_another_process_holds_the_lock_is_refused_busy(
+    falkordb: FalkorDBStore,
+) -> None:
+    # another process's lock, as redis-py's Lock sets it: a token with a time to live
+    await falkordb.execute_command("SET", falkordb.lock_name, "another-writer", "PX", 10_000)
+    steps = [("upsert_regions", {"rows": [{"id": TOWN["id"], "props": TOWN}]})]
+    with pytest.raises(WriteBusyError):
+        await falkordb.write_atomically(steps)
+    with pytest.raises(WriteBusyError):
+        await falkordb.write("upsert_regions", steps[0][1])
+    assert await _towns(falkordb) == []
+    assert await falkordb.execute_command("GET", falkordb.lock_name) == "another-writer"
+
+    await falkordb.execute_command("DEL", falkordb.lock_name)  # the other writer is done
+    await falkordb.write_atomically(steps)
+    assert await _towns(falkordb) == ["t:new-town"]
+    assert await falkordb.execute_command("EXISTS", falkordb.lock_name) == 0  # released
+
+
+async def test_a_merger_while_the_graph_is_locked_answers_busy(
+    falkordb: FalkorDBStore, local_engine: LocalEngine
+) -> None:
+    await load_fixture(falkordb, "mini.yaml")
+    settings = falkordb_settings(
+        local_engine.host,
+        local_engine.port,
+        graph_name=falkordb.graph_name,
+        dataset_dir=None,
+        api_key_hashes=hash_key(KEY),
+        write_lock_wait_s=0.5,
+    )
+    await falkordb.execute_command("SET", falkordb.lock_name, "an-import", "PX", 30_000)
+    with LiveServer(settings) as server:
+        body = await server.graphql(
+            'mutation { applyMerger(bodies: ["t:market", "t:health"], newName: "合并局", '
+            'date: "2021-01", dryRun: false) { applied } }',
+            token=KEY,
+        )
+    assert body["errors"][0]["extensions"]["code"] == "BUSY"
+    assert body["data"] is None
+    rows = await falkordb.read("entities_by_ids", {"ids": ["t:market"]})
+    assert "validTo" not in rows[0]["props"]
+
+
+async def test_staging_copies_of_dead_writers_are_removed_and_live_ones_kept(
+    falkordb: FalkorDBStore, local_engine: LocalEngine
+) -> None:
+    await load_fixture(falkordb, "mini.yaml")
+
+    async def writer(staging_id: str) -> Redis:
+        """A connection named as a staging writer's, which copies the graph to its key."""
+        client = Redis(
+            host=local_engine.host,
+            port=local_engine.port,
+            client_name=f"reformgraph-staging-{staging_id}",
+            decode_responses=True,
+        )
+        await client.execute_command(  # type: ignore[no-untyped-call]
+            "GRAPH.COPY", falkordb.graph_name, f"{falkordb.graph_name}:staging:{staging_id}"
+        )
+        return client
+
+    dead, alive = uuid.uuid4().hex, uuid.uuid4().hex
+    await (await writer(dead)).aclose()  # its process died: the connection is gone
+    live_writer = await writer(alive)
+    try:
+        assert await falkordb.clean_up_interrupted_writes() == 1
+        keys = await falkordb.execute_command("KEYS", f"{falkordb.graph_name}:staging:*")
+        assert keys == [f"{falkordb.graph_name}:staging:{alive}"]
+    finally:
+        await live_writer.aclose()
+    assert await falkordb.clean_up_interrupted_writes() == 1
+    assert await falkordb.execute_command("KEYS", f"{falkordb.graph_name}:staging:*") == []
+
+
+def test_an_import_killed_midway_leaves_no_staging_copy_after_start_up(
+    local_engine: LocalEngine,
+) -> None:
+    graph = f"test-{uuid.uuid4().hex[:12]}"
+    env = {
+        **os.environ,
+        "REFORMGRAPH_FALKORDB_PORT": str(local_engine.port),
+        "REFORMGRAPH_GRAPH_NAME": graph,
+    }
+    env.pop("NEO4J_URI", None)
+    probe = redis.Redis(host=local_engine.host, port=local_engine.port, decode_responses=True)
+    loader = subprocess.Popen(  # imports a generated sample (seconds), unvalidated
+        [sys.executable, "-m", "server.cli", "generate", "--scale", "0.3", "--load"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        staging: list[str] = []
+        while not staging and loader.poll() is None:  # until its staged copy exists
+            staging = probe.keys(f"{graph}:staging:*")  # type: ignore[assignment]
+            time.sleep(0.01)
+        loader.send_signal(signal.SIGKILL)  # no clean-up can run
+        loader.wait()
+        assert staging, "the loader finished before its staging copy was seen"
+        assert probe.keys(f"{graph}:staging:*") == staging  # left behind
+
+        settings = falkordb_settings(
+            local_engine.host,
+            local_engine.port,
+            graph_name=graph,
+            dataset_dir=None,
+        )
+        with LiveServer(settings):
+            assert probe.keys(f"{graph}:staging:*") == []  # removed at start-up
+    finally:
+        if loader.poll() is None:
+            loader.kill()
+        keys = probe.keys(f"{graph}*")
+        if keys:
+            probe.delete(*keys)
+        probe.close()
