@@ -21,6 +21,7 @@ from graph_loaders.dataset_reader import read_dataset_files
 from graph_loaders.delegation_lists import read_delegation_list
 from graph_loaders.importer import ImportPlan, import_dataset
 from graph_loaders.problems import Problem, blocking, format_problems
+from graph_loaders.region_tree import is_region_tree, read_region_trees, with_region_tree
 from graph_loaders.tabular import TableReadError, source_text
 from graph_store import GraphStore
 
@@ -28,6 +29,10 @@ log = logging.getLogger(__name__)
 
 DATASET_SUFFIXES = (".yaml", ".yml", ".json")
 TABLE_SUFFIXES = (".csv", ".xlsx")
+
+#: The sub-folder of a dataset folder whose ``*.csv`` region trees load with it (the NBS
+#: codes of Inner Mongolia in ``data/``); a gzipped tree there is loaded only when named.
+REGION_TREE_FOLDER = "regions"
 
 
 @dataclass(frozen=True)
@@ -48,14 +53,19 @@ class InvalidDatasetError(Exception):
 
 
 def dataset_files(directory: Path) -> list[Path]:
-    """The dataset files of a folder (not its ``corpus/``), in name order."""
+    """The dataset files of a folder (not its ``corpus/``), in name order, then the region
+    trees of its ``regions/`` folder."""
     if not directory.is_dir():
         raise FileNotFoundError(f"dataset folder {directory} does not exist")
-    return sorted(
+    files = sorted(
         p
         for p in directory.iterdir()
         if p.is_file() and p.suffix.lower() in (*DATASET_SUFFIXES, *TABLE_SUFFIXES)
     )
+    trees = directory / REGION_TREE_FOLDER
+    if trees.is_dir():
+        files += sorted(p for p in trees.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
+    return files
 
 
 @dataclass
@@ -125,14 +135,22 @@ def validate(
 ) -> Validated:
     """Read ``context`` and ``paths`` together and report every problem at once.
 
-    Dataset files (YAML/JSON) are read first; then tables (CSV/XLSX): delegation lists before
-    claims tables, each resolved against everything read so far. A table is its own source:
-    quotes from it are checked against its text.
+    Dataset files (YAML/JSON) are read first, then the region trees (NBS codes, CSV or
+    gzipped CSV with their own header), which join the documented regions they share a code
+    with (:mod:`graph_loaders.region_tree`); then tables (CSV/XLSX): delegation lists before
+    claims tables, each resolved against everything read so far. A tree or a table is its own
+    source: quotes from it are checked against its text.
     """
     files = list(dict.fromkeys([*context, *paths]))  # a file named twice is read once
-    tables = [p for p in files if p.suffix.lower() in TABLE_SUFFIXES]
-    dataset, problems = read_dataset_files([p for p in files if p not in tables])
+    trees = [p for p in files if is_region_tree(p)]
+    tables = [p for p in files if p.suffix.lower() in TABLE_SUFFIXES and p not in trees]
+    dataset, problems = read_dataset_files([p for p in files if p not in (*tables, *trees)])
     extra_sources: dict[str, str] = {}
+    if trees:
+        tree = read_region_trees(trees)
+        dataset, merge_problems = with_region_tree(dataset, tree)
+        problems += tree.problems + merge_problems
+        extra_sources.update(tree.texts)
     for table in sorted(tables, key=lambda p: not is_delegation_list(p)):
         records, found = _read_table(table, dataset, list_options or ListOptions())
         problems += found
