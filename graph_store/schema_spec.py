@@ -26,6 +26,7 @@ UNIQUE_ID_LABELS: Final[tuple[str, ...]] = (
 INDEXED_PROPERTIES: Final[tuple[tuple[str, str], ...]] = (
     ("Region", "name"),
     ("Region", "level"),
+    ("Region", "code"),
     ("Body", "name"),
     ("Body", "kind"),
 )
