@@ -26,7 +26,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from graph_store.region_codes import normalise_code
+from graph_store.region_codes import is_code_like, normalise_code
 
 FORMAT: Literal["reformgraph/v1"] = "reformgraph/v1"
 
@@ -290,7 +290,7 @@ def _code_from_input(value: Any) -> Any:
         value = str(value)
     if isinstance(value, str):
         short = normalise_code(value)
-        if short is None and len(value.strip()) == 12 and value.strip().isdigit():
+        if short is None and len(value.strip()) == 12 and is_code_like(value):
             raise ValueError(f"{value.strip()} is a village's code: regions go down to townships")
         return short or value
     return value
@@ -299,12 +299,12 @@ def _code_from_input(value: Any) -> Any:
 RegionCode = Annotated[
     str,
     BeforeValidator(_code_from_input),
-    StringConstraints(pattern=r"^\d{6}(\d{3})?$"),
+    StringConstraints(pattern=r"^[0-9]{6}([0-9]{3})?$"),
     Field(
         description="Official statistical division code (统计用区划代码): 6 digits for "
         "regions down to county level (150302), 9 for township-level units (150302101); the "
         "12-digit NBS form (150302101000) is accepted and stored short.",
-        json_schema_extra={"pattern": r"^\d{6}(\d{3}(\d{3})?)?$"},
+        json_schema_extra={"pattern": r"^[0-9]{6}([0-9]{3}([0-9]{3})?)?$"},
     ),
 ]
 

@@ -48,7 +48,7 @@ HEADER: Final = "code,name,parent_code"
 
 #: ``nbs-<edition>-<scope>.csv`` or ``.csv.gz``: what the vendoring tool names its files.
 _FILE_NAME: Final = re.compile(r"^nbs-(?P<edition>\d{4})-(?P<scope>[a-z0-9-]+)\.csv(?:\.gz)?$")
-_SHORT_CODE: Final = re.compile(r"^\d{6}(?:\d{3})?$")
+_SHORT_CODE: Final = re.compile(r"^[0-9]{6}(?:[0-9]{3})?$")
 
 
 @dataclass(frozen=True)

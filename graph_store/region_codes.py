@@ -17,7 +17,7 @@ import re
 from typing import Final
 
 #: 6 digits (province, prefecture, county), 9 (township) or 12 (the full NBS form).
-_CODE: Final = re.compile(r"^(\d{6})(\d{3})?(\d{3})?$")
+_CODE: Final = re.compile(r"^([0-9]{6})([0-9]{3})?([0-9]{3})?$")
 
 
 def normalise_code(text: str) -> str | None:
