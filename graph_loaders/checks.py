@@ -199,6 +199,8 @@ class _Checker:
                 self.report(b, "superior_relation", "set without a superior", "bodies", i)
         for i, pl in enumerate(self.ds.power_lists):
             ref(pl, "scope_region", pl.scope_region, "regions", section="power_lists", index=i)
+        for i, doc in enumerate(self.ds.documents):
+            ref(doc, "scope_region", doc.scope_region, "regions", section="documents", index=i)
         for i, item in enumerate(self.ds.power_items):
             ref(item, "list", item.list, "power_lists", section="power_items", index=i)
         for section in ("holdings", "exercises"):

@@ -371,6 +371,26 @@ class PowerList(Record):
     item_counts_by_type: list[TypeCount] | None = None
 
 
+class Document(Record):
+    """A policy document (文件) a source cites: a notice, an opinion, a plan, a regulation.
+
+    Recorded where a source gives its document number (文号) or a date, so the graph carries
+    what the sources state about it; the document itself is not in the corpus.
+    """
+
+    id: Id
+    title: Text = Field(description="The title as the source cites it, without 《》.")
+    doc_number: str | None = Field(
+        default=None, description="Document number as printed, e.g. 内党办发〔2019〕22号."
+    )
+    issuer: str | None = None
+    date: PartialDate | None = Field(
+        default=None, description="When it was issued or adopted, as the source states it."
+    )
+    scope_region: Id | None = Field(default=None, description="The region it was issued for.")
+    note: str | None = None
+
+
 class PowerItem(Record):
     """One administrative power item of a list, only where a source names it."""
 
@@ -502,6 +522,7 @@ SECTIONS: dict[str, type[Model]] = {
     "regions": Region,
     "bodies": Body,
     "power_lists": PowerList,
+    "documents": Document,
     "power_items": PowerItem,
     "holdings": Holding,
     "delegations": Delegation,
@@ -525,6 +546,7 @@ class Dataset(Model):
     regions: list[Region] = Field(default_factory=list)
     bodies: list[Body] = Field(default_factory=list)
     power_lists: list[PowerList] = Field(default_factory=list)
+    documents: list[Document] = Field(default_factory=list)
     power_items: list[PowerItem] = Field(default_factory=list)
     holdings: list[Holding] = Field(default_factory=list)
     delegations: list[Delegation] = Field(default_factory=list)

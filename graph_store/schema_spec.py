@@ -15,6 +15,7 @@ UNIQUE_ID_LABELS: Final[tuple[str, ...]] = (
     "Region",
     "Body",
     "PowerList",
+    "Document",
     "PowerItem",
     "ReformEvent",
     "Statistic",

@@ -397,6 +397,35 @@ class PowerList(GraphNode, Fact):
         return sorted(found, key=lambda p: (p.seq or 0, p.name))
 
 
+@strawberry.type(
+    description="A policy document (文件) a source cites, with its document number (文号) or "
+    "date as the source gives them; the document itself is not in the corpus."
+)
+class Document(GraphNode, Fact):
+    label: ClassVar[str] = "Document"
+    title: str
+    doc_number: str | None = strawberry.field(description="As printed: 内党办发〔2019〕22号.")
+    issuer: str | None
+    date: str | None
+    note: str | None
+
+    @classmethod
+    def from_props(cls, props: dict[str, Any]) -> Self:
+        return cls(
+            **_fact_fields(props),
+            title=props["title"],
+            doc_number=props.get("docNumber"),
+            issuer=props.get("issuer"),
+            date=props.get("date"),
+            note=props.get("note"),
+        )
+
+    @strawberry.field(description="The region it was issued for.")
+    async def region(self, info: strawberry.Info) -> Region | None:
+        found = _nodes_of(await info.context.loaders.out(self.entity_id, "IN_REGION"), Region)
+        return found[0] if found else None
+
+
 @strawberry.type(description="A reform event: merge, split, establish, transfer up or down, …")
 class ReformEvent(GraphNode, Fact):
     label: ClassVar[str] = "ReformEvent"
@@ -503,5 +532,6 @@ class Source(GraphNode):
 
 
 NODE_TYPES: dict[str, type[GraphNode]] = {
-    t.label: t for t in (Region, Body, PowerItem, PowerList, ReformEvent, Statistic, Source)
+    t.label: t
+    for t in (Region, Body, PowerItem, PowerList, Document, ReformEvent, Statistic, Source)
 }

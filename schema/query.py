@@ -21,6 +21,7 @@ from schema.loaders import Entity
 from schema.nodes import (
     LEVEL_ORDER,
     Body,
+    Document,
     GraphNode,
     PowerItem,
     PowerList,
@@ -40,6 +41,7 @@ class SearchKind(enum.Enum):
     ENFORCEMENT_TEAM = "EnforcementTeam"
     POWER_ITEM = "PowerItem"
     POWER_LIST = "PowerList"
+    DOCUMENT = "Document"
     REFORM_EVENT = "ReformEvent"
 
 
@@ -116,6 +118,10 @@ class Query:
     @strawberry.field(description="One power item by key.")
     async def power_item(self, info: strawberry.Info, key: str) -> PowerItem:
         return await _lookup(info, PowerItem, key)
+
+    @strawberry.field(description="One cited policy document by key.")
+    async def document(self, info: strawberry.Info, key: str) -> Document:
+        return await _lookup(info, Document, key)
 
     @strawberry.field(description="One reform event by key.")
     async def reform_event(self, info: strawberry.Info, key: str) -> ReformEvent:
@@ -231,12 +237,12 @@ class Query:
 
     @relay.connection(
         CountedConnection[relay.Node],
-        description="Find regions, bodies, teams, power items, lists and events whose name "
-        "(or title, alias, signboard) contains `text`, exact or partial Chinese, and regions "
-        "whose official code starts with `text` (`150302` finds 海勃湾区 and its towns; the "
-        "12-digit form is read as the short one). Filters: `kinds`, region subtree `under` "
-        "(a key or a code), `level`, body `kind`, `powerType`, `list`, and `validAt` (ISO "
-        "date: only what existed then).",
+        description="Find regions, bodies, teams, power items, lists, cited documents and "
+        "events whose name (or title, alias, signboard) contains `text`, exact or partial "
+        "Chinese, and regions whose official code starts with `text` (`150302` finds 海勃湾区 "
+        "and its towns; the 12-digit form is read as the short one). Filters: `kinds`, region "
+        "subtree `under` (a key or a code), `level`, body `kind`, `powerType`, `list`, and "
+        "`validAt` (ISO date: only what existed then).",
     )
     async def search(
         self,
