@@ -71,7 +71,7 @@ class _Checker:
         self.ids: dict[str, tuple[str, Model]] = {}  # id → (section, record)
         self.source_files: set[str] = set()
         # the normalised lines of given documents: a quote that is a whole line (a region
-        # tree's row) is found in one look-up, not a scan of the text (44,700 rows nationally)
+        # tree's row) is found in one look-up, not a scan of the text (44,699 rows nationally)
         self.lines: dict[str, frozenset[str]] = {}
 
     # ------------------------------------------------------------------ helpers

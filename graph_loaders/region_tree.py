@@ -189,8 +189,8 @@ def _parse_row(line: str, path: Path, number: int, index: int) -> TreeRow | tupl
     if len(parts) != 3:
         return "", f"expected 3 columns ({HEADER}), got {len(parts)}"
     code, name, parent = (part.strip() for part in parts)
-    if not _SHORT_CODE.match(code):
-        return "code", f"{code!r} is not a 6- or 9-digit code"
+    if not _SHORT_CODE.match(code) or code.endswith("000000") or code[6:] == "000":
+        return "code", f"{code!r} is not a region's 6- or 9-digit code"
     if not name:
         return "name", "empty name"
     expected = parent_code_of(code) or ""

@@ -207,7 +207,7 @@ def test_the_national_file_covers_the_country_and_agrees_with_inner_mongolia() -
     assert tree.problems == []
     levels = Counter(level_of(code) for code in tree.rows)
     assert levels[L.AUTONOMOUS_REGION] == 31  # provinces, municipalities, autonomous regions
-    assert len(tree.rows) == 44_700
+    assert len(tree.rows) == 44_699
     local = read_region_trees([TREE])
     assert {c: r.text for c, r in tree.rows.items() if c.startswith("15")} == {
         c: r.text for c, r in local.rows.items()
@@ -249,6 +249,18 @@ def test_the_script_keeps_one_province_pads_codes_and_sorts_parents_first() -> N
     # 东莞市 is in cities.csv and areas.csv with one code: kept once, as the city
     assert national[-3:] == ["440000,广东省,", "441900,东莞市,440000", "441900003,东城街道,441900"]
     assert len(national) == 10
+
+
+def test_the_script_leaves_out_a_street_that_is_no_township() -> None:
+    """金门县 has itself as its only "street", 350527000: a township part 000 is no township."""
+    package = {
+        "provinces.csv": 'code,name\n35,"福建省"\n',
+        "cities.csv": 'code,name,provinceCode\n3505,"泉州市",35\n',
+        "areas.csv": 'code,name,cityCode,provinceCode\n350527,"金门县",3505,35\n',
+        "streets.csv": "code,name,areaCode,provinceCode,cityCode\n"
+        '350527000,"金门县",350527,35,3505\n',
+    }
+    assert [row.code for row in tree_rows(package)] == ["350000", "350500", "350527"]
 
 
 def test_the_script_refuses_a_name_it_could_not_write_unquoted() -> None:
@@ -298,8 +310,9 @@ def test_every_bad_row_of_a_tree_file_is_a_problem_with_its_row(tmp_path: Path) 
         "15030,海勃湾区,150300\n"  # row 4: five digits
         "150302,海勃湾区,150000\n"  # row 5: its code says 150300
         "150302101,,150302\n"  # row 6: no name
-        "150999101,某镇,150999\n"  # row 7: parent not in the tree
-        "150000,内蒙古,\n",  # row 8: a second name for 150000
+        "150302000,海勃湾区,150302\n"  # row 7: township part 000 is no township
+        "150999101,某镇,150999\n"  # row 8: parent not in the tree
+        "150000,内蒙古,\n",  # row 9: a second name for 150000
         encoding="utf-8",
     )
     problems = read_region_trees([bad]).problems
@@ -308,8 +321,9 @@ def test_every_bad_row_of_a_tree_file_is_a_problem_with_its_row(tmp_path: Path) 
         (4, "code"),
         (5, "parent_code"),
         (6, "name"),
-        (7, "parent"),
-        (8, "code"),
+        (7, "code"),
+        (8, "parent"),
+        (9, "code"),
     ]
     assert all(p.file == str(bad) and p.blocks for p in problems)
 

