@@ -255,8 +255,8 @@ def test_region_tree_expands_to_a_county_and_offers_its_matrices(page: Explorer,
         for child in children:
             page.wait_for("region-node", key=child["key"])
     # the region tree has 1,346 regions and more: only the opened regions' children are loaded
-    shown = page.all("region-node", tree)
-    assert len(shown) < 100, f"{len(shown)} regions in the tree after opening three"
+    loaded = page.all("region-node", tree)
+    assert len(loaded) < 100, f"{len(loaded)} regions in the tree after opening three"
     page.screenshot("region-tree")
 
     node = page.one("region-node", tree, key=HAIBOWAN)
