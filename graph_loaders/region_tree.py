@@ -127,8 +127,13 @@ def tree_source(path: Path) -> Source:
     edition = match.group("edition") if match else None
     scope = match.group("scope") if match else None
     known = EDITIONS.get(edition or "")
-    title = "统计用区划代码" + (f"（{edition}年" if edition else "（")
-    title += f"，{SCOPES.get(scope or '', scope or '')}）" if scope else "）"
+    parts = [
+        f"{edition}年" if edition else "",
+        SCOPES.get(scope, scope) if scope else "",
+        f"截至{known.as_of}" if known else "",  # the state of the divisions it describes
+    ]
+    inside = "，".join(part for part in parts if part)
+    title = f"统计用区划代码（{inside}）" if inside else "统计用区划代码"
     stem = path.name.removesuffix(".gz").removesuffix(".csv").lower()
     source = Source(
         id=f"source:{re.sub(r'[^a-z0-9_.:-]', '-', stem)}",

@@ -293,8 +293,8 @@ def test_the_script_writes_files_the_reader_reads_back_byte_for_byte_the_same(
     assert tree.problems == []
     assert len(tree.rows) == 10  # the local rows are the national ones: read once
     assert {s.title for s in tree.sources} == {
-        "统计用区划代码（2023年，内蒙古自治区）",
-        "统计用区划代码（2023年，全国）",
+        "统计用区划代码（2023年，内蒙古自治区，截至2023-06-30）",
+        "统计用区划代码（2023年，全国，截至2023-06-30）",
     }
 
 
