@@ -1,6 +1,7 @@
 // search_entities narrowed to the subtree of region $under and to list $list (either may be
-// null): nodes whose name, title, aliases or signboards contain $text (any label in $labels,
-// or all when null), optionally of level $level, body kind $kind, power type $powerType,
+// null): nodes whose name, title, aliases or signboards contain $text, or whose official code
+// starts with $code (regions; null when $text is not digits) (any label in $labels, or all
+// when null), optionally of level $level, body kind $kind, power type $powerType,
 // valid at date $validAt (ISO string). One row: `total` (how many match) and `page`, the
 // first $limit of them by name as maps of `labels` and `props`.
 // Candidates come from the full-text index on
@@ -12,7 +13,8 @@ WHERE ($labels IS NULL OR any(l IN labels(n) WHERE l IN $labels))
   AND (n.name CONTAINS $text
        OR n.title CONTAINS $text
        OR any(a IN coalesce(n.aliases, []) WHERE a CONTAINS $text)
-       OR any(s IN coalesce(n.signboards, []) WHERE s CONTAINS $text))
+       OR any(s IN coalesce(n.signboards, []) WHERE s CONTAINS $text)
+       OR ($code IS NOT NULL AND n.code STARTS WITH $code))
   AND ($level IS NULL OR n.level = $level)
   AND ($kind IS NULL OR n.kind = $kind)
   AND ($powerType IS NULL OR n.powerType = $powerType)

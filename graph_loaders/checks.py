@@ -4,7 +4,7 @@ Run after :func:`graph_loaders.dataset_reader.read_dataset_files`, on its merged
 check runs and every problem is returned (nothing is raised), each pointing at the record and
 field through the origin the reader attached. The checks keep the graph honest:
 
-* ids are unique across all sections and files (they are global);
+* ids are unique across all sections and files (they are global), and so are regions' codes;
 * every reference points at a record of the right section (parent, region, superior, list,
   item, body, inputs/outputs, ...), and regions and bodies have no cycles;
 * every documented record has provenance, every provenance source is a declared source whose
@@ -55,6 +55,7 @@ def check_dataset(
     corpus = load_corpus(corpus_dir)
     extra = {name: normalise(text) for name, text in (extra_sources or {}).items()}
     checker = _Checker(ds, {**corpus, **extra}, str(corpus_dir), set(extra))
+    checker.lines = {name: _lines(text) for name, text in (extra_sources or {}).items()}
     checker.run()
     return checker.problems
 
@@ -70,6 +71,9 @@ class _Checker:
         self.problems: list[Problem] = []
         self.ids: dict[str, tuple[str, Model]] = {}  # id → (section, record)
         self.source_files: set[str] = set()
+        # the normalised lines of given documents: a quote that is a whole line (a region
+        # tree's row) is found in one look-up, not a scan of the text (44,699 rows nationally)
+        self.lines: dict[str, frozenset[str]] = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -131,6 +135,7 @@ class _Checker:
 
     def run(self) -> None:
         self.check_ids()
+        self.check_codes()
         self.check_sources()
         self.check_references()
         self.check_cycles()
@@ -151,6 +156,19 @@ class _Checker:
                     self.report(record, "id", f"duplicate id {record_id!r}{at}", section, index)
                 else:
                     self.ids[record_id] = (section, record)
+
+    def check_codes(self) -> None:
+        """An official code names one region: two with the same code would be two nodes for
+        one place, and a lookup by code could not choose."""
+        first: dict[str, Region] = {}
+        for index, region in enumerate(self.ds.regions):
+            if region.code is None:
+                continue
+            other = first.setdefault(region.code, region)
+            if other is not region:
+                self.report(
+                    region, "code", f"code {region.code} is also {other.id!r}'s", "regions", index
+                )
 
     def check_sources(self) -> None:
         self.source_files = {s.file for s in self.ds.sources} | self.given
@@ -183,6 +201,8 @@ class _Checker:
                 self.report(b, "superior_relation", "set without a superior", "bodies", i)
         for i, pl in enumerate(self.ds.power_lists):
             ref(pl, "scope_region", pl.scope_region, "regions", section="power_lists", index=i)
+        for i, doc in enumerate(self.ds.documents):
+            ref(doc, "scope_region", doc.scope_region, "regions", section="documents", index=i)
         for i, item in enumerate(self.ds.power_items):
             ref(item, "list", item.list, "power_lists", section="power_items", index=i)
         for section in ("holdings", "exercises"):
@@ -447,7 +467,8 @@ class _Checker:
                 section,
                 index,
             )
-        if not quote_in_source(quote, self.corpus[source]):
+        whole_line = normalise(quote) in self.lines.get(source, ())
+        if not whole_line and not quote_in_source(quote, self.corpus[source]):
             shown = quote if len(quote) <= 40 else quote[:40] + "…"
             self.report(
                 record,
@@ -456,6 +477,12 @@ class _Checker:
                 section,
                 index,
             )
+
+
+def _lines(text: str) -> frozenset[str]:
+    """The non-empty lines of a text, normalised as quotes are: each is a substring of the
+    normalised text, so finding a quote among them is finding it in the text."""
+    return frozenset(line for line in map(normalise, text.splitlines()) if line)
 
 
 def _in_cycle(start: str, parent_of: dict[str, str | None]) -> bool:

@@ -169,9 +169,14 @@ class _ClaimsReader:
             except RegionMatchError as error:
                 self.problem(table, row, TOWN, str(error))
                 return None
+        within = power_list.scope_region if power_list is not None else None
         region = self.regions.get(text)
         if region is None:
             ids = self.region_names.get(key(text), [])
+            if len(ids) > 1 and within is not None:
+                # a name several counties use (the region tree has two 新华街道): the town
+                # under the list's region is the one meant
+                ids = [i for i in ids if self.is_under(i, within)] or ids
             if len(ids) > 1:
                 self.problem(
                     table,
@@ -193,6 +198,18 @@ class _ClaimsReader:
             )
             return None
         return region
+
+    def is_under(self, region_id: str, ancestor: str) -> bool:
+        """Whether ``ancestor`` is the region or one of its parents."""
+        seen: set[str] = set()
+        current: str | None = region_id
+        while current is not None and current not in seen:
+            if current == ancestor:
+                return True
+            seen.add(current)
+            found = self.regions.get(current)
+            current = found.parent if found is not None else None
+        return False
 
     def power_list(self, table: HeaderedTable, row: Row, text: str | None) -> PowerList | None:
         if not text:

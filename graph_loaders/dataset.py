@@ -26,6 +26,8 @@ from pydantic import (
     StringConstraints,
 )
 
+from graph_store.region_codes import is_code_like, normalise_code
+
 FORMAT: Literal["reformgraph/v1"] = "reformgraph/v1"
 
 # --------------------------------------------------------------------------- scalar types
@@ -93,6 +95,34 @@ class RegionLevel(StrEnum):
 
 #: Rank of each level, top first; a region's parent must be at a higher level.
 LEVEL_ORDER = {level: rank for rank, level in enumerate(RegionLevel)}
+
+
+class RegionDivision(StrEnum):
+    """What kind of unit a region is, as its official code and name state it (finer than
+    the level; rule in :mod:`graph_loaders.region_levels`, documented in docs/model.md)."""
+
+    # province level
+    AUTONOMOUS_REGION = "AUTONOMOUS_REGION"  # 自治区
+    PROVINCE = "PROVINCE"  # 省
+    MUNICIPALITY = "MUNICIPALITY"  # 直辖市
+    # prefecture level
+    LEAGUE = "LEAGUE"  # 盟
+    CITY = "CITY"  # 地级市
+    PREFECTURE = "PREFECTURE"  # 地区
+    AUTONOMOUS_PREFECTURE = "AUTONOMOUS_PREFECTURE"  # 自治州
+    # county level
+    DISTRICT = "DISTRICT"  # 市辖区
+    BANNER = "BANNER"  # 旗, 自治旗
+    COUNTY = "COUNTY"  # 县, 自治县
+    COUNTY_CITY = "COUNTY_CITY"  # 县级市
+    DEVELOPMENT_ZONE = "DEVELOPMENT_ZONE"  # county part 71-80: 开发区, 管理区 (类似县级单位)
+    # township level
+    SUBDISTRICT = "SUBDISTRICT"  # 街道: township part 001-099
+    TOWN = "TOWN"  # 镇: 100-199
+    TOWNSHIP = "TOWNSHIP"  # 乡 (民族乡): 200-399
+    SUMU = "SUMU"  # 苏木 (民族苏木): 200-399, named so
+    TOWNSHIP_LIKE = "TOWNSHIP_LIKE"  # 400-599: 类似乡级单位 (farms, parks, zone offices)
+    OTHER = "OTHER"  # a name no rule above covers (placeholders such as 市辖区)
 
 
 class BodyKind(StrEnum):
@@ -190,6 +220,7 @@ class SourceKind(StrEnum):
     REPORT = "REPORT"
     PROGRAMME = "PROGRAMME"
     SUMMARY = "SUMMARY"
+    STATISTICAL_CODES = "STATISTICAL_CODES"  # a register of official division codes (NBS)
 
 
 # ------------------------------------------------------------------------------- records
@@ -261,6 +292,36 @@ class Source(Model):
     kind: SourceKind
     issuer: str | None = None
     date: PartialDate | None = None
+    edition: str | None = Field(
+        default=None, description="Edition of a register, e.g. `2023` for the NBS codes."
+    )
+
+
+def _code_from_input(value: Any) -> Any:
+    """Take a code as YAML reads it (an unquoted code is an int) and in its 12-digit NBS
+    form; store the short form (6 or 9 digits). What is not a region's code stays as given,
+    for the pattern to reject."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str):
+        short = normalise_code(value)
+        if short is None and len(value.strip()) == 12 and is_code_like(value):
+            raise ValueError(f"{value.strip()} is a village's code: regions go down to townships")
+        return short or value
+    return value
+
+
+RegionCode = Annotated[
+    str,
+    BeforeValidator(_code_from_input),
+    StringConstraints(pattern=r"^[0-9]{6}([0-9]{3})?$"),
+    Field(
+        description="Official statistical division code (统计用区划代码): 6 digits for "
+        "regions down to county level (150302), 9 for township-level units (150302101); the "
+        "12-digit NBS form (150302101000) is accepted and stored short.",
+        json_schema_extra={"pattern": r"^[0-9]{6}([0-9]{3}([0-9]{3})?)?$"},
+    ),
+]
 
 
 class Region(Record):
@@ -271,10 +332,11 @@ class Region(Record):
     level: RegionLevel
     parent: Id | None = None
     aliases: list[Text] | None = None
-    code: str | None = Field(
+    code: RegionCode | None = None
+    division: RegionDivision | None = Field(
         default=None,
-        description="Official statistical division code (统计用区划代码): 6 digits for "
-        "regions down to county level, 9 for townships and subdistricts.",
+        description="The kind of unit (district, banner, town, sumu, ...). Filled from the "
+        "region tree for regions with a code; given here it must agree with it.",
     )
 
 
@@ -327,6 +389,26 @@ class PowerList(Record):
     scope_region: Id | None = None
     item_count: Count | None = None
     item_counts_by_type: list[TypeCount] | None = None
+
+
+class Document(Record):
+    """A policy document (文件) a source cites: a notice, an opinion, a plan, a regulation.
+
+    Recorded where a source gives its document number (文号) or a date, so the graph carries
+    what the sources state about it; the document itself is not in the corpus.
+    """
+
+    id: Id
+    title: Text = Field(description="The title as the source cites it, without 《》.")
+    doc_number: str | None = Field(
+        default=None, description="Document number as printed, e.g. 内党办发〔2019〕22号."
+    )
+    issuer: str | None = None
+    date: PartialDate | None = Field(
+        default=None, description="When it was issued or adopted, as the source states it."
+    )
+    scope_region: Id | None = Field(default=None, description="The region it was issued for.")
+    note: str | None = None
 
 
 class PowerItem(Record):
@@ -482,6 +564,7 @@ SECTIONS: dict[str, type[Model]] = {
     "regions": Region,
     "bodies": Body,
     "power_lists": PowerList,
+    "documents": Document,
     "power_items": PowerItem,
     "holdings": Holding,
     "delegations": Delegation,
@@ -505,6 +588,7 @@ class Dataset(Model):
     regions: list[Region] = Field(default_factory=list)
     bodies: list[Body] = Field(default_factory=list)
     power_lists: list[PowerList] = Field(default_factory=list)
+    documents: list[Document] = Field(default_factory=list)
     power_items: list[PowerItem] = Field(default_factory=list)
     holdings: list[Holding] = Field(default_factory=list)
     delegations: list[Delegation] = Field(default_factory=list)

@@ -264,6 +264,14 @@ def _plan_structure(dataset: BaseModel) -> ImportPlan:
                 {"from": power_list.id, "to": power_list.scope_region, "props": {}},
             )
 
+    for document in _records(dataset, "documents"):
+        plan.node("upsert_documents", document.id, node_props(document, synthetic))
+        plan.unlink_owned.append(document.id)
+        if document.scope_region:
+            plan.link(
+                "link_in_region", {"from": document.id, "to": document.scope_region, "props": {}}
+            )
+
     for item in _records(dataset, "power_items"):
         plan.node("upsert_power_items", item.id, node_props(item, synthetic))
         plan.unlink_owned.append(item.id)

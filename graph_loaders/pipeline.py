@@ -22,6 +22,7 @@ from graph_loaders.delegation_lists import read_delegation_list
 from graph_loaders.importer import ImportPlan, import_dataset
 from graph_loaders.loaded_from import LoadMark
 from graph_loaders.problems import Problem, blocking, format_problems
+from graph_loaders.region_tree import is_region_tree, read_region_trees, with_region_tree
 from graph_loaders.shapes import TableShape, table_shape
 from graph_loaders.tabular import (
     HEADER_SEARCH_ROWS,
@@ -36,6 +37,10 @@ log = logging.getLogger(__name__)
 
 DATASET_SUFFIXES = (".yaml", ".yml", ".json")
 TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls")
+
+#: The sub-folder of a dataset folder whose ``*.csv`` region trees load with it (the NBS
+#: codes of Inner Mongolia in ``data/``); a gzipped tree there is loaded only when named.
+REGION_TREE_FOLDER = "regions"
 
 
 @dataclass(frozen=True)
@@ -59,14 +64,19 @@ class InvalidDatasetError(Exception):
 
 
 def dataset_files(directory: Path) -> list[Path]:
-    """The dataset files of a folder (not its ``corpus/``), in name order."""
+    """The dataset files of a folder (not its ``corpus/``), in name order, then the region
+    trees of its ``regions/`` folder."""
     if not directory.is_dir():
         raise FileNotFoundError(f"dataset folder {directory} does not exist")
-    return sorted(
+    files = sorted(
         p
         for p in directory.iterdir()
         if p.is_file() and p.suffix.lower() in (*DATASET_SUFFIXES, *TABLE_SUFFIXES)
     )
+    trees = directory / REGION_TREE_FOLDER
+    if trees.is_dir():
+        files += sorted(p for p in trees.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
+    return files
 
 
 @dataclass
@@ -163,15 +173,24 @@ def validate(
 ) -> Validated:
     """Read ``context`` and ``paths`` together and report every problem at once.
 
-    Dataset files (YAML/JSON) are read first; then tables (CSV/XLSX/XLS): power lists before
+    Dataset files (YAML/JSON) are read first, then the region trees (NBS codes, CSV or
+    gzipped CSV with their own header), which join the documented regions they share a code
+    with (:mod:`graph_loaders.region_tree`); then tables (CSV/XLSX/XLS): power lists before
     claims tables, each resolved against everything read so far. What a file is comes from its
-    content (a workbook is a table whatever its name) and its header row. A table is its own
-    source: quotes from it are checked against its text.
+    content (a workbook is a table whatever its name; a region tree by its header) and its
+    header row. A tree or a table is its own source: quotes from it are checked against its
+    text.
     """
     files = list(dict.fromkeys([*context, *paths]))  # a file named twice is read once
-    tables = [p for p in files if is_table(p)]
-    dataset, problems = read_dataset_files([p for p in files if p not in tables])
+    trees = [p for p in files if is_region_tree(p)]
+    tables = [p for p in files if p not in trees and is_table(p)]
+    dataset, problems = read_dataset_files([p for p in files if p not in (*tables, *trees)])
     extra_sources: dict[str, str] = {}
+    if trees:
+        tree = read_region_trees(trees)
+        dataset, merge_problems = with_region_tree(dataset, tree)
+        problems += tree.problems + merge_problems
+        extra_sources.update(tree.texts)
     kinds: list[tuple[Path, TableShape]] = []
     for table in tables:
         kind = table_kind(table)

@@ -17,6 +17,7 @@ UNIQUE_ID_LABELS: Final[tuple[str, ...]] = (
     "Region",
     "Body",
     "PowerList",
+    "Document",
     "PowerItem",
     "ReformEvent",
     "Statistic",
@@ -29,6 +30,7 @@ UNIQUE_ID_LABELS: Final[tuple[str, ...]] = (
 INDEXED_PROPERTIES: Final[tuple[tuple[str, str], ...]] = (
     ("Region", "name"),
     ("Region", "level"),
+    ("Region", "code"),
     ("Body", "name"),
     ("Body", "kind"),
 )

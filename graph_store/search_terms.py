@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
-#: The node properties whose text search looks in.
-SEARCHED_PROPERTIES: Final = ("name", "title", "aliases", "signboards")
+#: The node properties whose text search looks in (a region's official code too: searching
+#: ``150302`` finds the regions whose code starts with it).
+SEARCHED_PROPERTIES: Final = ("name", "title", "aliases", "signboards", "code")
 
 #: Runs of letters and digits (Chinese characters included), the only text that forms grams.
 _WORD_RUN: Final = re.compile(r"[^\W_]+")

@@ -120,11 +120,21 @@ class Loaders:
         self.exercisers: DataLoader[ExerciserKey, list[Link]] = DataLoader(
             self._exercisers, max_batch_size=batch_size
         )
+        self.region_by_code: DataLoader[str, str | None] = DataLoader(
+            self._region_ids, max_batch_size=batch_size
+        )
 
     async def _entities(self, ids: list[str]) -> list[Entity | None]:
         rows = await self.store.read("entities_by_ids", {"ids": ids})
         found = {row["id"]: Entity.from_row(row) for row in rows}
         return [found.get(entity_id) for entity_id in ids]
+
+    async def _region_ids(self, codes: list[str]) -> list[str | None]:
+        rows = await self.store.read("region_ids_by_code", {"codes": codes})
+        found: dict[str, str] = {}
+        for row in rows:
+            found.setdefault(row["code"], row["id"])
+        return [found.get(code) for code in codes]
 
     async def _grouped(
         self,

@@ -28,6 +28,35 @@ class RegionLevel(enum.Enum):
 
 
 LEVEL_ORDER = {level.value: rank for rank, level in enumerate(RegionLevel)}
+
+
+@strawberry.enum(
+    description="What kind of unit a region is, as its official code (统计用区划代码) and name "
+    "state it: finer than `level` (docs/model.md, \"Levels and divisions\")."
+)
+class RegionDivision(enum.Enum):
+    AUTONOMOUS_REGION = strawberry.enum_value("AUTONOMOUS_REGION", description="自治区")
+    PROVINCE = strawberry.enum_value("PROVINCE", description="省")
+    MUNICIPALITY = strawberry.enum_value("MUNICIPALITY", description="直辖市")
+    LEAGUE = strawberry.enum_value("LEAGUE", description="盟")
+    CITY = strawberry.enum_value("CITY", description="地级市")
+    PREFECTURE = strawberry.enum_value("PREFECTURE", description="地区")
+    AUTONOMOUS_PREFECTURE = strawberry.enum_value("AUTONOMOUS_PREFECTURE", description="自治州")
+    DISTRICT = strawberry.enum_value("DISTRICT", description="市辖区")
+    BANNER = strawberry.enum_value("BANNER", description="旗 (自治旗)")
+    COUNTY = strawberry.enum_value("COUNTY", description="县 (自治县)")
+    COUNTY_CITY = strawberry.enum_value("COUNTY_CITY", description="县级市")
+    DEVELOPMENT_ZONE = strawberry.enum_value(
+        "DEVELOPMENT_ZONE", description="county-level code 71-80: 开发区, 管理区"
+    )
+    SUBDISTRICT = strawberry.enum_value("SUBDISTRICT", description="街道: township code 001-099")
+    TOWN = strawberry.enum_value("TOWN", description="镇: 100-199")
+    TOWNSHIP = strawberry.enum_value("TOWNSHIP", description="乡: 200-399")
+    SUMU = strawberry.enum_value("SUMU", description="苏木: 200-399, named so")
+    TOWNSHIP_LIKE = strawberry.enum_value(
+        "TOWNSHIP_LIKE", description="类似乡级单位 (farms, parks, zone offices): 400-599"
+    )
+    OTHER = strawberry.enum_value("OTHER", description="a name no rule covers (e.g. 市辖区)")
 TOWN_LEVELS = ("TOWNSHIP", "SUBDISTRICT")
 
 
@@ -114,14 +143,26 @@ class Region(GraphNode, Fact):
     label: ClassVar[str] = "Region"
     name: str
     level: RegionLevel
+    code: str | None = strawberry.field(
+        description="Official statistical division code (统计用区划代码): 6 digits down to "
+        "county level (`150302`), 9 for township-level units (`150302101`); null for regions "
+        "without one (synthetic). Accepted wherever a region key is."
+    )
+    division: RegionDivision | None = strawberry.field(
+        description="The kind of unit, from the code (and the name where the code leaves it "
+        "open); null for regions without a code."
+    )
     aliases: list[str]
 
     @classmethod
     def from_props(cls, props: dict[str, Any]) -> Self:
+        division = props.get("division")
         return cls(
             **_fact_fields(props),
             name=props["name"],
             level=RegionLevel(props["level"]),
+            code=props.get("code"),
+            division=RegionDivision(division) if division else None,
             aliases=list(props.get("aliases") or []),
         )
 
@@ -410,6 +451,35 @@ class PowerList(GraphNode, Fact):
         return sorted(found, key=lambda p: (p.seq or 0, p.name))
 
 
+@strawberry.type(
+    description="A policy document (文件) a source cites, with its document number (文号) or "
+    "date as the source gives them; the document itself is not in the corpus."
+)
+class Document(GraphNode, Fact):
+    label: ClassVar[str] = "Document"
+    title: str
+    doc_number: str | None = strawberry.field(description="As printed: 内党办发〔2019〕22号.")
+    issuer: str | None
+    date: str | None
+    note: str | None
+
+    @classmethod
+    def from_props(cls, props: dict[str, Any]) -> Self:
+        return cls(
+            **_fact_fields(props),
+            title=props["title"],
+            doc_number=props.get("docNumber"),
+            issuer=props.get("issuer"),
+            date=props.get("date"),
+            note=props.get("note"),
+        )
+
+    @strawberry.field(description="The region it was issued for.")
+    async def region(self, info: strawberry.Info) -> Region | None:
+        found = _nodes_of(await info.context.loaders.out(self.entity_id, "IN_REGION"), Region)
+        return found[0] if found else None
+
+
 @strawberry.type(description="A reform event: merge, split, establish, transfer up or down, …")
 class ReformEvent(GraphNode, Fact):
     label: ClassVar[str] = "ReformEvent"
@@ -498,6 +568,9 @@ class Source(GraphNode):
     kind: str
     issuer: str | None
     date: str | None
+    edition: str | None = strawberry.field(
+        description="Edition of a register (the NBS codes' year), null for documents."
+    )
 
     @classmethod
     def from_props(cls, props: dict[str, Any]) -> Self:
@@ -508,9 +581,11 @@ class Source(GraphNode):
             kind=props.get("kind", ""),
             issuer=props.get("issuer"),
             date=props.get("date"),
+            edition=props.get("edition"),
         )
 
 
 NODE_TYPES: dict[str, type[GraphNode]] = {
-    t.label: t for t in (Region, Body, PowerItem, PowerList, ReformEvent, Statistic, Source)
+    t.label: t
+    for t in (Region, Body, PowerItem, PowerList, Document, ReformEvent, Statistic, Source)
 }

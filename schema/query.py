@@ -9,6 +9,7 @@ from typing import Annotated, TypeVar
 import strawberry
 from strawberry import relay
 
+from graph_store.region_codes import is_code_like, normalise_code
 from graph_store.search_terms import query_terms
 from schema.chains import DelegationChain, chains_through_body, delegation_chains
 from schema.claims import DEFAULT_TARGET_RATE, ClaimMatrix, claim_matrix
@@ -21,6 +22,7 @@ from schema.loaders import Entity
 from schema.nodes import (
     LEVEL_ORDER,
     Body,
+    Document,
     GraphNode,
     PowerItem,
     PowerList,
@@ -30,6 +32,7 @@ from schema.nodes import (
     Statistic,
     to_node,
 )
+from schema.region_keys import optional_region_id, region_id
 
 
 @strawberry.enum(description="What a search looks at.")
@@ -39,14 +42,18 @@ class SearchKind(enum.Enum):
     ENFORCEMENT_TEAM = "EnforcementTeam"
     POWER_ITEM = "PowerItem"
     POWER_LIST = "PowerList"
+    DOCUMENT = "Document"
     REFORM_EVENT = "ReformEvent"
 
 
 T = TypeVar("T", bound=GraphNode)
 
 
-async def _lookup(info: strawberry.Info, node_type: type[T], key: str) -> T:
-    entity = await info.context.loaders.entity.load(key)
+async def _lookup(
+    info: strawberry.Info, node_type: type[T], key: str, entity_id: str | None = None
+) -> T:
+    """The node of ``entity_id`` (default ``key``); NOT_FOUND names ``key`` as given."""
+    entity = await info.context.loaders.entity.load(entity_id or key)
     if entity is None or node_type.label not in entity.labels:
         raise ApiError(ErrorCode.NOT_FOUND, f"No {node_type.label} with key {key!r}.", key=key)
     return node_type.from_props(entity.props)
@@ -66,8 +73,9 @@ class Query:
 
     @strawberry.field(
         description="The region tree: roots first, then level by level, by name within a "
-        "level. `level` keeps one level; `under` keeps a region and everything below it. "
-        "More regions than the page cap is LIMIT_EXCEEDED: narrow with `level` or `under`."
+        "level. `level` keeps one level; `under` keeps a region (key or official code) and "
+        "everything below it. More regions than the page cap is LIMIT_EXCEEDED: narrow with "
+        "`level` or `under`."
     )
     async def regions(
         self,
@@ -78,7 +86,11 @@ class Query:
         cap = _page_cap(info)
         rows = await info.context.store.read(
             "regions_list",
-            {"level": level.value if level else None, "under": under, "limit": cap + 1},
+            {
+                "level": level.value if level else None,
+                "under": await optional_region_id(info, under),
+                "limit": cap + 1,
+            },
         )
         if len(rows) > cap:
             raise ApiError(
@@ -89,9 +101,12 @@ class Query:
         regions = [Region.from_props(row["props"]) for row in rows]
         return sorted(regions, key=lambda r: (LEVEL_ORDER[r.level.value], r.name))
 
-    @strawberry.field(description="One region by key, e.g. `region:haibowan`.")
+    @strawberry.field(
+        description="One region by key (`region:haibowan`) or by official code (统计用区划代码: "
+        "`150302`, `150302101`, or the 12-digit `150302101000`)."
+    )
     async def region(self, info: strawberry.Info, key: str) -> Region:
-        return await _lookup(info, Region, key)
+        return await _lookup(info, Region, key, await region_id(info, key))
 
     @strawberry.field(description="One body (or enforcement team) by key.")
     async def body(self, info: strawberry.Info, key: str) -> Body:
@@ -105,6 +120,10 @@ class Query:
     async def power_item(self, info: strawberry.Info, key: str) -> PowerItem:
         return await _lookup(info, PowerItem, key)
 
+    @strawberry.field(description="One cited policy document by key.")
+    async def document(self, info: strawberry.Info, key: str) -> Document:
+        return await _lookup(info, Document, key)
+
     @strawberry.field(description="One reform event by key.")
     async def reform_event(self, info: strawberry.Info, key: str) -> ReformEvent:
         return await _lookup(info, ReformEvent, key)
@@ -113,9 +132,9 @@ class Query:
         description="Who claimed what: each town and subdistrict at or under `region` with "
         "the items of `list` it claimed (mode, date) and did not, its rate, and whether it "
         "meets `targetRate` (default 0.7, asked of towns with an enforcement bureau). Where "
-        "the sources give only a count, the row has the count and `itemsNamed: false`. A "
-        "region with more towns than the cap (500 by default) is LIMIT_EXCEEDED: draw a "
-        "league or a county."
+        "the sources give only a count, the row has the count and `itemsNamed: false`. "
+        "`region` is a key or an official code. A region with more towns than the cap (500 by "
+        "default) is LIMIT_EXCEEDED: draw a league or a county."
     )
     async def claim_matrix(
         self,
@@ -124,7 +143,7 @@ class Query:
         region: str,
         target_rate: float = DEFAULT_TARGET_RATE,
     ) -> ClaimMatrix:
-        matrix = await claim_matrix(info, power_list, region, target_rate)
+        matrix = await claim_matrix(info, power_list, await region_id(info, region), target_rate)
         cap = limits_of(info).claim_matrix_towns
         if len(matrix.towns) > cap:
             # the answer is priced at this many towns (schema/cost.py): never more
@@ -146,12 +165,12 @@ class Query:
     @strawberry.field(
         description="The paths a power item takes: list → original holder → town (or body) "
         "→ the body that exercises it, each hop with its attributes and provenance. `town` "
-        "keeps the chains that reach that town or subdistrict."
+        "(a key or an official code) keeps the chains that reach that town or subdistrict."
     )
     async def delegation_chains(
         self, info: strawberry.Info, item: str, town: str | None = None
     ) -> list[DelegationChain]:
-        return await delegation_chains(info, item, town)
+        return await delegation_chains(info, item, await optional_region_id(info, town))
 
     @strawberry.field(description="Every delegation chain that passes through a body.")
     async def chains_through(self, info: strawberry.Info, body: str) -> list[DelegationChain]:
@@ -180,7 +199,8 @@ class Query:
 
     @relay.connection(
         CountedConnection[ReformEvent],
-        description="Reform events by date, filterable by region subtree, kind and dates.",
+        description="Reform events by date, filterable by region subtree (`under`: a key or "
+        "an official code), kind and dates.",
     )
     async def reform_events(
         self,
@@ -193,7 +213,7 @@ class Query:
         rows = await info.context.store.read(
             "reform_events_list",
             {
-                "under": under,
+                "under": await optional_region_id(info, under),
                 "kind": kind,
                 "from": date_from,
                 "to": date_to,
@@ -204,7 +224,8 @@ class Query:
 
     @relay.connection(
         CountedConnection[Statistic],
-        description="Before/after statistics, filterable by region subtree, metric and date "
+        description="Before/after statistics, filterable by region subtree (`under`: a key or "
+        "an official code), metric and date "
         "(`dateFrom`/`dateTo`, ISO, inclusive; undated figures drop out when either is set).",
     )
     async def statistics(
@@ -218,7 +239,7 @@ class Query:
         rows = await info.context.store.read(
             "statistics_list",
             {
-                "under": under,
+                "under": await optional_region_id(info, under),
                 "metric": metric,
                 "from": date_from,
                 "to": date_to,
@@ -229,9 +250,11 @@ class Query:
 
     @relay.connection(
         CountedConnection[relay.Node],
-        description="Find regions, bodies, teams, power items, lists and events whose name "
-        "(or title, alias, signboard) contains `text`, exact or partial Chinese. Filters: "
-        "`kinds`, region subtree `under`, `level`, body `kind`, `powerType`, `list`, and "
+        description="Find regions, bodies, teams, power items, lists, cited documents and "
+        "events whose name (or title, alias, signboard) contains `text`, exact or partial "
+        "Chinese, and regions whose official code starts with `text` (`150302` finds 海勃湾区 "
+        "and its towns; the 12-digit form is read as the short one). Filters: `kinds`, region "
+        "subtree `under` (a key or a code), `level`, body `kind`, `powerType`, `list`, and "
         "`validAt` (ISO date: only what existed then).",
     )
     async def search(
@@ -246,7 +269,9 @@ class Query:
         in_list: Annotated[str | None, strawberry.argument(name="list")] = None,
         valid_at: str | None = None,
     ) -> list[relay.Node]:
-        terms = query_terms(text)
+        # all digits: also a region code, or the start of one, to match by prefix
+        code = (normalise_code(text) or text.strip()) if is_code_like(text) else None
+        terms = query_terms(code or text)
         if terms is None:
             raise ApiError(
                 ErrorCode.BAD_INPUT,
@@ -259,9 +284,10 @@ class Query:
             statement,
             {
                 "text": text.strip(),
+                "code": code,
                 "terms": terms,
                 "labels": [k.value for k in (kinds or SearchKind)],
-                "under": under,
+                "under": await optional_region_id(info, under),
                 "level": level.value if level else None,
                 "kind": kind,
                 "powerType": power_type,

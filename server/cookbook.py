@@ -26,8 +26,9 @@ The queries a front-end needs, each with its real answer on the documented datas
 is out of date. Send them to `POST /graphql` as `{"query": "…"}` or paste them into GraphiQL at
 <http://127.0.0.1:8000/graphql>.
 
-Keys (`region:haibowan`, `body:…`) are the dataset's ids; `id` fields are Relay global ids for
-`node(id:)`. Every fact carries `synthetic` and `provenance` (source file and exact quote).
+Keys (`region:haibowan`, `body:…`) are the dataset's ids, and a region's official code
+(`150302`) works wherever a region key does; `id` fields are Relay global ids for `node(id:)`.
+Every fact carries `synthetic` and `provenance` (source file and exact quote).
 Importing a delegation list or a claims table (`importDelegationList`, `importClaimsTable`) is
 a file upload, which a page of JSON answers cannot show: see `docs/imports.md`.
 """

@@ -48,6 +48,7 @@ async def test_local_raw_baselines_write_and_read_what_our_store_does(
 def _search(text: str) -> dict[str, object]:
     return {
         "text": text,
+        "code": None,
         "terms": query_terms(text),
         "labels": None,
         "level": None,

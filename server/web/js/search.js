@@ -1,5 +1,5 @@
-// Search as you type, across regions, bodies (signboards and aliases included), teams,
-// power items, lists and reform events. Shared by the sidebar and the what-if body picker.
+// Search as you type, across regions (by name or official code), bodies (signboards and
+// aliases included), teams, power items, lists, cited documents and reform events. Shared by the sidebar and the what-if body picker.
 
 import { gql } from "./api.js";
 import { h, routeOf, shortLabel } from "./dom.js";
@@ -10,10 +10,11 @@ const SEARCH = `query Search($text: String!, $kinds: [SearchKind!], $level: Regi
     totalCount
     edges { node {
       __typename
-      ... on Region { key name level synthetic parent { name } }
+      ... on Region { key name level code synthetic parent { name } }
       ... on Body { key name kind signboards aliases synthetic region { name } }
       ... on PowerItem { key name powerType synthetic list { title } }
       ... on PowerList { key title synthetic }
+      ... on Document { key title docNumber synthetic }
       ... on ReformEvent { key title date synthetic }
     } }
   }
@@ -53,7 +54,7 @@ export function describe(node, text) {
   const parts = [];
   switch (node.__typename) {
     case "Region":
-      parts.push(shortLabel(node.level), node.parent?.name);
+      parts.push(shortLabel(node.level), node.code, node.parent?.name);
       break;
     case "Body": {
       parts.push(shortLabel(node.kind), node.region?.name);
@@ -66,6 +67,9 @@ export function describe(node, text) {
       break;
     case "PowerList":
       parts.push("清单");
+      break;
+    case "Document":
+      parts.push("文件", node.docNumber);
       break;
     case "ReformEvent":
       parts.push("改革事件", node.date);
