@@ -5,7 +5,7 @@ Adapters implement the ``_``-prefixed hooks; callers use :meth:`GraphStore.read`
 the Prometheus histogram and appended to the current :class:`StatementTrace`, if any, which is
 how tests count Cypher round trips per request (the N+1 check) without touching the engine.
 
-Writes are serialised per graph across processes (the service, ``reformgraph load``, replicas
+Writes to a graph are serialised across processes (the service, ``reformgraph load``, replicas
 on one engine): every write ends by advancing the graph's write version
 (``cypher/graph_meta_advance.cypher``), and a write planned against a version (an import, which
 replays the recorded events it read at that version) is refused with

@@ -5,18 +5,23 @@ FalkorDB runs each statement atomically but has no multi-statement transactions,
 and swaps it in with redis ``RENAME``: readers see the old graph or the new one, never a half.
 Its Bolt port is not used: it crashed and lost rollbacks when measured (``shared/COMPAT.md``).
 
-**Writes are serialised per graph across processes** by a lock key in the engine,
-``<graph>:writelock`` (redis-py's :class:`~redis.asyncio.lock.Lock`: ``SET NX PX`` with a random
+**Writes are serialised across processes, engine-wide,** by one lock key in the engine,
+:data:`WRITE_LOCK` (redis-py's :class:`~redis.asyncio.lock.Lock`: ``SET NX PX`` with a random
 token, renewed while held, released by a check-and-delete script), and every write advances the
-graph's version on its ``GraphMeta`` node (``cypher/graph_meta_advance.cypher``):
+graph's version on its ``GraphMeta`` node (``cypher/graph_meta_advance.cypher``). Every write
+statement, schema change and ``GRAPH.COPY`` on the engine runs under it, whatever the graph:
+FalkorDB 4.16.3 deadlocks for good when a ``GRAPH.COPY`` runs while any graph of the server is
+being written (its copy thread waits for the module lock it holds itself; reproduced within a
+dozen copies, ``cypher/COMPAT.md``), so no write may overlap a copy, and a staged write writes
+its copy while holding the lock too:
 
-* a single statement (:meth:`write`) and a staged write without an expected version (a merger)
-  hold the lock from before the copy to after the swap, waiting at most ``lock_wait_s`` for it
-  (then :class:`WriteBusyError`): they start from, and keep, every write before them;
-* a staged write planned against a version (an import: minutes on the national profile) holds
-  the lock only to copy and to swap, checking both times that the version is still the one it
-  planned against, so that mergers are not held up for the whole import; if a write came in
-  between, its staging copy is dropped and :class:`WriteConflictError` raised.
+* a single statement (:meth:`write`) and a merger hold the lock from before the copy to after
+  the swap, waiting at most ``lock_wait_s`` for it (then :class:`WriteBusyError`): they start
+  from, and keep, every write before them;
+* an import (planned against a version) holds it from the copy to the swap as well — minutes
+  on the national profile, during which mergers answer ``BUSY`` — and checks, once it holds
+  it, that the version is still the one it planned against; if a write came in between, it
+  raises :class:`WriteConflictError` and its caller plans again.
 
 The swap renames only while the lock is still the writer's: a script checks the token and
 renames in one step (``_SWAP_SCRIPT``), so a writer whose lock expired (a process paused past
@@ -68,6 +73,9 @@ _UNAVAILABLE = (redis_errors.ConnectionError, redis_errors.TimeoutError, OSError
 #: How long past the engine-side statement timeout the client waits on a socket before it
 #: decides that the engine is not answering.
 _SOCKET_MARGIN_S = 5.0
+
+#: The engine's one write lock (not per graph: see the module's docstring).
+WRITE_LOCK = "reformgraph:writelock"
 
 #: Staging keys are ``<graph>:staging:<id>``, written through a connection named
 #: ``reformgraph-staging-<id>``.
@@ -153,8 +161,8 @@ class FalkorDBStore(GraphStore):
 
     @property
     def lock_name(self) -> str:
-        """The redis key of this graph's write lock."""
-        return f"{self.graph_name}:writelock"
+        """The redis key of the engine's write lock, which this graph's writers take."""
+        return WRITE_LOCK
 
     def _redis(self) -> Redis:
         """The shared client, created on first use (no I/O until a command is sent)."""
@@ -259,7 +267,7 @@ class FalkorDBStore(GraphStore):
 
     @contextlib.asynccontextmanager
     async def _write_lock(self, wait_s: float) -> AsyncIterator[str]:
-        """Hold this graph's write lock (renewed in the background) for the enclosed block,
+        """Hold the engine's write lock (renewed in the background) for the enclosed block,
         which gets the lock's token; :class:`WriteBusyError` if another writer holds it for
         more than ``wait_s``."""
         token = uuid.uuid4().hex
@@ -281,7 +289,7 @@ class FalkorDBStore(GraphStore):
             raise
         if not acquired:
             raise WriteBusyError(
-                f"another write to graph {self.graph_name!r} held it for over {wait_s:.1f} s"
+                f"another write to the graph engine held its lock for over {wait_s:.1f} s"
             )
         renewal = asyncio.create_task(self._keep_renewed(lock))
         try:
@@ -444,19 +452,25 @@ class FalkorDBStore(GraphStore):
     async def _staged_against(
         self, steps: Iterator[tuple[Statement, dict[str, Any]]], expected_version: int
     ) -> int:
-        """An import planned against ``expected_version``: the lock held only to copy and to
-        swap, the version checked both times."""
+        """An import planned against ``expected_version``: the lock held from the copy to the
+        swap (no write may overlap a copy), the version checked once it is held."""
         wait_s = self.import_timeout_ms / 1000
-        async with self._staging() as (staging, client):
-            async with self._write_lock(wait_s):
-                await self._check_version(expected_version)
-                await self._copy_live_to(staging, client)
+        async with (
+            self._write_lock(wait_s) as token,
+            self._staging() as (staging, client),
+        ):
+            await self._check_version(expected_version)
+            await self._copy_live_to(staging, client)
             await self._write_steps(self._graph(staging, client), steps)
             version = await self._advance_on(self._graph(staging, client), expected_version)
-            async with self._write_lock(wait_s) as token:
-                await self._check_version(expected_version)
-                await self._swap(token, staging)
+            await self._swap(token, staging)
         return version
+
+    async def copy_graph(self, source: str, target: str) -> None:
+        """``GRAPH.COPY`` of ``source`` to ``target`` under the write lock (a copy must not
+        overlap any write on the engine): for tests and tools that clone a graph."""
+        async with self._write_lock(self.import_timeout_ms / 1000):
+            await self.execute_command("GRAPH.COPY", source, target)
 
     async def _write_steps(
         self, graph: AsyncGraph, steps: Iterator[tuple[Statement, dict[str, Any]]]
@@ -512,9 +526,15 @@ class FalkorDBStore(GraphStore):
             raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
 
     async def _apply_schema(self) -> None:
-        await self._apply_schema_to(self._graph())
+        if await self._apply_schema_to(self._graph(), dry_run=True):
+            # creating an index or a constraint writes the graph: under the lock, like any
+            # write (a replica starting while an import holds it waits for the import)
+            async with self._write_lock(self.import_timeout_ms / 1000):
+                await self._apply_schema_to(self._graph())
 
-    async def _apply_schema_to(self, graph: AsyncGraph) -> None:
+    async def _apply_schema_to(self, graph: AsyncGraph, *, dry_run: bool = False) -> bool:
+        """Create what the schema lacks on ``graph`` (the caller holds the write lock), or
+        with ``dry_run`` only say whether anything is lacking."""
         try:
             try:
                 index_rows = (await graph.list_indices()).result_set
@@ -527,6 +547,20 @@ class FalkorDBStore(GraphStore):
             constrained = {
                 (c["label"], tuple(c["properties"])) for c in constraints if c["type"] == "UNIQUE"
             }
+            full_text = {
+                (row[0], prop)
+                for row in index_rows
+                for prop, kinds in row[2].items()
+                if "FULLTEXT" in kinds
+            }
+            lacking = (
+                any((label, "id") not in indexed for label in UNIQUE_ID_LABELS)
+                or any((label, ("id",)) not in constrained for label in UNIQUE_ID_LABELS)
+                or any((label, prop) not in indexed for label, prop in INDEXED_PROPERTIES)
+                or ("Entity", "searchGrams") not in full_text
+            )
+            if dry_run or not lacking:
+                return lacking
             for label in UNIQUE_ID_LABELS:
                 if (label, "id") not in indexed:
                     await graph.create_node_range_index(label, "id")
@@ -535,15 +569,10 @@ class FalkorDBStore(GraphStore):
             for label, prop in INDEXED_PROPERTIES:
                 if (label, prop) not in indexed:
                     await graph.create_node_range_index(label, prop)
-            full_text = {
-                (row[0], prop)
-                for row in index_rows
-                for prop, kinds in row[2].items()
-                if "FULLTEXT" in kinds
-            }
             if ("Entity", "searchGrams") not in full_text:
                 statement = self.registry.get("ddl_search_index")  # fixed text, no values
                 await graph.query(statement.text)
+            return True
         except _UNAVAILABLE as exc:
             raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
 

@@ -156,7 +156,7 @@ async def documented(store: GraphStore) -> GraphStore:
             await loader.close()
         _DOCUMENTED_TEMPLATES[server] = template
     await store.execute_command("DEL", store.graph_name)
-    await store.execute_command("GRAPH.COPY", template, store.graph_name)
+    await store.copy_graph(template, store.graph_name)
     return store
 
 

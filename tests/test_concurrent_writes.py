@@ -191,12 +191,14 @@ async def _base(target: GraphTarget, tmp_path: Path) -> Sample:
     return sample
 
 
-async def test_a_load_whose_staged_copy_misses_a_merger_takes_it_in_before_the_swap(
+async def test_a_load_paused_past_its_lock_takes_the_merger_in_before_the_swap(
     local_engine: LocalEngine, tmp_path: Path, loaders: list[Loader]
 ) -> None:
     """The reported loss, step by step on FalkorDB: the load copies the graph, a merger is
-    acknowledged, the load swaps its copy in. Now the swap sees the merger and the load plans
-    again with it."""
+    acknowledged, the load swaps its copy in. The load holds the write lock from its copy to
+    its swap, so a merger can only come in between if the load is paused past the lock's time
+    to live: then the merger goes ahead, and the resumed load's swap sees that it lost the
+    lock, so it plans again with the merger."""
     target = GraphTarget(
         "falkordb",
         falkordb_settings(
@@ -209,15 +211,15 @@ async def test_a_load_whose_staged_copy_misses_a_merger_takes_it_in_before_the_s
     sample = await _base(target, tmp_path)
     probe = redis.Redis(host=local_engine.host, port=local_engine.port, decode_responses=True)
     graph = target.settings.graph_name
-    # should the load be paused holding the lock after all, the merger outwaits its 15 s
+    # the load is paused holding the lock: the merger outwaits its 15 s time to live
     settings = _settings(target, write_lock_wait_s=20.0, request_deadline_s=30.0)
     try:
         with LiveServer(settings) as server:
             loader = Loader(target, sample.reload_file)
             loaders.append(loader)
             await loader.wait_planned()
-            # its copy of the graph exists and it let go of the lock: it writes its copy
-            while not probe.keys(f"{graph}:staging:*") or probe.exists(f"{graph}:writelock"):
+            # its copy of the graph exists: it writes its copy, holding the lock
+            while not probe.keys(f"{graph}:staging:*"):
                 assert loader.process.poll() is None, loader.output
                 await asyncio.sleep(0.002)
             loader.process.send_signal(signal.SIGSTOP)  # between its copy and its swap

@@ -3,6 +3,7 @@ see, and staging copies left by writers that died (removed at start-up)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -10,12 +11,15 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 import redis
 from redis.asyncio import Redis
 
 from cypher.registry import CypherRegistry
+from graph_loaders.importer import import_dataset
+from graph_loaders.synthetic import generate
 from graph_store.errors import WriteBusyError
 from graph_store.falkordb_store import FalkorDBStore
 from graph_store.local_engine import LocalEngine
@@ -170,3 +174,39 @@ def test_an_import_killed_midway_leaves_no_staging_copy_after_start_up(
         if keys:
             probe.delete(*keys)
         probe.close()
+
+
+async def test_staged_writes_to_two_graphs_of_one_engine_never_overlap_a_copy(
+    tmp_path: Path,
+) -> None:
+    """FalkorDB 4.16.3 deadlocks for good when a ``GRAPH.COPY`` runs while another graph of
+    the server is being written (cypher/COMPAT.md). Two stores, each on its own graph of one
+    engine, each importing again and again (every import copies its graph, then writes the
+    copy): the engine-wide write lock keeps every copy apart from every write, so all of
+    them finish and the engine still answers. Without the lock this hung within a few
+    rounds; it runs on an engine of its own so that a regression cannot hang the others."""
+    engine = LocalEngine(tmp_path / "engine")
+    engine.start()
+    stores = [
+        FalkorDBStore(CypherRegistry("falkordb"), engine.host, engine.port, name)
+        for name in ("graph-a", "graph-b")
+    ]
+    try:
+        for store in stores:
+            await store.apply_schema()
+        dataset = generate("inner-mongolia", 1, scale=0.02)
+
+        async def imports(store: FalkorDBStore) -> int:
+            for _ in range(6):
+                await import_dataset(store, dataset)
+            return (await store.meta()).version
+
+        versions = await asyncio.wait_for(
+            asyncio.gather(*(imports(store) for store in stores)), timeout=180
+        )
+        assert versions == [6, 6]
+        assert await stores[0].execute_command("PING") is True
+    finally:
+        for store in stores:
+            await store.close()
+        engine.stop()
