@@ -107,10 +107,8 @@ class GraphTarget:
         )
 
 
-@pytest.fixture(params=ENGINES)
-def graph_target(request: pytest.FixtureRequest, local_engine: LocalEngine) -> GraphTarget:
-    """A fresh, empty graph on one engine, described by service settings."""
-    if request.param == "neo4j":
+def _fresh_target(engine: str, local_engine: LocalEngine) -> GraphTarget:
+    if engine == "neo4j":
         return GraphTarget.neo4j()
     settings = falkordb_settings(
         local_engine.host,
@@ -119,6 +117,12 @@ def graph_target(request: pytest.FixtureRequest, local_engine: LocalEngine) -> G
         dataset_dir=None,
     )
     return GraphTarget("falkordb", settings)
+
+
+@pytest.fixture(params=ENGINES)
+def graph_target(request: pytest.FixtureRequest, local_engine: LocalEngine) -> GraphTarget:
+    """A fresh, empty graph on one engine, described by service settings."""
+    return _fresh_target(request.param, local_engine)
 
 
 @pytest.fixture
@@ -131,16 +135,39 @@ async def documented(store: GraphStore) -> GraphStore:
 @pytest.fixture
 async def store(graph_target: GraphTarget) -> AsyncIterator[GraphStore]:
     """An open store on an empty graph with the schema applied; the graph is dropped after."""
-    store = graph_target.open_store()
-    if graph_target.engine == "neo4j":
-        await store.write("graph_clear")
-    await store.apply_schema()
+    store = await _open_empty(graph_target)
     try:
         yield store
     finally:
-        if isinstance(store, FalkorDBStore):
-            await store.execute_command("DEL", store.graph_name)
-        await store.close()
+        await _drop(store)
+
+
+async def _open_empty(target: GraphTarget) -> GraphStore:
+    store = target.open_store()
+    if target.engine == "neo4j":
+        await store.write("graph_clear")
+    await store.apply_schema()
+    return store
+
+
+async def _drop(store: GraphStore) -> None:
+    if isinstance(store, FalkorDBStore):
+        await store.execute_command("DEL", store.graph_name)
+    await store.close()
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+async def module_store(
+    request: pytest.FixtureRequest, local_engine: LocalEngine
+) -> AsyncIterator[GraphStore]:
+    """An open store on an empty graph shared by a whole test module, one per engine: for
+    modules whose tests only read a dataset the module loads once (on Neo4j, a test that
+    takes ``store`` clears the database, so such a module takes only this one)."""
+    store = await _open_empty(_fresh_target(request.param, local_engine))
+    try:
+        yield store
+    finally:
+        await _drop(store)
 
 
 def with_extra_statements(store: GraphStore, directory: Path, **statements: str) -> GraphStore:
