@@ -395,3 +395,65 @@ async def test_lineage_of_what_is_not_a_body_is_not_found(answers: GraphStore) -
         "NOT_FOUND",
         "No Body with key 'a:nope'.",
     )
+
+
+# Pages ---------------------------------------------------------------------------------
+
+ITEMS = """
+query($first: Int, $after: String, $last: Int, $before: String) {
+  search(text: "答项", kinds: [POWER_ITEM], first: $first, after: $after, last: $last,
+         before: $before) {
+    totalCount edges { cursor node { ... on PowerItem { key } } }
+    pageInfo { hasNextPage hasPreviousPage }
+  }
+}"""
+
+#: The eight items by name (code points): 答项一 七 三 二 五 八 六 四.
+BY_NAME = ["a:i1", "a:i7", "a:i3", "a:i2", "a:i5", "a:i8", "a:i6", "a:i4"]
+
+
+async def _page(store: GraphStore, **arguments: Any) -> tuple[list[str], bool, bool, str]:
+    """(keys, hasNextPage, hasPreviousPage, last cursor) of one search page."""
+    search = (await ask(store, ITEMS, **arguments))["search"]
+    assert search["totalCount"] == 8, "the whole list's size, whatever the page"
+    keys = [e["node"]["key"] for e in search["edges"]]
+    info = search["pageInfo"]
+    cursor = search["edges"][-1]["cursor"] if search["edges"] else ""
+    return keys, info["hasNextPage"], info["hasPreviousPage"], cursor
+
+
+async def test_pages_walk_the_whole_list_once(answers: GraphStore) -> None:
+    keys, more, _, cursor = await _page(answers, first=3)
+    assert (keys, more) == (BY_NAME[:3], True)
+    keys, more, _, cursor = await _page(answers, first=3, after=cursor)
+    assert (keys, more) == (BY_NAME[3:6], True)
+    keys, more, _, _ = await _page(answers, first=3, after=cursor)
+    assert (keys, more) == (BY_NAME[6:], False)
+    # a page exactly one short of the list still has a next page; the whole list has none
+    assert (await _page(answers, first=7))[:2] == (BY_NAME[:7], True)
+    assert (await _page(answers, first=8))[:2] == (BY_NAME, False)
+    assert (await _page(answers, first=0))[:2] == ([], True)
+    # backwards: the last two, with a page before them
+    keys, _, before, _ = await _page(answers, last=2)
+    assert (keys, before) == (BY_NAME[6:], True)
+
+
+EVENTS = """query($first: Int, $last: Int) {
+    reformEvents(first: $first, last: $last) { totalCount } }"""
+
+
+async def test_a_page_holds_at_most_500_and_never_a_negative_number(answers: GraphStore) -> None:
+    for arguments in ({"first": 500}, {"last": 500}, {"first": 0}, {"last": 0}):
+        assert (await ask(answers, EVENTS, **arguments))["reformEvents"]["totalCount"] == 3
+    for name in ("first", "last"):
+        result = await SCHEMA.execute(
+            EVENTS, variable_values={name: 501}, context_value=GraphContext(store=answers)
+        )
+        assert result.errors is not None
+        [error] = result.errors
+        assert error.message == f"Argument '{name}' is 501; at most 500 items fit in one page."
+        assert error.extensions == {"code": "LIMIT_EXCEEDED", "limit": "page_size"}
+        assert await refused(answers, EVENTS, **{name: -1}) == (
+            "BAD_INPUT",
+            f"Argument '{name}' must not be negative.",
+        )
