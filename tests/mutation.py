@@ -27,6 +27,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,7 @@ class ModuleResult:
     statuses: dict[str, str] = field(default_factory=dict)
     diffs: dict[str, str] = field(default_factory=dict)
     commit: str = ""
+    minutes: float = 0.0
 
     def count(self, statuses: set[str]) -> int:
         return sum(1 for s in self.statuses.values() if s in statuses)
@@ -133,8 +135,10 @@ def _commit() -> str:
 def run_module(module: str, tests: list[str], children: int) -> ModuleResult:
     """Mutate one module with its test subset; the statuses and the survivors' diffs."""
     work = _scratch(module, tests)
+    started = time.monotonic()
     _mutmut(work, "run", "--max-children", str(children))
-    result = ModuleResult(module, _statuses(work, module), commit=_commit())
+    minutes = (time.monotonic() - started) / 60
+    result = ModuleResult(module, _statuses(work, module), commit=_commit(), minutes=minutes)
     for name, status in result.statuses.items():
         if status not in KILLED:
             result.diffs[name] = _mutmut(work, "show", name, capture=True)
@@ -144,13 +148,13 @@ def run_module(module: str, tests: list[str], children: int) -> ModuleResult:
 def report(results: list[ModuleResult]) -> str:
     """Markdown: a table of the modules, then each survivor's diff."""
     lines = [
-        "| module | commit | mutants | killed | survived | other |",
-        "|---|---|---|---|---|---|",
+        "| module | commit | mutants | killed | survived | other | minutes |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
             f"| `{r.module}` | {r.commit} | {len(r.statuses)} | {r.count(KILLED)} "
-            f"| {r.count(SURVIVED)} | {len(r.other)} |"
+            f"| {r.count(SURVIVED)} | {len(r.other)} | {r.minutes:.1f} |"
         )
     for r in results:
         for name, diff in r.diffs.items():
@@ -168,9 +172,11 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [m for m in modules if m not in configured]
     if unknown:
         parser.error(f"not configured in [tool.reformgraph.mutate]: {', '.join(unknown)}")
-    results = [run_module(m, configured[m], args.children) for m in modules]
+    results = []
+    for module in modules:  # each module's report as soon as it is done
+        results.append(run_module(module, configured[module], args.children))
+        (WORK / f"{_slug(module)}.md").write_text(report(results[-1:]), encoding="utf-8")
     text = report(results)
-    WORK.mkdir(parents=True, exist_ok=True)
     (WORK / "report.md").write_text(text, encoding="utf-8")
     print(text)
     return 0

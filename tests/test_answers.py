@@ -40,6 +40,20 @@ async def ask(store: GraphStore, query: str, **variables: Any) -> dict[str, Any]
     return result.data
 
 
+async def error_of(store: GraphStore, query: str, **variables: Any) -> dict[str, Any]:
+    """The one error of a query that must fail: its message and extensions."""
+    result = await SCHEMA.execute(
+        query, variable_values=variables, context_value=GraphContext(store=store)
+    )
+    assert result.errors is not None
+    [error] = result.errors
+    return {"message": error.message, "extensions": error.extensions}
+
+
+def not_found(message: str, key: str) -> dict[str, Any]:
+    return {"message": message, "extensions": {"code": "NOT_FOUND", "key": key}}
+
+
 async def refused(store: GraphStore, query: str, **variables: Any) -> tuple[str, str]:
     """(code, message) of the one error of a query that must fail."""
     result = await SCHEMA.execute(
@@ -56,9 +70,9 @@ async def refused(store: GraphStore, query: str, **variables: Any) -> tuple[str,
 MATRIX = """
 query($list: String!, $target: Float) {
   claimMatrix(list: $list, region: "a:county", targetRate: $target) {
-    targetRate itemCount itemKeys
+    list { key } region { key } targetRate itemCount itemKeys
     towns { town { key } hasEnforcementBureau claimedCount ofCount rate rateStated meetsTarget
-            itemsNamed unclaimed note claimedItems itemModes }
+            itemsNamed unclaimed note synthetic claimedItems itemModes }
     shortOfTarget { town { key } }
     everyoneShort: shortOfTarget(withEnforcementBureauOnly: false) { town { key } }
   }
@@ -91,6 +105,7 @@ def _row(
         "itemsNamed": named,
         "unclaimed": unclaimed or [],
         "note": note,
+        "synthetic": True,  # every record of the fixture is
     }
 
 
@@ -104,6 +119,7 @@ async def test_rates_are_claimed_items_over_the_lists_stated_size_and_the_target
     answers: GraphStore,
 ) -> None:
     matrix = (await ask(answers, MATRIX, list="a:list"))["claimMatrix"]
+    assert (matrix["list"], matrix["region"]) == ({"key": "a:list"}, {"key": "a:county"})
     assert (matrix["targetRate"], matrix["itemCount"]) == (0.7, 10)
     assert matrix["itemKeys"] == ITEM_ORDER
     towns = [t["town"]["key"] for t in matrix["towns"]]
@@ -178,22 +194,23 @@ async def test_targets_from_zero_to_one_inclusive_are_accepted(answers: GraphSto
 
 
 async def test_unknown_rates_are_neither_met_nor_short(answers: GraphStore) -> None:
-    # the second list states no size and names no items: only 乙镇 (3 of 4) has a rate
+    # the second list states no size and names no items: only 乙镇 (2 of 3) has a rate
     matrix = (await ask(answers, MATRIX, list="a:list-2"))["claimMatrix"]
+    assert matrix["list"] == {"key": "a:list-2"}
     assert (matrix["itemCount"], matrix["itemKeys"]) == (None, [])
     rows = _rows(matrix)
     unknown = _row(False, None, None, None, None, named=False)
     assert rows == {
         "a:ding": unknown,
         "a:bing": unknown,
-        "a:yi": _row(True, 3, 4, 0.75, True, named=False),
+        "a:yi": _row(True, 2, 3, 0.6667, False, named=False),  # computed: to four places
         "a:ji": {**unknown, "hasEnforcementBureau": True},
         "a:wu": {**unknown, "hasEnforcementBureau": True},
         # three claimed of an unknown number: no rate, so not short of the target
         "a:jia": {**unknown, "hasEnforcementBureau": True, "claimedCount": 3},
     }
-    assert matrix["shortOfTarget"] == []
-    assert matrix["everyoneShort"] == []
+    assert [t["town"]["key"] for t in matrix["shortOfTarget"]] == ["a:yi"]
+    assert [t["town"]["key"] for t in matrix["everyoneShort"]] == ["a:yi"]
 
 
 async def test_claim_cells_carry_mode_date_and_status(answers: GraphStore) -> None:
@@ -229,17 +246,14 @@ async def test_claim_cells_carry_mode_date_and_status(answers: GraphStore) -> No
 async def test_a_claim_matrix_names_what_it_did_not_find(answers: GraphStore) -> None:
     query = """query($list: String!, $region: String!) {
         claimMatrix(list: $list, region: $region) { itemCount } }"""
-    assert await refused(answers, query, list="a:nope", region="a:county") == (
-        "NOT_FOUND",
-        "No PowerList with key 'a:nope'.",
+    assert await error_of(answers, query, list="a:nope", region="a:county") == not_found(
+        "No PowerList with key 'a:nope'.", "a:nope"
     )
-    assert await refused(answers, query, list="a:county", region="a:county") == (
-        "NOT_FOUND",
-        "No PowerList with key 'a:county'.",
+    assert await error_of(answers, query, list="a:county", region="a:county") == not_found(
+        "No PowerList with key 'a:county'.", "a:county"
     )
-    assert await refused(answers, query, list="a:list", region="a:list") == (
-        "NOT_FOUND",
-        "No Region with key 'a:list'.",
+    assert await error_of(answers, query, list="a:list", region="a:list") == not_found(
+        "No Region with key 'a:list'.", "a:list"
     )
 
 
@@ -321,20 +335,17 @@ async def test_chains_through_a_body_are_those_it_takes_part_in(answers: GraphSt
 
 
 async def test_chains_name_what_they_did_not_find(answers: GraphStore) -> None:
-    assert await refused(answers, CHAINS, item="a:nope") == (
-        "NOT_FOUND",
-        "No PowerItem with key 'a:nope'.",
+    assert await error_of(answers, CHAINS, item="a:nope") == not_found(
+        "No PowerItem with key 'a:nope'.", "a:nope"
     )
-    assert await refused(answers, CHAINS, item="a:b0") == (
-        "NOT_FOUND",
-        "No PowerItem with key 'a:b0'.",
+    assert await error_of(answers, CHAINS, item="a:b0") == not_found(
+        "No PowerItem with key 'a:b0'.", "a:b0"
     )
-    assert await refused(answers, CHAINS, item="a:i1", town="a:b0") == (
-        "NOT_FOUND",
-        "No Region with key 'a:b0'.",
+    assert await error_of(answers, CHAINS, item="a:i1", town="a:b0") == not_found(
+        "No Region with key 'a:b0'.", "a:b0"
     )
     through = '{ chainsThrough(body: "a:jia") { complete } }'
-    assert await refused(answers, through) == ("NOT_FOUND", "No Body with key 'a:jia'.")
+    assert await error_of(answers, through) == not_found("No Body with key 'a:jia'.", "a:jia")
 
 
 # Lineage -------------------------------------------------------------------------------
@@ -387,13 +398,11 @@ async def test_lineage_depth_is_a_number_of_events(answers: GraphStore) -> None:
 
 
 async def test_lineage_of_what_is_not_a_body_is_not_found(answers: GraphStore) -> None:
-    assert await refused(answers, LINEAGE, body="a:jia") == (
-        "NOT_FOUND",
-        "No Body with key 'a:jia'.",
+    assert await error_of(answers, LINEAGE, body="a:jia") == not_found(
+        "No Body with key 'a:jia'.", "a:jia"
     )
-    assert await refused(answers, LINEAGE, body="a:nope") == (
-        "NOT_FOUND",
-        "No Body with key 'a:nope'.",
+    assert await error_of(answers, LINEAGE, body="a:nope") == not_found(
+        "No Body with key 'a:nope'.", "a:nope"
     )
 
 
@@ -433,9 +442,22 @@ async def test_pages_walk_the_whole_list_once(answers: GraphStore) -> None:
     assert (await _page(answers, first=7))[:2] == (BY_NAME[:7], True)
     assert (await _page(answers, first=8))[:2] == (BY_NAME, False)
     assert (await _page(answers, first=0))[:2] == ([], True)
-    # backwards: the last two, with a page before them
+    # backwards: the last two, with a page before them; then the three before those
     keys, _, before, _ = await _page(answers, last=2)
     assert (keys, before) == (BY_NAME[6:], True)
+    search = (await ask(answers, ITEMS, first=7))["search"]
+    seventh = search["edges"][6]["cursor"]
+    keys, _, before, _ = await _page(answers, last=3, before=seventh)
+    assert (keys, before) == (BY_NAME[3:6], True)
+
+
+async def test_a_page_size_written_in_the_query_is_read_as_a_number(answers: GraphStore) -> None:
+    query = """{ search(text: "答项", kinds: [POWER_ITEM], first: 2) {
+        totalCount edges { node { ... on PowerItem { key } } } pageInfo { hasNextPage } } }"""
+    search = (await ask(answers, query))["search"]
+    assert search["totalCount"] == 8
+    assert [e["node"]["key"] for e in search["edges"]] == BY_NAME[:2]
+    assert search["pageInfo"]["hasNextPage"] is True
 
 
 EVENTS = """query($first: Int, $last: Int) {
