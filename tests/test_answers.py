@@ -263,7 +263,7 @@ CHAINS = """
 query($item: String!, $town: String) {
   delegationChains(item: $item, town: $town) {
     complete item { key }
-    hops { relation mode from { ... on Body { key } ... on PowerList { key } }
+    hops { relation mode date docNumber from { ... on Body { key } ... on PowerList { key } }
            to { ... on Body { key } ... on PowerItem { key } ... on Region { key } } }
   }
 }"""
@@ -294,8 +294,8 @@ async def test_a_chain_keeps_six_delegations_and_ends_where_the_sixth_does(
 
 async def test_a_delegation_cycle_is_walked_once(answers: GraphStore) -> None:
     # a:c0 → a:c1 → a:c0 is a cycle: the walk does not go back to a:c0. From a:c0 the item
-    # also goes to 甲镇 (nobody there exercises it: incomplete); from a:c1 to 乙镇, where two
-    # bodies exercise it: one chain for each, by the exerciser's key
+    # also goes to 甲镇 twice (two delegations, by id; nobody there exercises it: incomplete);
+    # from a:c1 to 乙镇, where two bodies exercise it: one chain for each, by their keys
     chains = (await ask(answers, CHAINS, item="a:i2"))["delegationChains"]
     head = [("LISTED_IN", "a:list", "a:i2", None), ("HOLDS", "a:c0", "a:i2", None)]
     via_c1 = [
@@ -304,15 +304,43 @@ async def test_a_delegation_cycle_is_walked_once(answers: GraphStore) -> None:
         ("DELEGATES", "a:c1", "a:yi", "ASSIGN"),
     ]
     assert [(c["complete"], _hops(c)) for c in chains] == [
-        (False, [*head, ("DELEGATES", "a:c0", "a:jia", "CONFIRM")]),
+        (False, [*head, ("DELEGATES", "a:c0", "a:jia", "CONFIRM")]),  # a:to-jia-1
+        (False, [*head, ("DELEGATES", "a:c0", "a:jia", "ASSIGN")]),  # a:to-jia-2
         (True, [*via_c1, ("EXERCISES", "a:bureau-yi", "a:i2", None)]),
         (True, [*via_c1, ("EXERCISES", "a:office-yi", "a:i2", None)]),
     ]
     to_yi = (await ask(answers, CHAINS, item="a:i2", town="a:yi"))["delegationChains"]
     assert [_hops(c)[-1][1] for c in to_yi] == ["a:bureau-yi", "a:office-yi"]
     to_jia = (await ask(answers, CHAINS, item="a:i2", town="a:jia"))["delegationChains"]
-    assert [(c["complete"], len(c["hops"])) for c in to_jia] == [(False, 3)]
+    assert [(c["complete"], _hops(c)[-1][3]) for c in to_jia] == [
+        (False, "CONFIRM"),
+        (False, "ASSIGN"),
+    ]
     assert (await ask(answers, CHAINS, item="a:i2", town="a:ding"))["delegationChains"] == []
+
+
+async def test_a_whole_list_delegation_carries_the_item_and_a_list_can_delegate_itself(
+    answers: GraphStore,
+) -> None:
+    # a:h holds a:i7 and passed the whole list to a:w, which passed a:i7 on to a:r, with a
+    # document number and date; nobody exercises it at a:r
+    [chain] = (await ask(answers, CHAINS, item="a:i7"))["delegationChains"]
+    assert chain["complete"] is False
+    assert [
+        (h["relation"], h["from"]["key"], h["to"]["key"], h["mode"], h["date"], h["docNumber"])
+        for h in chain["hops"]
+    ] == [
+        ("LISTED_IN", "a:list", "a:i7", None, None, None),
+        ("HOLDS", "a:h", "a:i7", None, None, None),
+        ("DELEGATES", "a:h", "a:w", "ASSIGN", None, None),
+        ("DELEGATES", "a:w", "a:r", "CONFIRM", "2020-05", "答政发〔2020〕5号"),
+    ]
+    # a:i4 is delegated by the list itself (no body named) to 乙镇; nobody holds it
+    [chain] = (await ask(answers, CHAINS, item="a:i4"))["delegationChains"]
+    assert (chain["complete"], _hops(chain)) == (
+        False,
+        [("LISTED_IN", "a:list", "a:i4", None), ("DELEGATES", "a:list", "a:yi", "ASSIGN")],
+    )
 
 
 async def test_an_item_never_delegated_has_no_chain(answers: GraphStore) -> None:
@@ -332,6 +360,20 @@ async def test_chains_through_a_body_are_those_it_takes_part_in(answers: GraphSt
     assert through_b7 == []  # beyond the six-delegation cap: in no chain
     through_b3 = (await ask(answers, query % "a:b3"))["chainsThrough"]
     assert [(c["item"]["key"], len(c["hops"])) for c in through_b3] == [("a:i1", 9)]
+    # found through what each body does alone: a:h holds the item (and passes on the whole
+    # list, naming no item), a:w passes it on (having received the whole list), a:r only
+    # receives it, 乙镇's bureau only exercises it
+    for body in ("a:h", "a:w", "a:r"):
+        through = (await ask(answers, query % body))["chainsThrough"]
+        assert [(c["item"]["key"], c["complete"], len(c["hops"])) for c in through] == [
+            ("a:i7", False, 4)
+        ], body
+    [chain] = (await ask(answers, query % "a:bureau-yi"))["chainsThrough"]
+    assert (chain["item"]["key"], chain["complete"], chain["hops"][-1]["relation"]) == (
+        "a:i2",
+        True,
+        "EXERCISES",
+    )
 
 
 async def test_chains_name_what_they_did_not_find(answers: GraphStore) -> None:
