@@ -425,6 +425,21 @@ async def test_lineage_passes_through_an_event_known_only_by_counts(answers: Gra
     assert _steps(mid["successors"]) == [(1, "a:merge-2"), (2, "a:integrate-3")]
 
 
+async def test_events_at_one_depth_are_in_date_order_undated_first(answers: GraphStore) -> None:
+    twin = (await ask(answers, LINEAGE, body="a:twin"))["lineage"]
+    assert _steps(twin["predecessors"]) == [(1, "a:ev-c"), (1, "a:ev-b"), (1, "a:ev-a")]
+
+
+async def test_a_lineage_that_comes_back_lists_each_event_once(answers: GraphStore) -> None:
+    # a:loop-x → loop-1 → a:loop-y → loop-2 → a:loop-z, which went into loop-1 too
+    x = (await ask(answers, LINEAGE, body="a:loop-x", depth=10))["lineage"]
+    assert _steps(x["successors"]) == [(1, "a:loop-1"), (2, "a:loop-2")]
+    assert x["predecessors"] == []
+    y = (await ask(answers, LINEAGE, body="a:loop-y", depth=10))["lineage"]
+    assert _steps(y["predecessors"]) == [(1, "a:loop-1"), (2, "a:loop-2")]
+    assert _steps(y["successors"]) == [(1, "a:loop-2"), (2, "a:loop-1")]
+
+
 async def test_lineage_depth_is_a_number_of_events(answers: GraphStore) -> None:
     one = (await ask(answers, LINEAGE, body="a:new", depth=1))["lineage"]
     assert _steps(one["predecessors"]) == [(1, "a:integrate-3")]
@@ -508,7 +523,7 @@ EVENTS = """query($first: Int, $last: Int) {
 
 async def test_a_page_holds_at_most_500_and_never_a_negative_number(answers: GraphStore) -> None:
     for arguments in ({"first": 500}, {"last": 500}, {"first": 0}, {"last": 0}):
-        assert (await ask(answers, EVENTS, **arguments))["reformEvents"]["totalCount"] == 3
+        assert (await ask(answers, EVENTS, **arguments))["reformEvents"]["totalCount"] == 8
     for name in ("first", "last"):
         result = await SCHEMA.execute(
             EVENTS, variable_values={name: 501}, context_value=GraphContext(store=answers)
