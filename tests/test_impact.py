@@ -144,10 +144,14 @@ async def test_bodies_of_two_levels_without_quotas_into_a_new_body(graph: GraphS
 async def test_a_target_that_answers_to_a_merging_body_would_be_its_own_superior(
     graph: GraphStore,
 ) -> None:
-    report = await impact(graph, bodies=["t:gov", "t:health"], target="t:market")
-    # 市场监管局 and 卫健委 answered to 县政府: both merge, so no superior changes
-    assert report["superiorChanges"] == []
-    assert (report["staffQuotaBefore"], report["staffQuotaAfter"]) == ([40, 20, 30], 90)
+    # 县政府 and the market team into 市场监管局, which answers to 县政府 (the team answers to
+    # 市场监管局 itself: that is no conflict)
+    report = await impact(graph, bodies=["t:gov", "t:market-team"], target="t:market")
+    # 卫健委 answered to 县政府: it would answer to the target; 市场监管局 is the target
+    assert report["superiorChanges"] == [
+        {"body": {"key": "t:health"}, "oldSuperior": "t:gov", "newSuperior": "t:market"}
+    ]
+    assert (report["staffQuotaBefore"], report["staffQuotaAfter"]) == ([40, 12, 30], 82)
     assert report["conflicts"] == [
         {
             "code": "OWN_SUPERIOR",
@@ -155,6 +159,17 @@ async def test_a_target_that_answers_to_a_merging_body_would_be_its_own_superior
             "superior.",
             "bodies": ["t:market", "t:gov"],
         }
+    ]
+
+
+async def test_delegations_to_one_receiver_are_listed_by_their_ids(graph: GraphStore) -> None:
+    # a:c0 (tests/fixtures/answers.yaml) delegated a:i2 to a:c1 and twice to 甲镇, the second
+    # of those listed first in the file
+    report = await impact(graph, bodies=["a:c0"], newName="新局")
+    assert [(d["to"], d["mode"]) for d in report["reroutedDelegations"]] == [
+        ("a:c1", "CONFIRM"),  # a:cycle-1
+        ("a:jia", "CONFIRM"),  # a:to-jia-1
+        ("a:jia", "ASSIGN"),  # a:to-jia-2
     ]
 
 
