@@ -448,10 +448,10 @@ async def test_lineage_depth_is_a_number_of_events(answers: GraphStore) -> None:
     ten = (await ask(answers, LINEAGE, body="a:new", depth=10))["lineage"]
     assert len(ten["predecessors"]) == 3
     for depth, code in ((0, "BAD_INPUT"), (-1, "BAD_INPUT"), (11, "LIMIT_EXCEEDED")):
-        assert await refused(answers, LINEAGE, body="a:new", depth=depth) == (
-            code,
-            "depth must be between 1 and 10.",
-        )
+        assert await error_of(answers, LINEAGE, body="a:new", depth=depth) == {
+            "message": "depth must be between 1 and 10.",
+            "extensions": {"code": code, "limit": "lineage_depth"},
+        }
 
 
 async def test_lineage_of_what_is_not_a_body_is_not_found(answers: GraphStore) -> None:
