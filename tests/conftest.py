@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import hypothesis
 import pytest
 import uvicorn
+from hypothesis.configuration import set_hypothesis_home_dir
 from selenium.webdriver.chrome.webdriver import WebDriver as Chrome
 
 from cypher.registry import CYPHER_DIR, CypherRegistry
@@ -35,6 +37,13 @@ from tests.browser import Api, new_profile_dir, start_chromium
 from tests.datasets import DATA_DIR
 
 ENGINES = ["falkordb"] + (["neo4j"] if os.environ.get("NEO4J_URI") else [])
+
+# Hypothesis: no deadline (tests never assert on wall-clock time, and under coverage on two
+# shared cores one example of tests/test_execution.py took 226 ms against the default 200),
+# and its files (example database, caches) under .reformgraph/, not in the working tree
+set_hypothesis_home_dir(str(Path(__file__).resolve().parent.parent / ".reformgraph" / "hypothesis"))
+hypothesis.settings.register_profile("reformgraph", deadline=None)
+hypothesis.settings.load_profile("reformgraph")
 
 #: The shared Neo4j's start/stop script, beside a checkout in CI (``.ci/run``).
 NEO4J_LOCAL = Path(__file__).resolve().parents[2] / "shared" / "neo4j" / "neo4j-local"
