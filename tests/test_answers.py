@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from graph_store import GraphStore
-from schema import build_schema
+from schema import Limits, build_schema
 from schema.context import GraphContext
 from tests.datasets import load_fixture
 
@@ -515,6 +515,29 @@ async def test_a_page_size_written_in_the_query_is_read_as_a_number(answers: Gra
     assert search["totalCount"] == 8
     assert [e["node"]["key"] for e in search["edges"]] == BY_NAME[:2]
     assert search["pageInfo"]["hasNextPage"] is True
+
+
+async def test_a_page_is_capped_whichever_way_it_is_asked_for(answers: GraphStore) -> None:
+    # a schema whose pages hold three: pages asked for by a cursor alone hold three too
+    small = build_schema(Limits(max_page_size=3))
+
+    async def keys(**arguments: Any) -> list[str]:
+        result = await small.execute(
+            ITEMS, variable_values=arguments, context_value=GraphContext(store=answers)
+        )
+        assert result.errors is None, result.errors
+        assert result.data is not None
+        return [e["node"]["key"] for e in result.data["search"]["edges"]]
+
+    cursors = [
+        e["cursor"] for e in (await ask(answers, ITEMS, first=8))["search"]["edges"]
+    ]
+    assert await keys() == BY_NAME[:3]
+    assert await keys(after=cursors[1]) == BY_NAME[2:5]
+    assert await keys(before=cursors[6]) == BY_NAME[3:6]  # the three nearest the cursor
+    # the last ones of the whole list, not of a first page fetched short
+    assert await keys(last=2) == BY_NAME[6:]
+    assert await keys(last=2, before=cursors[6]) == BY_NAME[4:6]
 
 
 EVENTS = """query($first: Int, $last: Int) {
