@@ -197,6 +197,7 @@ def test_delegations_and_claims_must_agree_with_their_list() -> None:
             delegation("d:a", item="i:b", from_body="r:county", to_body="b:a"),
             delegation("d:b", to_region="b:a", to_body="r:county"),
             delegation("d:c", "l:b"),
+            delegation("d:d", "l:nope", item="i:nope", from_body="b:a", to_body="b:a"),
         ],
         claims=[
             claim("i:a", "CONFIRM"),
@@ -209,6 +210,8 @@ def test_delegations_and_claims_must_agree_with_their_list() -> None:
         ("delegations[2]", "to_region", "'b:a' is a bodie, not a region"),
         ("delegations[2]", "to_body", "'r:county' is a region, not a bodie"),
         ("delegations[3]", "to_region", "a delegation needs to_region or to_body"),
+        ("delegations[4]", "list", "unknown power list 'l:nope'"),
+        ("delegations[4]", "item", "unknown power item 'i:nope'"),
         ("claims[1]", "item", "item 'i:b' is in list 'l:b', not 'l:a'"),
     ]
 
@@ -264,8 +267,14 @@ def test_counts_the_sources_give_together_must_add_up() -> None:
             ),
             plist("l:b", item_count=1),
             plist("l:ok", item_count=4, item_counts_by_type=[count("PENALTY", 4)]),
+            plist("l:full", item_count=2),  # names as many items as it states: fine
         ],
-        power_items=[item("i:1", "l:b", 1), item("i:2", "l:b", 2)],
+        power_items=[
+            item("i:1", "l:b", 1),
+            item("i:2", "l:b", 2),
+            item("i:3", "l:full", 1),
+            item("i:4", "l:full", 2),
+        ],
         claim_summaries=[
             summary(5, 4),
             summary(4, 4),  # all of them: fine
@@ -275,6 +284,7 @@ def test_counts_the_sources_give_together_must_add_up() -> None:
             summary(6, 10, rate=0.6, target_rate=0.7, meets_target=True),
             summary(7, 10, rate=0.7, target_rate=0.7, meets_target=False),
             summary(2, None, rate=0.5),  # no base to check the rate against: fine
+            summary(0, 1, rate=0.0006),  # off by exactly the tolerance: fine
         ],
         reform_events=[
             {
@@ -338,8 +348,11 @@ def test_documented_records_need_quotes_found_in_declared_sources() -> None:
             body("b:misquoted", provenance=[{"source": SRC, "quote": "没有这句话"}]),
             body("b:lost", provenance=[{"source": "nowhere.txt", "quote": QUOTE}]),
             body("b:undeclared", provenance=[{"source": other, "quote": "乌兰察布市机构编制"}]),
-            body("b:synthetic", synthetic=True),
+            body("b:synthetic", synthetic=True, provenance=[]),
             body("b:rests", superior="b:synthetic"),
+            # synthetic on synthetic is fine, in a documented dataset too
+            body("b:synthetic-too", superior="b:synthetic", synthetic=True, provenance=[]),
+            body("b:forty", provenance=[{"source": SRC, "quote": "y" * 40}]),
         ],
         power_lists=[
             plist(
@@ -384,9 +397,9 @@ def test_documented_records_need_quotes_found_in_declared_sources() -> None:
         ),
         ("bodies[3]", "provenance[0].source", f"source '{other}' is not declared in sources"),
         (
-            "bodies[4]",
-            "provenance",
-            SYNTHETIC_QUOTED,
+            "bodies[7]",
+            "provenance[0].quote",
+            f"quote not found in {SRC} (whitespace aside): '{'y' * 40}'",  # 40: not cut
         ),
         (
             "power_lists[0]",
@@ -448,6 +461,10 @@ bodies:
     region: r:nowhere
     provenance:
       - {{source: {SRC}, quote: {QUOTE}}}
+  - id: b:bare
+    name: 丙
+    kind: GOVERNMENT_DEPARTMENT
+    region: r:a
 """,
         encoding="utf-8",
     )
@@ -458,6 +475,15 @@ bodies:
             str(second), "bodies[0]", "id", f"duplicate id 'r:a' (first in {first}: regions[0])", 3
         ),
         Problem(str(second), "bodies[0]", "region", "unknown region 'r:nowhere'", 6),
+        # no line of its own for a field the file does not have: the record's line
+        Problem(
+            str(second),
+            "bodies[1]",
+            "provenance",
+            "documented record without provenance: add {source, quote}, or mark it synthetic: "
+            "true",
+            9,
+        ),
     ]
 
 
