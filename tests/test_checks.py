@@ -123,7 +123,8 @@ def test_references_must_point_at_a_record_of_the_right_section() -> None:
                 "outputs": ["b:zz"],
                 "follows": ["b:a"],
                 "provenance": DOC,
-            }
+            },
+            {"id": "e:b", "kind": "MERGE", "region": "r:nope", "title": "合并", "provenance": DOC},
         ],
         statistics=[
             {
@@ -170,6 +171,7 @@ def test_references_must_point_at_a_record_of_the_right_section() -> None:
         ("reform_events[0]", "inputs[1]", "'r:city' is a region, not a bodie"),
         ("reform_events[0]", "outputs[0]", "unknown bodie 'b:zz'"),
         ("reform_events[0]", "follows[0]", "'b:a' is a bodie, not a reform event"),
+        ("reform_events[1]", "region", "unknown region 'r:nope'"),
         ("statistics[0]", "scope_region", "'e:a' is a reform_event, not a region"),
         (
             "disagreements[0]",
@@ -202,6 +204,7 @@ def test_delegations_and_claims_must_agree_with_their_list() -> None:
         claims=[
             claim("i:a", "CONFIRM"),
             claim("i:b", "ASSIGN"),
+            {**claim("i:nope", "ASSIGN"), "region": "r:nope", "list": "l:nope"},
         ],
     )
     assert found == [
@@ -213,6 +216,9 @@ def test_delegations_and_claims_must_agree_with_their_list() -> None:
         ("delegations[4]", "list", "unknown power list 'l:nope'"),
         ("delegations[4]", "item", "unknown power item 'i:nope'"),
         ("claims[1]", "item", "item 'i:b' is in list 'l:b', not 'l:a'"),
+        ("claims[2]", "region", "unknown region 'r:nope'"),
+        ("claims[2]", "list", "unknown power list 'l:nope'"),
+        ("claims[2]", "item", "unknown power item 'i:nope'"),
     ]
 
 
@@ -268,6 +274,7 @@ def test_counts_the_sources_give_together_must_add_up() -> None:
             plist("l:b", item_count=1),
             plist("l:ok", item_count=4, item_counts_by_type=[count("PENALTY", 4)]),
             plist("l:full", item_count=2),  # names as many items as it states: fine
+            plist("l:empty", item_count=0),  # states none and names none: fine
         ],
         power_items=[
             item("i:1", "l:b", 1),
@@ -370,6 +377,12 @@ def test_documented_records_need_quotes_found_in_declared_sources() -> None:
                 "statements": [DOC[0], {"source": SRC, "quote": "x" * 41}],
                 "note": "两说",
             },
+            {
+                "id": "d:b",
+                "about": "b:bare",
+                "statements": [MISQUOTED, DOC[0]],
+                "note": "两说",
+            },
         ],
     )
     assert found == [
@@ -415,6 +428,11 @@ def test_documented_records_need_quotes_found_in_declared_sources() -> None:
             "disagreements[0]",
             "statements[1].quote",
             f"quote not found in {SRC} (whitespace aside): '{'x' * 40}…'",
+        ),
+        (
+            "disagreements[1]",
+            "statements[0].quote",
+            f"quote not found in {SRC} (whitespace aside): '不存在的引文'",
         ),
     ]
 
