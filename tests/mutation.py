@@ -134,11 +134,12 @@ def _commit() -> str:
 
 def run_module(module: str, tests: list[str], children: int) -> ModuleResult:
     """Mutate one module with its test subset; the statuses and the survivors' diffs."""
+    commit = _commit()  # what the scratch copy is taken from
     work = _scratch(module, tests)
     started = time.monotonic()
     _mutmut(work, "run", "--max-children", str(children))
     minutes = (time.monotonic() - started) / 60
-    result = ModuleResult(module, _statuses(work, module), commit=_commit(), minutes=minutes)
+    result = ModuleResult(module, _statuses(work, module), commit=commit, minutes=minutes)
     for name, status in result.statuses.items():
         if status not in KILLED:
             result.diffs[name] = _mutmut(work, "show", name, capture=True)
