@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
-from graph_loaders.importer import import_dataset, plan_import
+from graph_loaders.dataset import Dataset
+from graph_loaders.importer import ImportPlan, import_dataset, import_steps, plan_import
 from graph_loaders.pipeline import dataset_files, load, validate
 from graph_store import GraphStore, StatementFailedError
 from tests.conftest import with_extra_statements
@@ -175,6 +176,21 @@ async def test_a_file_of_every_section_gives_exactly_this_graph(
     # again: nothing doubles
     await load_fixture(store, "every_section.yaml")
     assert await _graph(store, tmp_path) == (EXPECTED_NODES, EXPECTED_LINKS)
+
+
+async def test_a_synthetic_dataset_marks_records_that_do_not_say_so_themselves(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    # built in code, not read from a file: the records keep synthetic: false, the dataset
+    # says synthetic: true, and everything written is marked synthetic
+    document = yaml.safe_load((FIXTURES / "every_section.yaml").read_text(encoding="utf-8"))
+    dataset = Dataset.model_validate(document)
+    assert dataset.synthetic
+    assert not any(r.synthetic for r in dataset.regions)
+    await import_dataset(store, dataset)
+    assert await _graph(store, tmp_path) == (EXPECTED_NODES, EXPECTED_LINKS)
+    # and streamed batch by batch, as the service imports
+    assert list(import_steps(dataset, ImportPlan(), 2)) == plan_import(dataset).steps(2)
 
 
 async def test_small_batches_write_the_same_graph(store: GraphStore, tmp_path: Path) -> None:
