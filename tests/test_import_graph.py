@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from graph_loaders.dataset import Dataset
+from graph_loaders.dataset import Body, BodyKind, Dataset
 from graph_loaders.importer import ImportPlan, import_dataset, import_steps, plan_import
 from graph_loaders.pipeline import dataset_files, load, validate
 from graph_store import GraphStore, StatementFailedError
@@ -257,3 +257,23 @@ async def test_a_failed_import_restores_the_collector(store: GraphStore, tmp_pat
         await failing.close()
     assert gc.isenabled()
     assert (await store.read("graph_counts"))[0] == {"nodes": 0, "relationships": 0}
+
+
+async def test_a_synthetic_record_among_documented_ones_is_marked_alone(store: GraphStore) -> None:
+    validated = validate(dataset_files(DATA_DIR), DATA_DIR / "corpus")
+    assert validated.problems == []
+    dataset = validated.dataset
+    region = dataset.regions[0].id
+    dataset.bodies.append(
+        Body(
+            id="syn:test-body",
+            name="合成测试局",
+            kind=BodyKind.GOVERNMENT_DEPARTMENT,
+            region=region,
+            synthetic=True,
+        )
+    )
+    await import_dataset(store, dataset)
+    rows = await store.read("entities_by_ids", {"ids": ["syn:test-body", region]})
+    marks = {row["props"]["id"]: row["props"]["synthetic"] for row in rows}
+    assert marks == {"syn:test-body": True, region: False}
