@@ -294,7 +294,7 @@ async def test_a_chain_keeps_six_delegations_and_ends_where_the_sixth_does(
 
 async def test_a_delegation_cycle_is_walked_once(answers: GraphStore) -> None:
     # a:c0 → a:c1 → a:c0 is a cycle: the walk does not go back to a:c0. From a:c0 the item
-    # also goes to 甲镇 twice (two delegations, by id; nobody there exercises it: incomplete);
+    # also goes to 甲镇 three times (by delegation id; nobody there exercises it: incomplete);
     # from a:c1 to 乙镇, where two bodies exercise it: one chain for each, by their keys
     chains = (await ask(answers, CHAINS, item="a:i2"))["delegationChains"]
     head = [("LISTED_IN", "a:list", "a:i2", None), ("HOLDS", "a:c0", "a:i2", None)]
@@ -306,15 +306,18 @@ async def test_a_delegation_cycle_is_walked_once(answers: GraphStore) -> None:
     assert [(c["complete"], _hops(c)) for c in chains] == [
         (False, [*head, ("DELEGATES", "a:c0", "a:jia", "CONFIRM")]),  # a:to-jia-1
         (False, [*head, ("DELEGATES", "a:c0", "a:jia", "ASSIGN")]),  # a:to-jia-2
+        (False, [*head, ("DELEGATES", "a:c0", "a:jia", "CONFIRM")]),  # a:to-jia-3
         (True, [*via_c1, ("EXERCISES", "a:bureau-yi", "a:i2", None)]),
         (True, [*via_c1, ("EXERCISES", "a:office-yi", "a:i2", None)]),
     ]
+    assert [c["hops"][2]["date"] for c in chains[:3]] == [None, None, "2020-09"]
     to_yi = (await ask(answers, CHAINS, item="a:i2", town="a:yi"))["delegationChains"]
     assert [_hops(c)[-1][1] for c in to_yi] == ["a:bureau-yi", "a:office-yi"]
     to_jia = (await ask(answers, CHAINS, item="a:i2", town="a:jia"))["delegationChains"]
-    assert [(c["complete"], _hops(c)[-1][3]) for c in to_jia] == [
-        (False, "CONFIRM"),
-        (False, "ASSIGN"),
+    assert [(c["complete"], _hops(c)[-1][3], c["hops"][-1]["date"]) for c in to_jia] == [
+        (False, "CONFIRM", None),
+        (False, "ASSIGN", None),
+        (False, "CONFIRM", "2020-09"),
     ]
     assert (await ask(answers, CHAINS, item="a:i2", town="a:ding"))["delegationChains"] == []
 
@@ -341,6 +344,15 @@ async def test_a_whole_list_delegation_carries_the_item_and_a_list_can_delegate_
         False,
         [("LISTED_IN", "a:list", "a:i4", None), ("DELEGATES", "a:list", "a:yi", "ASSIGN")],
     )
+
+
+async def test_chains_from_two_holders_are_walked_side_by_side(answers: GraphStore) -> None:
+    # a:p and a:q both hold a:i5 and each passed it to a town; nobody exercises it there
+    chains = (await ask(answers, CHAINS, item="a:i5"))["delegationChains"]
+    assert [(c["complete"], _hops(c)[1:]) for c in chains] == [
+        (False, [("HOLDS", "a:p", "a:i5", None), ("DELEGATES", "a:p", "a:ding", "CONFIRM")]),
+        (False, [("HOLDS", "a:q", "a:i5", None), ("DELEGATES", "a:q", "a:bing", "ASSIGN")]),
+    ]
 
 
 async def test_an_item_never_delegated_has_no_chain(answers: GraphStore) -> None:

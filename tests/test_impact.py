@@ -170,13 +170,14 @@ async def test_a_target_that_answers_to_a_merging_body_would_be_its_own_superior
 
 
 async def test_delegations_to_one_receiver_are_listed_by_their_ids(graph: GraphStore) -> None:
-    # a:c0 (tests/fixtures/answers.yaml) delegated a:i2 to a:c1 and twice to 甲镇, the second
-    # of those listed first in the file
+    # a:c0 (tests/fixtures/answers.yaml) delegated a:i2 to a:c1 and three times to 甲镇,
+    # listed in the file in the order 1, 3, 2
     report = await impact(graph, bodies=["a:c0"], newName="新局")
     assert [(d["to"], d["mode"]) for d in report["reroutedDelegations"]] == [
         ("a:c1", "CONFIRM"),  # a:cycle-1
         ("a:jia", "CONFIRM"),  # a:to-jia-1
         ("a:jia", "ASSIGN"),  # a:to-jia-2
+        ("a:jia", "CONFIRM"),  # a:to-jia-3
     ]
 
 
