@@ -277,3 +277,36 @@ async def test_a_synthetic_record_among_documented_ones_is_marked_alone(store: G
     rows = await store.read("entities_by_ids", {"ids": ["syn:test-body", region]})
     marks = {row["props"]["id"]: row["props"]["synthetic"] for row in rows}
     assert marks == {"syn:test-body": True, region: False}
+
+
+async def test_a_corrected_file_moves_links_instead_of_adding_them(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    await load_fixture(store, "every_section.yaml")
+    document = yaml.safe_load((FIXTURES / "every_section.yaml").read_text(encoding="utf-8"))
+    # a second county; the town, the list's scope, the merger and the statistic move to it,
+    # and the merger took in 全县政府 rather than 全县一局
+    document["regions"].append({"id": "e:county-2", "name": "另县", "level": "BANNER_COUNTY"})
+    document["regions"][1]["parent"] = "e:county-2"
+    document["power_lists"][0]["scope_region"] = "e:county-2"
+    document["reform_events"][1]["region"] = "e:county-2"
+    document["reform_events"][1]["inputs"] = ["e:gov"]
+    document["statistics"][0]["scope_region"] = "e:county-2"
+    corrected = tmp_path / "corrected.yaml"
+    corrected.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    await load(store, [corrected], DATA_DIR / "corpus")
+    moved = [
+        (_link("PART_OF", "e:town", "e:county"), _link("PART_OF", "e:town", "e:county-2")),
+        (_link("IN_REGION", "e:list", "e:county"), _link("IN_REGION", "e:list", "e:county-2")),
+        (_link("IN_REGION", "e:merge", "e:county"), _link("IN_REGION", "e:merge", "e:county-2")),
+        (_link("INPUT_OF", "e:dept", "e:merge"), _link("INPUT_OF", "e:gov", "e:merge")),
+        (_link("ABOUT", "e:stat", "e:county"), _link("ABOUT", "e:stat", "e:county-2")),
+    ]
+    expected_links = sorted(
+        next((new for old, new in moved if old == link), link) for link in EXPECTED_LINKS
+    )
+    expected_nodes = {
+        **EXPECTED_NODES,
+        "e:county-2": _node("Region", id="e:county-2", name="另县", level="BANNER_COUNTY"),
+    }
+    assert await _graph(store, tmp_path) == (expected_nodes, expected_links)
