@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test browser-deps bench bench-quick schema clean
+.PHONY: serve test mutate browser-deps bench bench-quick schema clean
 
 # What the browser tests (tests/test_web_explorer.py) drive: Debian's Chromium and its
 # ChromeDriver (/usr/bin/chromium, /usr/bin/chromedriver) and a small CJK font to render
@@ -22,11 +22,21 @@ $(STAMP): pyproject.toml
 serve: $(STAMP)
 	exec $(BIN)/reformgraph serve
 
-## test: ruff, mypy and the whole pytest suite; fails if any of them fails
+# Line coverage of the store and the service (and the schema), reported after the tests
+COVERAGE := --cov=graph_store --cov=server --cov=schema --cov-report=term
+
+## test: ruff, mypy and the whole pytest suite (with its coverage report); fails if any of
+## them fails
 test: $(STAMP) browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest $(COVERAGE)
+
+## mutate: mutation testing (mutmut) of the modules that decide answers, each with its own
+## tests (pyproject.toml [tool.reformgraph.mutate]); MODULES="schema/claims.py ..." for some
+## of them. About half an hour for all: not part of `make test` or CI (docs/testing.md)
+mutate: $(STAMP)
+	$(BIN)/python -m tests.mutation $(MODULES)
 
 ## browser-deps: apt-get install the BROWSER_PACKAGES that are missing (needs root then;
 ## nothing is installed, and root is not needed, when all are there)

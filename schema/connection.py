@@ -46,6 +46,10 @@ class CountedConnection(relay.ListConnection[relay.NodeType]):
                 )
             if value is not None and value < 0:
                 raise ApiError(ErrorCode.BAD_INPUT, f"Argument '{name}' must not be negative.")
+        if first is None and last is None and kwargs.get("before") is not None:
+            # Strawberry slices everything before the cursor then, past the page cap: the
+            # cap's worth nearest the cursor instead, as `after` alone gives the cap's worth
+            last = cap
         try:
             connection = super().resolve_connection(
                 nodes, info=info, first=first, last=last, **kwargs

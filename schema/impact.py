@@ -229,7 +229,8 @@ async def recorded_merger_impact(loaders: Loaders, event_key: str) -> MergerImpa
         raise ApiError(
             ErrorCode.NOT_FOUND, f"No ReformEvent with key {event_key!r}.", key=event_key
         )
-    inputs = [n.entity.id for n in await loaders.into(event_key, "INPUT_OF")]
+    # by key: engines return neighbours in no set order, and both must give the same report
+    inputs = sorted(n.entity.id for n in await loaders.into(event_key, "INPUT_OF"))
     outputs = [n.entity.id for n in await loaders.out(event_key, "RESULTED_IN")]
     if not inputs or len(outputs) != 1:
         raise ApiError(

@@ -22,6 +22,7 @@ import httpx
 import hypothesis
 import pytest
 import uvicorn
+from hypothesis.configuration import set_hypothesis_home_dir
 from selenium.webdriver.chrome.webdriver import WebDriver as Chrome
 
 from cypher.registry import CYPHER_DIR, CypherRegistry
@@ -36,12 +37,14 @@ from server.timeouts import uvicorn_options
 from tests.browser import Api, new_profile_dir, start_chromium
 from tests.datasets import DATA_DIR
 
-# Tests never assert on wall-clock time: hypothesis's per-example deadline (200 ms) is one,
-# and failed on a machine busy with other work.
+ENGINES = ["falkordb"] + (["neo4j"] if os.environ.get("NEO4J_URI") else [])
+
+# Hypothesis: no deadline (tests never assert on wall-clock time, and under coverage on two
+# shared cores one example of tests/test_execution.py took 226 ms against the default 200),
+# and its files (example database, caches) under .reformgraph/, not in the working tree
+set_hypothesis_home_dir(str(Path(__file__).resolve().parent.parent / ".reformgraph" / "hypothesis"))
 hypothesis.settings.register_profile("reformgraph", deadline=None)
 hypothesis.settings.load_profile("reformgraph")
-
-ENGINES = ["falkordb"] + (["neo4j"] if os.environ.get("NEO4J_URI") else [])
 
 #: The shared Neo4j's start/stop script, beside a checkout in CI (``.ci/run``).
 NEO4J_LOCAL = Path(__file__).resolve().parents[2] / "shared" / "neo4j" / "neo4j-local"
@@ -114,10 +117,8 @@ class GraphTarget:
         )
 
 
-@pytest.fixture(params=ENGINES)
-def graph_target(request: pytest.FixtureRequest, local_engine: LocalEngine) -> GraphTarget:
-    """A fresh, empty graph on one engine, described by service settings."""
-    if request.param == "neo4j":
+def _fresh_target(engine: str, local_engine: LocalEngine) -> GraphTarget:
+    if engine == "neo4j":
         return GraphTarget.neo4j()
     settings = falkordb_settings(
         local_engine.host,
@@ -126,6 +127,12 @@ def graph_target(request: pytest.FixtureRequest, local_engine: LocalEngine) -> G
         dataset_dir=None,
     )
     return GraphTarget("falkordb", settings)
+
+
+@pytest.fixture(params=ENGINES)
+def graph_target(request: pytest.FixtureRequest, local_engine: LocalEngine) -> GraphTarget:
+    """A fresh, empty graph on one engine, described by service settings."""
+    return _fresh_target(request.param, local_engine)
 
 
 #: FalkorDB server (host, port) → a graph holding `data/` as the real pipeline loaded it.
@@ -163,16 +170,39 @@ async def documented(store: GraphStore) -> GraphStore:
 @pytest.fixture
 async def store(graph_target: GraphTarget) -> AsyncIterator[GraphStore]:
     """An open store on an empty graph with the schema applied; the graph is dropped after."""
-    store = graph_target.open_store()
-    if graph_target.engine == "neo4j":
-        await store.write("graph_clear")
-    await store.apply_schema()
+    store = await _open_empty(graph_target)
     try:
         yield store
     finally:
-        if isinstance(store, FalkorDBStore):
-            await store.execute_command("DEL", store.graph_name)
-        await store.close()
+        await _drop(store)
+
+
+async def _open_empty(target: GraphTarget) -> GraphStore:
+    store = target.open_store()
+    if target.engine == "neo4j":
+        await store.write("graph_clear")
+    await store.apply_schema()
+    return store
+
+
+async def _drop(store: GraphStore) -> None:
+    if isinstance(store, FalkorDBStore):
+        await store.execute_command("DEL", store.graph_name)
+    await store.close()
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+async def module_store(
+    request: pytest.FixtureRequest, local_engine: LocalEngine
+) -> AsyncIterator[GraphStore]:
+    """An open store on an empty graph shared by a whole test module, one per engine: for
+    modules whose tests only read a dataset the module loads once (on Neo4j, a test that
+    takes ``store`` clears the database, so such a module takes only this one)."""
+    store = await _open_empty(_fresh_target(request.param, local_engine))
+    try:
+        yield store
+    finally:
+        await _drop(store)
 
 
 def with_extra_statements(store: GraphStore, directory: Path, **statements: str) -> GraphStore:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from graph_loaders.importer import ImportPlan
 from graph_loaders.pipeline import load
@@ -15,3 +18,44 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 async def load_fixture(store: GraphStore, name: str) -> ImportPlan:
     """Validate and import ``tests/fixtures/<name>``."""
     return await load(store, [FIXTURES / name], DATA_DIR / "corpus")
+
+
+#: Sections whose every record is a node (docs/model.md), and sections whose every record is
+#: one relationship (a holding, an exercise, a delegation, a claim, a claim summary).
+NODE_SECTIONS = (
+    "sources",
+    "regions",
+    "bodies",
+    "power_lists",
+    "power_items",
+    "reform_events",
+    "statistics",
+    "disagreements",
+)
+LINK_SECTIONS = ("holdings", "exercises", "delegations", "claims", "claim_summaries")
+
+
+def expected_counts(documents: list[dict[str, Any]]) -> dict[str, int]:
+    """The nodes and relationships a dataset's files give in the graph, counted from the
+    files as parsed (YAML or JSON), by the model of docs/model.md: not from the importer's
+    plan, which is what a test of the importer must not trust."""
+
+    def records(section: str) -> list[dict[str, Any]]:
+        return [record for document in documents for record in document.get(section) or []]
+
+    nodes = sum(len(records(section)) for section in NODE_SECTIONS)
+    links = sum(len(records(section)) for section in LINK_SECTIONS)
+    links += sum(1 for r in records("regions") if r.get("parent"))  # PART_OF
+    links += len(records("bodies"))  # IN_REGION
+    links += sum(1 for b in records("bodies") if b.get("superior"))  # SUBORDINATE_TO
+    links += sum(1 for p in records("power_lists") if p.get("scope_region"))  # IN_REGION
+    links += len(records("power_items"))  # LISTED_IN
+    for event in records("reform_events"):  # IN_REGION, INPUT_OF, RESULTED_IN, FOLLOWS
+        links += 1 + sum(len(event.get(f) or []) for f in ("inputs", "outputs", "follows"))
+    links += len(records("statistics"))  # ABOUT
+    return {"nodes": nodes, "relationships": links}
+
+
+def parsed(files: list[Path]) -> list[dict[str, Any]]:
+    """The documents of dataset files (JSON is YAML too)."""
+    return [yaml.safe_load(path.read_text(encoding="utf-8")) for path in files]

@@ -44,10 +44,23 @@ async def test_writes_are_refused_without_configured_keys_or_a_valid_token(
 ) -> None:
     closed = live_server()
     variables = {**MERGE_TWO, "dryRun": True}
-    assert _code(await closed.graphql(APPLY, variables, token=KEY)) == "FORBIDDEN"
+
+    def refusal(body: dict[str, Any]) -> tuple[str, str]:
+        assert body["data"] is None
+        [error] = body["errors"]
+        return error["extensions"]["code"], error["message"]
+
+    assert refusal(await closed.graphql(APPLY, variables, token=KEY)) == (
+        "FORBIDDEN",
+        "Writes are disabled: no API key is configured.",
+    )
     server = live_server(api_key_hashes=hash_key(KEY))
-    assert _code(await server.graphql(APPLY, variables)) == "UNAUTHENTICATED"
-    assert _code(await server.graphql(APPLY, variables, token="wrong")) == "UNAUTHENTICATED"
+    unauthenticated = (
+        "UNAUTHENTICATED",
+        "A valid API key is required: send `Authorization: Bearer <key>`.",
+    )
+    assert refusal(await server.graphql(APPLY, variables)) == unauthenticated
+    assert refusal(await server.graphql(APPLY, variables, token="wrong")) == unauthenticated
     accepted = await server.graphql(APPLY, variables, token=KEY)
     assert "errors" not in accepted
 
@@ -118,7 +131,16 @@ async def test_a_merger_that_makes_a_body_its_own_superior_is_not_applied(
 def test_keys_are_hashed_and_compared_safely() -> None:
     stored = hash_key(KEY)
     assert KEY not in stored
+    # SHA-256 of "abc", the standard's own test vector (FIPS 180-2)
+    assert hash_key("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     assert key_is_valid(bearer_token(f"Bearer {KEY}"), [stored])
+    # the scheme in any case, spaces around the key, a stored hash in capitals or padded
+    assert bearer_token(f"bearer  {KEY} ") == KEY
+    assert bearer_token(f"BEARER {KEY}") == KEY
+    assert key_is_valid(KEY, ["0" * 64, f" {stored.upper()} "])
+    assert bearer_token("Bearer") is None
+    assert bearer_token("Bearer   ") is None
+    assert bearer_token("") is None
     assert not key_is_valid(bearer_token(f"Basic {KEY}"), [stored])
     assert not key_is_valid(bearer_token(None), [stored])
     assert not key_is_valid(KEY, [])

@@ -30,7 +30,8 @@ async def test_a_published_list_and_its_claims_load_and_answer(store: GraphStore
         '{ claimMatrix(list: "list:test:haibowan", region: "region:haibowan") { itemCount '
         "towns { town { name } claimedCount rate itemsNamed claims { item mode } } } "
         'delegationChains(item: "list:test:haibowan:item-1", town: "region:haibowan:qianlishan")'
-        " { hops { relation from { ... on Body { name } ... on PowerList { title } } } } }",
+        " { hops { relation mode date docNumber synthetic provenance { source quote } "
+        "from { ... on Body { name } ... on PowerList { title } } } } }",
         context_value=GraphContext(store=store),
     )
     assert result.errors is None
@@ -42,7 +43,22 @@ async def test_a_published_list_and_its_claims_load_and_answer(store: GraphStore
     assert rows["千里山镇"]["itemsNamed"] is True
     assert {c["mode"] for c in rows["千里山镇"]["claims"]} == {"CONFIRM", "ASSIGN"}
     [chain] = result.data["delegationChains"]
-    assert [h["relation"] for h in chain["hops"]] == ["LISTED_IN", "HOLDS", "DELEGATES"]
+    # row 1 of the list: every hop cites it (the listing takes the item's own provenance);
+    # the delegation carries the row's document number and date
+    row_1 = [{"source": "haibowan_list.csv", "quote": "对未按规定设置户外广告的处罚"}]
+    plain = {"mode": None, "date": None, "docNumber": None, "synthetic": False, "provenance": row_1}
+    assert [{k: v for k, v in h.items() if k != "from"} for h in chain["hops"]] == [
+        {"relation": "LISTED_IN", **plain},
+        {"relation": "HOLDS", **plain},
+        {
+            "relation": "DELEGATES",
+            **plain,
+            "mode": "CONFIRM",
+            "date": "2020-03-01",
+            "docNumber": "海政发〔2020〕1号",
+        },
+    ]
+    assert chain["hops"][0]["from"]["title"] == "测试清单"
     assert chain["hops"][1]["from"]["name"] == "海勃湾区城市管理综合行政执法局"
 
 
