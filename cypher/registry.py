@@ -9,12 +9,21 @@ lines of a file (``// …``) say what it returns; they are kept as its descripti
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import ClassVar, Final
+
+from cypher.compiler import NodeShape, compile_read
 
 CYPHER_DIR: Final = Path(__file__).resolve().parent
 ENGINES: Final = ("neo4j", "falkordb")
+
+#: How many compiled statements are remembered (per process, both engines together). A
+#: statement's text depends only on the shape of a selection, which the schema and the query
+#: limits bound; past this many, the least recently used is compiled again when next asked.
+COMPILED_KEPT: Final = 1024
 
 
 class UnknownStatementError(KeyError):
@@ -31,6 +40,9 @@ class Statement:
     path: Path
 
 
+_COMPILER: Final = CYPHER_DIR / "compiler.py"
+
+
 def _description(text: str) -> str:
     lines = []
     for line in text.splitlines():
@@ -42,7 +54,14 @@ def _description(text: str) -> str:
 
 
 class CypherRegistry:
-    """The statements for one engine, read once from a directory of ``.cypher`` files."""
+    """The statements for one engine, read once from a directory of ``.cypher`` files, and
+    the statements the selection compiler generated (``cypher/compiler.py``)."""
+
+    #: Compiled statements by engine and shape, and by engine and name, shared by every
+    #: registry of the process: a benchmark's registry finds by name what the service's
+    #: compiled, to replay it with a raw client.
+    _compiled: ClassVar[OrderedDict[tuple[str, NodeShape], Statement]] = OrderedDict()
+    _compiled_names: ClassVar[dict[tuple[str, str], Statement]] = {}
 
     def __init__(self, engine: str, directory: Path = CYPHER_DIR) -> None:
         if engine not in ENGINES:
@@ -67,11 +86,31 @@ class CypherRegistry:
             self._statements[name] = Statement(name, text, _description(text), chosen)
 
     def get(self, name: str) -> Statement:
-        """Return the statement called ``name`` for this registry's engine."""
-        try:
-            return self._statements[name]
-        except KeyError:
-            raise UnknownStatementError(name) from None
+        """Return the statement called ``name`` for this registry's engine: a file's, or one
+        the compiler generated (while it is remembered)."""
+        statement = self._statements.get(name) or self._compiled_names.get((self.engine, name))
+        if statement is None:
+            raise UnknownStatementError(name)
+        return statement
+
+    def compiled(self, shape: NodeShape) -> Statement:
+        """The read statement for ``shape`` on this registry's engine (compiled once, then
+        remembered), named ``compiled_<label>_<digest of its text>``."""
+        key = (self.engine, shape)
+        statement = self._compiled.get(key)
+        if statement is not None:
+            self._compiled.move_to_end(key)
+            return statement
+        text = compile_read(shape, self.engine)
+        digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+        name = f"compiled_{shape.label.lower()}_{digest}"
+        statement = Statement(name, text, "compiled from a GraphQL selection", _COMPILER)
+        self._compiled[key] = statement
+        self._compiled_names[(self.engine, name)] = statement
+        while len(self._compiled) > COMPILED_KEPT:
+            (engine, _), old = self._compiled.popitem(last=False)
+            self._compiled_names.pop((engine, old.name), None)
+        return statement
 
     def names(self) -> list[str]:
         """All statement names, sorted."""

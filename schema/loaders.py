@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
@@ -27,10 +27,13 @@ Direction = Literal["out", "in"]
 
 @dataclass(frozen=True)
 class Entity:
-    """A node as the graph returned it: its labels and properties."""
+    """A node as the graph returned it: its labels and properties, and, when a compiled read
+    (``schema/selection.py``) fetched it, the nodes of the relationships the request selects
+    below it (``linked``, by response key)."""
 
     labels: tuple[str, ...]
     props: dict[str, Any]
+    linked: Mapping[str, Linked] | None = None
 
     @classmethod
     def from_row(cls, row: Row) -> Entity:
@@ -48,6 +51,15 @@ class Neighbour:
 
     entity: Entity
     rel: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Linked:
+    """The nodes a compiled read found for one field (``field``: its name, which the
+    resolver checks, since the key is a response key a client may alias)."""
+
+    field: str
+    neighbours: list[Neighbour]
 
 
 @dataclass(frozen=True)

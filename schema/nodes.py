@@ -2,20 +2,24 @@
 
 Every type carries ``key`` (the dataset id), ``synthetic`` and ``provenance``, so a client can
 always tell a documented fact (with its source file and quote) from a generated one.
-Relationships are resolved through the request's DataLoaders (:mod:`schema.loaders`).
+Relationships are read with the object when the request's selection compiles
+(:mod:`schema.selection`: one statement for a lookup and everything below it) and through the
+request's DataLoaders (:mod:`schema.loaders`) otherwise; :func:`neighbours` chooses.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Self
 
 import strawberry
 from strawberry import relay
 
 from schema.connection import CountedConnection
-from schema.loaders import Entity, Neighbour
+from schema.loaders import Direction, Entity, Linked, Neighbour
+from schema.selection import Plan
 
 
 @strawberry.enum(description="Administrative level of a region, from the autonomous region down.")
@@ -89,6 +93,13 @@ class GraphNode(relay.Node):
 
     label: ClassVar[str]
     entity_id: relay.NodeID[str]
+    #: What a compiled read found below this node, by response key (``schema/selection.py``).
+    linked: strawberry.Private[Mapping[str, Linked] | None] = dataclasses.field(
+        default=None, kw_only=True
+    )
+    #: The compiled read to load, with every sibling, the first time a relationship of this
+    #: node is resolved (set on the objects of a list statement).
+    pending: strawberry.Private[Plan | None] = dataclasses.field(default=None, kw_only=True)
 
     @strawberry.field(description="The dataset id, e.g. `region:haibowan` or `body:…`.")
     def key(self) -> str:
@@ -97,6 +108,15 @@ class GraphNode(relay.Node):
     @classmethod
     def from_props(cls, props: dict[str, Any]) -> Self:
         raise NotImplementedError
+
+    @classmethod
+    def from_entity(cls, entity: Entity, pending: Plan | None = None) -> Self:
+        """The object of a graph node, with what a compiled read found below it, or the
+        plan to read that with (``pending``)."""
+        node = cls.from_props(entity.props)
+        node.linked = entity.linked
+        node.pending = pending
+        return node
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -113,6 +133,26 @@ class GraphNode(relay.Node):
         ]
 
 
+async def neighbours(
+    node: GraphNode, info: strawberry.Info, rel_type: str, direction: Direction
+) -> list[Neighbour]:
+    """The nodes at the other end of ``node``'s ``rel_type`` relationships in ``direction``,
+    for the field being resolved: from the compiled read that fetched ``node`` (or that its
+    ``pending`` plan loads now, batched with its siblings) when it holds this field, from the
+    DataLoaders otherwise."""
+    linked = node.linked
+    if linked is None and node.pending is not None:
+        entity = await info.context.selections.load(node.pending, node.entity_id)
+        linked = node.linked = entity.linked if entity is not None else {}
+    found = linked.get(str(info.path.key)) if linked else None
+    if found is not None and found.field == info.field_name:
+        return found.neighbours
+    loaded: list[Neighbour] = await info.context.loaders.neighbours.load(
+        (node.entity_id, rel_type, direction)
+    )
+    return loaded
+
+
 def _fact_fields(props: dict[str, Any]) -> dict[str, Any]:
     return {
         "entity_id": props["id"],
@@ -121,13 +161,19 @@ def _fact_fields(props: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def to_node(entity: Entity) -> GraphNode | None:
-    """The GraphQL object for a graph node, by its most specific label."""
+def node_type_of(entity: Entity) -> type[GraphNode] | None:
+    """The GraphQL type of a graph node, by its most specific label."""
     for label in entity.labels:
         node_type = NODE_TYPES.get(label)
         if node_type is not None and label != "Entity":
-            return node_type.from_props(entity.props)
+            return node_type
     return None
+
+
+def to_node(entity: Entity) -> GraphNode | None:
+    """The GraphQL object for a graph node, by its most specific label."""
+    node_type = node_type_of(entity)
+    return node_type.from_entity(entity) if node_type is not None else None
 
 
 def _nodes_of(neighbours: list[Neighbour], node_type: type[GraphNode]) -> list[Any]:
@@ -135,7 +181,7 @@ def _nodes_of(neighbours: list[Neighbour], node_type: type[GraphNode]) -> list[A
     and both engines must give the same answer."""
     matching = [n.entity for n in neighbours if node_type.label in n.entity.labels]
     matching.sort(key=lambda e: (e.props.get("name") or e.props.get("title") or "", e.id))
-    return [node_type.from_props(e.props) for e in matching]
+    return [node_type.from_entity(e) for e in matching]
 
 
 @strawberry.type(description="A region of the administrative hierarchy.")
@@ -168,7 +214,7 @@ class Region(GraphNode, Fact):
 
     @strawberry.field(description="The region this one is part of; null for the root.")
     async def parent(self, info: strawberry.Info) -> Region | None:
-        parents = _nodes_of(await info.context.loaders.out(self.entity_id, "PART_OF"), Region)
+        parents = _nodes_of(await neighbours(self, info, "PART_OF", "out"), Region)
         return parents[0] if parents else None
 
     @strawberry.field(description="All regions above this one, nearest first.")
@@ -185,17 +231,17 @@ class Region(GraphNode, Fact):
         "plain list)."
     )
     async def children(self, info: strawberry.Info) -> list[Region]:
-        children = _nodes_of(await info.context.loaders.into(self.entity_id, "PART_OF"), Region)
+        children = _nodes_of(await neighbours(self, info, "PART_OF", "in"), Region)
         return sorted(children, key=lambda r: r.name)
 
     @relay.connection(CountedConnection["Body"], description="Bodies located in this region.")
     async def bodies(self, info: strawberry.Info) -> list[Body]:
-        bodies = _nodes_of(await info.context.loaders.into(self.entity_id, "IN_REGION"), Body)
+        bodies = _nodes_of(await neighbours(self, info, "IN_REGION", "in"), Body)
         return sorted(bodies, key=lambda b: b.name)
 
     @strawberry.field(description="Statistics about this region (before/after figures, counts).")
     async def statistics(self, info: strawberry.Info) -> list[Statistic]:
-        found = _nodes_of(await info.context.loaders.into(self.entity_id, "ABOUT"), Statistic)
+        found = _nodes_of(await neighbours(self, info, "ABOUT", "in"), Statistic)
         return sorted(found, key=lambda s: s.entity_id)
 
     @strawberry.field(
@@ -249,41 +295,41 @@ class Body(GraphNode, Fact):
 
     @strawberry.field(description="The region the body belongs to.")
     async def region(self, info: strawberry.Info) -> Region | None:
-        found = _nodes_of(await info.context.loaders.out(self.entity_id, "IN_REGION"), Region)
+        found = _nodes_of(await neighbours(self, info, "IN_REGION", "out"), Region)
         return found[0] if found else None
 
     @strawberry.field(description="The body this one answers to, if recorded.")
     async def superior(self, info: strawberry.Info) -> Body | None:
-        found = _nodes_of(await info.context.loaders.out(self.entity_id, "SUBORDINATE_TO"), Body)
+        found = _nodes_of(await neighbours(self, info, "SUBORDINATE_TO", "out"), Body)
         return found[0] if found else None
 
     @relay.connection(CountedConnection["Body"], description="Bodies directly under this one.")
     async def subordinates(self, info: strawberry.Info) -> list[Body]:
-        found = _nodes_of(await info.context.loaders.into(self.entity_id, "SUBORDINATE_TO"), Body)
+        found = _nodes_of(await neighbours(self, info, "SUBORDINATE_TO", "in"), Body)
         return sorted(found, key=lambda b: b.name)
 
     @relay.connection(
         CountedConnection["PowerItem"], description="Power items this body originally held."
     )
     async def holds(self, info: strawberry.Info) -> list[PowerItem]:
-        found = _nodes_of(await info.context.loaders.out(self.entity_id, "HOLDS"), PowerItem)
+        found = _nodes_of(await neighbours(self, info, "HOLDS", "out"), PowerItem)
         return sorted(found, key=lambda p: (p.seq or 0, p.name))
 
     @relay.connection(
         CountedConnection["PowerItem"], description="Power items this body exercises now."
     )
     async def exercises(self, info: strawberry.Info) -> list[PowerItem]:
-        found = _nodes_of(await info.context.loaders.out(self.entity_id, "EXERCISES"), PowerItem)
+        found = _nodes_of(await neighbours(self, info, "EXERCISES", "out"), PowerItem)
         return sorted(found, key=lambda p: (p.seq or 0, p.name))
 
     @strawberry.field(description="Reform events this body went into (merged, abolished, …).")
     async def ended_in(self, info: strawberry.Info) -> list[ReformEvent]:
-        found = _nodes_of(await info.context.loaders.out(self.entity_id, "INPUT_OF"), ReformEvent)
+        found = _nodes_of(await neighbours(self, info, "INPUT_OF", "out"), ReformEvent)
         return sorted(found, key=lambda e: e.date or "")
 
     @strawberry.field(description="Reform events that produced this body.")
     async def created_by(self, info: strawberry.Info) -> list[ReformEvent]:
-        events = await info.context.loaders.into(self.entity_id, "RESULTED_IN")
+        events = await neighbours(self, info, "RESULTED_IN", "in")
         return sorted(_nodes_of(events, ReformEvent), key=lambda e: e.date or "")
 
 
@@ -340,18 +386,18 @@ class PowerItem(GraphNode, Fact):
 
     @strawberry.field(name="list", description="The list the item belongs to.")
     async def in_list(self, info: strawberry.Info) -> PowerList | None:
-        found = _nodes_of(await info.context.loaders.out(self.entity_id, "LISTED_IN"), PowerList)
+        found = _nodes_of(await neighbours(self, info, "LISTED_IN", "out"), PowerList)
         return found[0] if found else None
 
     @relay.connection(
         CountedConnection[Body], description="Bodies that held the power before it was delegated."
     )
     async def held_by(self, info: strawberry.Info) -> list[Body]:
-        return _nodes_of(await info.context.loaders.into(self.entity_id, "HOLDS"), Body)
+        return _nodes_of(await neighbours(self, info, "HOLDS", "in"), Body)
 
     @relay.connection(CountedConnection[Body], description="Bodies that exercise the power now.")
     async def exercised_by(self, info: strawberry.Info) -> list[Body]:
-        return _nodes_of(await info.context.loaders.into(self.entity_id, "EXERCISES"), Body)
+        return _nodes_of(await neighbours(self, info, "EXERCISES", "in"), Body)
 
     @relay.connection(
         # A claim is a relationship, not a Node; Strawberry pages any type, only the stub's
@@ -362,17 +408,18 @@ class PowerItem(GraphNode, Fact):
     async def claimed_by(self, info: strawberry.Info) -> list[Claim]:
         claims = [
             Claim(
-                town=Region.from_props(n.entity.props),
+                town=Region.from_entity(n.entity),
                 mode=n.rel.get("mode"),
                 date=n.rel.get("date"),
                 status=n.rel.get("status"),
                 synthetic=bool(n.rel.get("synthetic")),
                 provenance=provenance_of(n.rel),
             )
-            for n in await info.context.loaders.into(self.entity_id, "CLAIMS")
+            for n in await neighbours(self, info, "CLAIMS", "in")
             if "Region" in n.entity.labels
         ]
-        return sorted(claims, key=lambda c: c.town.name)
+        # by key among towns of one name: engines return the claims in no set order
+        return sorted(claims, key=lambda c: (c.town.name, c.town.entity_id))
 
 
 @strawberry.type(description="A town's claim of one item: mode 确认/交办 (CONFIRM/ASSIGN).")
@@ -440,14 +487,14 @@ class PowerList(GraphNode, Fact):
 
     @strawberry.field(description="The region the list was issued for (its scope).")
     async def region(self, info: strawberry.Info) -> Region | None:
-        found = _nodes_of(await info.context.loaders.out(self.entity_id, "IN_REGION"), Region)
+        found = _nodes_of(await neighbours(self, info, "IN_REGION", "out"), Region)
         return found[0] if found else None
 
     @relay.connection(
         CountedConnection[PowerItem], description="The named items of the list, in order."
     )
     async def items(self, info: strawberry.Info) -> list[PowerItem]:
-        found = _nodes_of(await info.context.loaders.into(self.entity_id, "LISTED_IN"), PowerItem)
+        found = _nodes_of(await neighbours(self, info, "LISTED_IN", "in"), PowerItem)
         return sorted(found, key=lambda p: (p.seq or 0, p.name))
 
 
@@ -476,7 +523,7 @@ class Document(GraphNode, Fact):
 
     @strawberry.field(description="The region it was issued for.")
     async def region(self, info: strawberry.Info) -> Region | None:
-        found = _nodes_of(await info.context.loaders.out(self.entity_id, "IN_REGION"), Region)
+        found = _nodes_of(await neighbours(self, info, "IN_REGION", "out"), Region)
         return found[0] if found else None
 
 
@@ -508,15 +555,15 @@ class ReformEvent(GraphNode, Fact):
 
     @strawberry.field(description="Named bodies that went into the event.")
     async def inputs(self, info: strawberry.Info) -> list[Body]:
-        return _nodes_of(await info.context.loaders.into(self.entity_id, "INPUT_OF"), Body)
+        return _nodes_of(await neighbours(self, info, "INPUT_OF", "in"), Body)
 
     @strawberry.field(description="Named bodies the event produced.")
     async def outputs(self, info: strawberry.Info) -> list[Body]:
-        return _nodes_of(await info.context.loaders.out(self.entity_id, "RESULTED_IN"), Body)
+        return _nodes_of(await neighbours(self, info, "RESULTED_IN", "out"), Body)
 
     @strawberry.field(description="Where the event took place.")
     async def region(self, info: strawberry.Info) -> Region | None:
-        found = _nodes_of(await info.context.loaders.out(self.entity_id, "IN_REGION"), Region)
+        found = _nodes_of(await neighbours(self, info, "IN_REGION", "out"), Region)
         return found[0] if found else None
 
     @strawberry.field(
@@ -524,7 +571,7 @@ class ReformEvent(GraphNode, Fact):
         "between are only counted, not named)."
     )
     async def follows(self, info: strawberry.Info) -> list[ReformEvent]:
-        events = await info.context.loaders.out(self.entity_id, "FOLLOWS")
+        events = await neighbours(self, info, "FOLLOWS", "out")
         return _nodes_of(events, ReformEvent)
 
 
@@ -556,7 +603,7 @@ class Statistic(GraphNode, Fact):
 
     @strawberry.field(description="The region the figure is about.")
     async def region(self, info: strawberry.Info) -> Region | None:
-        found = _nodes_of(await info.context.loaders.out(self.entity_id, "ABOUT"), Region)
+        found = _nodes_of(await neighbours(self, info, "ABOUT", "out"), Region)
         return found[0] if found else None
 
 

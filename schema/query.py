@@ -33,6 +33,7 @@ from schema.nodes import (
     to_node,
 )
 from schema.region_keys import optional_region_id, region_id
+from schema.selection import PendingPlans, field_plan, pending_plan
 
 
 @strawberry.enum(description="What a search looks at.")
@@ -52,11 +53,17 @@ T = TypeVar("T", bound=GraphNode)
 async def _lookup(
     info: strawberry.Info, node_type: type[T], key: str, entity_id: str | None = None
 ) -> T:
-    """The node of ``entity_id`` (default ``key``); NOT_FOUND names ``key`` as given."""
-    entity = await info.context.loaders.entity.load(entity_id or key)
+    """The node of ``entity_id`` (default ``key``), with everything the query selects below
+    it read in the same statement when the selection compiles; NOT_FOUND names ``key`` as
+    given."""
+    plan = field_plan(info, node_type.label)
+    if plan is not None:
+        entity = await info.context.selections.load(plan, entity_id or key)
+    else:
+        entity = await info.context.loaders.entity.load(entity_id or key)
     if entity is None or node_type.label not in entity.labels:
         raise ApiError(ErrorCode.NOT_FOUND, f"No {node_type.label} with key {key!r}.", key=key)
-    return node_type.from_props(entity.props)
+    return node_type.from_entity(entity)
 
 
 def _page_cap(info: strawberry.Info) -> int:
@@ -98,7 +105,8 @@ class Query:
                 f"More than {cap} regions match; narrow with `level` or `under`.",
                 limit="page_size",
             )
-        regions = [Region.from_props(row["props"]) for row in rows]
+        plan = pending_plan(info, "Region")
+        regions = [Region.from_entity(Entity(("Region",), row["props"]), plan) for row in rows]
         return sorted(regions, key=lambda r: (LEVEL_ORDER[r.level.value], r.name))
 
     @strawberry.field(
@@ -220,7 +228,10 @@ class Query:
                 "limit": 10 * _page_cap(info),
             },
         )
-        return [ReformEvent.from_props(row["props"]) for row in rows]
+        plan = pending_plan(info, "ReformEvent", connection=True)
+        return [
+            ReformEvent.from_entity(Entity(("ReformEvent",), row["props"]), plan) for row in rows
+        ]
 
     @relay.connection(
         CountedConnection[Statistic],
@@ -246,7 +257,8 @@ class Query:
                 "limit": 10 * _page_cap(info),
             },
         )
-        return [Statistic.from_props(row["props"]) for row in rows]
+        plan = pending_plan(info, "Statistic", connection=True)
+        return [Statistic.from_entity(Entity(("Statistic",), row["props"]), plan) for row in rows]
 
     @relay.connection(
         CountedConnection[relay.Node],
@@ -297,4 +309,7 @@ class Query:
             },
         )
         found = [to_node(Entity.from_row(row)) for row in result["page"]]
-        return Page([node for node in found if node is not None], total=result["total"])
+        plans = PendingPlans(info, connection=True)
+        return Page(
+            [plans.pending(node) for node in found if node is not None], total=result["total"]
+        )
