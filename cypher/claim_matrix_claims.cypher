@@ -1,6 +1,7 @@
-// Item-level claims on list $list by towns and subdistricts at or under region $region:
-// rows of `town`, `item` (ids), `mode`, `date`, `status`, `synthetic`, `sources`, `quotes`
-// (scalars and lists, not a map: the client decodes a map per row much more slowly).
+// Item-level claims on list $list by towns and subdistricts at or under region $region: one
+// row per town with claims, `town` (id) and `claims`, a list of [item id, mode, date, status,
+// synthetic, sources, quotes] (lists, not maps: the client decodes a map much more slowly;
+// one row per town, not per claim: see claim_matrix_claim_modes).
 // The walk starts at $region.
 MATCH (root:Region {id: $region})
 WITH root
@@ -9,6 +10,6 @@ WITH town
 WHERE town.level IN ['TOWNSHIP', 'SUBDISTRICT']
 MATCH (town)-[claim:CLAIMS]->(item:PowerItem)
 WHERE claim.list = $list
-RETURN town.id AS town, item.id AS item, claim.mode AS mode, claim.date AS date,
-       claim.status AS status, claim.synthetic AS synthetic, claim.sources AS sources,
-       claim.quotes AS quotes
+RETURN town.id AS town,
+       collect([item.id, claim.mode, claim.date, claim.status, claim.synthetic, claim.sources,
+                claim.quotes]) AS claims
