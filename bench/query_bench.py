@@ -46,7 +46,15 @@ from typing import Any
 
 import httpx
 
-from bench.engines import BenchEngine, Call, Neo4jEngine, local_engine, neo4j_settings
+from bench import page
+from bench.engines import (
+    BenchEngine,
+    Call,
+    Neo4jEngine,
+    local_engine,
+    neo4j_settings,
+    scale_on,
+)
 from bench.load import Result, Samples, run_query, send
 from bench.profiling import profile_requests
 from bench.service import Service
@@ -59,8 +67,6 @@ from schema.context import GraphContext
 from server.settings import Settings
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-PERFORMANCE_PAGE = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
-ANALYSIS_MARKER = "<!-- analysis: kept by bench/query_bench.py -->"
 
 
 #: Item-level claims in the county the claim matrix is measured on, in every profile, so that
@@ -217,6 +223,19 @@ async def _latency(url: str, query: str, requests: int, concurrency: int) -> Res
         return await run_query(client, "", query, requests, concurrency)
 
 
+def _print_plans(engine: str, operation: str, plans: dict[str, dict[str, Any]]) -> None:
+    """Each statement's plan (Neo4j: its PROFILE, with rows and database hits), as the run
+    goes: where an index is used, and any label scan, shown while it happens."""
+    for statement, entry in plans.items():
+        flags = [
+            f
+            for f, on in (("SCANS A LABEL", entry["scans_label"]), ("index", entry["uses_index"]))
+            if on
+        ]
+        print(f"  {engine} {operation} / {statement} [{', '.join(flags) or 'no index'}]")
+        print("\n".join("      " + line for line in entry["plan"].splitlines()), flush=True)
+
+
 @dataclass
 class Loaded:
     """A profile loaded on an engine, kept for the growth comparison after its own run."""
@@ -273,13 +292,15 @@ async def bench_profile(
             )
             loaded = await _latency(service.url, query, requests, concurrency)
             raw_p50 = statistics.median(raw) * 1000
+            plans = await target.explain(graph, trace.calls)
+            _print_plans(target.name, name, plans)
             out["operations"][name] = {
                 "statements": len(trace.calls),
                 "http_c1": asdict(single) | {"query": name},
                 "http_loaded": asdict(loaded) | {"query": name},
                 "raw_p50_ms": round(raw_p50, 2),
                 "overhead_ratio": round(single.p50_ms / raw_p50, 2) if raw_p50 else None,
-                "plans": await target.explain(graph, trace.calls),
+                "plans": plans,
             }
         profiled = queries | {"hundred_towns": HUNDRED_TOWNS}
         out["profiles"] = {
@@ -427,6 +448,25 @@ def _profile_table(result: dict[str, Any], operation: str, functions: int = 8) -
     return [*lines, ""]
 
 
+def _plans_block(result: dict[str, Any]) -> list[str]:
+    """Every distinct statement's PROFILE on this profile, folded (the bench prints them as
+    it runs, too)."""
+    seen: dict[str, dict[str, Any]] = {}
+    for op in result["operations"].values():
+        for statement, entry in op["plans"].items():
+            seen.setdefault(statement, entry)
+    lines = [
+        "<details><summary>PROFILE of each statement above (operators, rows, database "
+        f"hits): {sum(e['uses_index'] for e in seen.values())} of {len(seen)} start from an "
+        f"index, {sum(e['scans_label'] for e in seen.values())} scan a label</summary>",
+        "",
+        "```text",
+    ]
+    for statement, entry in seen.items():
+        lines += [f"{statement}:", *("  " + line for line in entry["plan"].splitlines()), ""]
+    return [*lines[:-1], "```", "", "</details>"]
+
+
 ENGINE_TITLES = {
     "falkordb": "local engine (FalkorDB from the wheel)",
     "neo4j": "Neo4j at `NEO4J_URI`",
@@ -474,6 +514,8 @@ def markdown(results: list[dict[str, Any]], mode: str, growth_figures: dict[str,
                 f"{loaded['errors'] + op['http_c1']['errors']} | {', '.join(scans) or 'none'} |"
             )
         n = r["n_plus_one"]
+        if engine == "neo4j":
+            lines += ["", *_plans_block(r)]
         lines += [
             "",
             f"A request that reads nothing from the graph (`{{ __typename }}`) takes "
@@ -518,7 +560,13 @@ async def run_engine(
     target: BenchEngine, quick: bool
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Both profiles on one engine, then the growth comparison; the graphs are dropped."""
-    profiles = [("inner-mongolia", 0.3 if quick else 1.0), ("national", 0.05 if quick else 1.0)]
+    profiles = [
+        (profile, scale_on(target.name, profile, scale))
+        for profile, scale in (
+            ("inner-mongolia", 0.3 if quick else 1.0),
+            ("national", 0.05 if quick else 1.0),
+        )
+    ]
     requests, concurrency = (80, 4) if quick else (300, 8)
     results: list[dict[str, Any]] = []
     loaded: list[Loaded] = []
@@ -567,15 +615,9 @@ def results_name(engine: str, mode: str) -> str:
 
 
 def write_page(pages: dict[str, str]) -> str:
-    """docs/performance.md: each engine's figures, then the hand-written reading (kept)."""
-    page = "# Performance\n\n" + "\n".join(
-        (f"# On Neo4j\n\n{text}" if engine == "neo4j" else text) for engine, text in pages.items()
-    )
-    previous = PERFORMANCE_PAGE.read_text(encoding="utf-8") if PERFORMANCE_PAGE.exists() else ""
-    if ANALYSIS_MARKER in previous:  # the hand-written reading of the figures stays
-        page += "\n" + previous[previous.index(ANALYSIS_MARKER) :]
-    PERFORMANCE_PAGE.write_text(page, encoding="utf-8")
-    return page
+    """docs/performance.md: each engine's block replaced, the other blocks (the peer
+    comparison, an engine not run this time) and the hand-written reading kept."""
+    return page.update(pages)
 
 
 async def run(quick: bool) -> dict[str, tuple[list[dict[str, Any]], dict[str, Any]]]:
@@ -604,7 +646,7 @@ def main() -> None:
         pages[engine] = markdown(results, mode, figures)
         print(f"wrote {output}")
     print(write_page(pages))
-    print(f"wrote {PERFORMANCE_PAGE}")
+    print(f"wrote {page.PERFORMANCE_PAGE}")
 
 
 if __name__ == "__main__":
