@@ -36,8 +36,17 @@ from server.settings import Settings
 #: A statement name and its parameters, as a trace records them or a plan's steps give them.
 Call = tuple[str, dict[str, Any]]
 
-#: Plan operators that read every node of a label (or of the graph), per engine.
-SCAN_OPERATORS = ("All Node Scan", "Node By Label Scan", "AllNodesScan", "NodeByLabelScan")
+#: Plan operators that read every node of a label (or of the graph), every entry of an index
+#: (Neo4j's ``NodeIndexScan``, not its seeks; FalkorDB's "Node By Index Scan" is a lookup) or
+#: every relationship of a type, per engine.
+SCAN_OPERATORS = (
+    "All Node Scan",
+    "Node By Label Scan",
+    "AllNodesScan",
+    "NodeByLabelScan",
+    "NodeIndexScan",
+    "RelationshipTypeScan",
+)
 
 #: Plan operators that start from an index: range and unique seeks (Neo4j; FalkorDB's
 #: ``Node By Index Scan``) and the full-text procedures.
