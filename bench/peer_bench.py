@@ -164,18 +164,25 @@ async def _turn(client: httpx.AsyncClient, query: str, plan: Plan, figures: Side
     )
 
 
+#: A request that reads nothing from the graph: each side's fixed cost per request (HTTP,
+#: GraphQL parsing and validation, the server's plugins), measured in the same rounds.
+FLOOR = "{ __typename }"
+
+
 async def time_all(
     urls: dict[str, str], queries: list[SideBySide], plan: Plan
 ) -> dict[str, dict[str, SideFigures]]:
     """``plan.rounds`` rounds; in each, for each question, both sides take a turn (c=1 then
     c=8), the side that goes first alternating between rounds."""
-    figures = {q.name: {side: SideFigures() for side in urls} for q in queries}
+    names = [q.name for q in queries]
+    figures = {name: {side: SideFigures() for side in urls} for name in [*names, "floor"]}
     limits = httpx.Limits(max_connections=plan.concurrency)
     clients = {
         side: httpx.AsyncClient(base_url=url, timeout=120, limits=limits)
         for side, url in urls.items()
     }
     text = {q.name: {"ours": q.ours, "peer": q.peer} for q in queries}
+    text["floor"] = {"ours": FLOOR, "peer": FLOOR}
     try:
         for query in queries:  # warm-up: caches, plans, connection pools, the JIT
             for side, client in clients.items():
@@ -183,11 +190,9 @@ async def time_all(
         for index in range(plan.rounds):
             order = list(clients) if index % 2 == 0 else list(reversed(clients))
             print(f"  round {index + 1}/{plan.rounds} ({' then '.join(order)})", flush=True)
-            for query in queries:
+            for name in [*names, "floor"]:
                 for side in order:
-                    await _turn(
-                        clients[side], text[query.name][side], plan, figures[query.name][side]
-                    )
+                    await _turn(clients[side], text[name][side], plan, figures[name][side])
     finally:
         for client in clients.values():
             await client.aclose()
@@ -241,6 +246,7 @@ async def run(plan: Plan) -> dict[str, Any]:
         "keys": keys.__dict__,
         "plan": plan.__dict__,
         "rss_mb_after": rss,
+        "floor": {side: figures["floor"][side].as_json() for side in ("ours", "peer")},
         "queries": {},
     }
     for item in checked:
@@ -274,7 +280,8 @@ def markdown(result: dict[str, Any]) -> str:
         f"the same Neo4j and graph (synthetic `{graph['profile']}` at scale {graph['scale']}: "
         f"{graph['nodes']:,} nodes, {graph['relationships']:,} relationships). Each "
         "question's two answers were checked equal before anything was timed. "
-        f"{plan['rounds']} rounds; in each, per question, both sides take a turn "
+        f"{plan['rounds']} round{'s' if plan['rounds'] != 1 else ''}; in each, per "
+        "question, both sides take a turn "
         f"(the first side alternating between rounds): {plan['c1']} requests at "
         f"concurrency 1 (p50: all rounds' requests pooled), then {plan['c8']} at "
         f"concurrency {plan['concurrency']} (req/s: the median round). Raw results: "
@@ -293,10 +300,15 @@ def markdown(result: dict[str, Any]) -> str:
             f"{len(q['ours_statements'])} / {len(q['peer_cypher'])}{how} | "
             f"{ours['errors'] + peer['errors']} |"
         )
+    floor = result["floor"]
     lines += [
         "",
-        f"Memory after the run: reformgraph {result['rss_mb_after']['ours']} MB, "
-        f"@neo4j/graphql {result['rss_mb_after']['peer']} MB.",
+        f"A request that reads nothing (`{FLOOR}`), timed in the same rounds: reformgraph "
+        f"{floor['ours']['c1_p50_ms']} ms p50 / {floor['ours']['c8_rps']} req/s, "
+        f"@neo4j/graphql {floor['peer']['c1_p50_ms']} ms / {floor['peer']['c8_rps']} req/s: "
+        "each side's fixed cost of HTTP and GraphQL in every row above. Memory after the "
+        f"run: reformgraph {result['rss_mb_after']['ours']} MB, @neo4j/graphql "
+        f"{result['rss_mb_after']['peer']} MB.",
         "",
         "### The queries, and the Cypher @neo4j/graphql generated",
         "",
