@@ -50,7 +50,8 @@ from schema import build_schema
 from schema.context import GraphContext
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-#: Where the graph is loaded (a Neo4j community server has one database: this is a label).
+#: The graph's name for the engine layer (:class:`bench.engines.Neo4jEngine`): Neo4j holds
+#: one graph per database, so this is only a name; the database is cleared before and after.
 GRAPH = "bench-peer"
 
 
@@ -113,8 +114,9 @@ async def check_all(
         for query in queries:
             ours_answer = await _post(ours, query.ours)
             before = len(generated_cypher(peer.log()))
+            # the library logs a statement before it runs it, and Node writes to a file
+            # synchronously: once the answer is here, so is its Cypher
             peer_answer = await _post(theirs, query.peer)
-            await asyncio.sleep(0.2)  # the debug line follows the answer out of the process
             cypher = generated_cypher(peer.log())[before:]
             normal = query.normalise_ours(ours_answer)
             compare(query.name, normal, query.normalise_peer(peer_answer))
