@@ -84,3 +84,24 @@ async def test_a_question_asked_differently_of_one_side_is_refused(
         pytest.raises(AnswersDifferError, match=r"name_search: the answers differ \(at \$"),
     ):
         await check_all(ours.url, peer, loaded, [wider])
+
+
+async def test_the_neo4j_plans_the_bench_prints_are_profiles_from_an_index(
+    target: Neo4jEngine, loaded: GraphStore
+) -> None:
+    keys = pick_keys(DATASET)
+    matrix = {"list": keys.power_list, "region": keys.county}
+    plans = await target.explain(
+        GRAPH,
+        [
+            ("claim_matrix_towns", matrix),
+            ("claim_matrix_claim_modes", matrix),
+            ("entities_by_ids", {"ids": [keys.body]}),
+        ],
+    )
+    assert set(plans) == {"claim_matrix_towns", "claim_matrix_claim_modes", "entities_by_ids"}
+    for entry in plans.values():
+        assert entry["uses_index"] is True
+        assert entry["scans_label"] is False
+        assert "NodeUniqueIndexSeek" in entry["plan"]
+        assert "db hits" in entry["plan"]  # a PROFILE: it ran, with rows and db hits
