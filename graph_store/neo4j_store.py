@@ -1,8 +1,14 @@
-"""Neo4j 5 adapter, through the official ``neo4j`` driver and its managed transactions.
+"""Neo4j 5 adapter, through the official ``neo4j`` driver.
 
-Reads run in ``execute_read`` (routed to followers on a cluster, with the driver's retries),
-writes in ``execute_write``; an atomic batch is one write transaction, so Neo4j's own rollback
-gives the all-or-nothing import.
+A read is one auto-commit transaction in a session opened for READ access (``session.run``):
+one round trip (``RUN`` and ``PULL`` pipelined), where a managed transaction costs ``BEGIN``,
+``RUN``/``PULL`` and ``COMMIT`` (measured in ``docs/performance.md``: 1.8 against 3.8 ms for a
+two-node lookup). It is still a read transaction: the server runs it read-only (a write in it
+fails with ``Neo.ClientError.Statement.AccessMode``) and a cluster routes it to a reader. The
+driver does not retry an auto-commit transaction, so a transient failure (a leader switch, a
+lock timeout) is run again once as a managed ``execute_read``, with the driver's retries.
+Writes run in ``execute_write``; an atomic batch is one write transaction, so Neo4j's own
+rollback gives the all-or-nothing import.
 
 Every write transaction ends with ``graph_meta_advance``, which write-locks the one
 ``GraphMeta`` node and advances the graph's version: Neo4j then serialises the commits of
@@ -21,6 +27,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import neo4j
@@ -68,6 +75,10 @@ class _NotRetriedError(Exception):
     def __init__(self, error: neo4j_errors.Neo4jError) -> None:
         super().__init__(error.message or str(error))
         self.error = error
+
+
+class _RetryManagedError(Exception):
+    """An auto-commit read failed in a way a managed transaction would retry."""
 
 
 Work = Callable[[AsyncManagedTransaction], Awaitable[tuple[list[Row], int | None]]]
@@ -185,13 +196,19 @@ class Neo4jStore(GraphStore):
             statements, statement_timeout_s(timeout_s or self.query_timeout_s), advance
         )
         name = statements[0][0].name if len(statements) == 1 else "<atomic>"
-        try:
+        with self._errors(name, access):
             async with self._driver.session(
                 database=self.database, default_access_mode=access
             ) as session:
                 if access == neo4j.READ_ACCESS:
                     return await session.execute_read(work)
                 return await session.execute_write(work)
+
+    @contextmanager
+    def _errors(self, name: str, access: str) -> Iterator[None]:
+        """What a driver error means to the caller (:func:`_statement_error`)."""
+        try:
+            yield
         except _UNAVAILABLE as exc:
             raise BackendUnavailableError(f"Neo4j unreachable: {exc}") from exc
         except _NotRetriedError as exc:
@@ -204,8 +221,28 @@ class Neo4jStore(GraphStore):
             raise BackendUnavailableError(f"Neo4j driver error: {exc}") from exc
 
     async def _read(self, statement: Statement, params: dict[str, Any]) -> list[Row]:
-        rows, _ = await self._session_run([(statement, params)], neo4j.READ_ACCESS)
-        return rows
+        timeout_s = statement_timeout_s(self.query_timeout_s)
+        try:
+            with self._errors(statement.name, neo4j.READ_ACCESS):
+                try:
+                    async with self._driver.session(
+                        database=self.database, default_access_mode=neo4j.READ_ACCESS
+                    ) as session:
+                        result = await session.run(
+                            neo4j.Query(statement.text, timeout=timeout_s), params
+                        )
+                        return [plain(record) for record in await result.data()]
+                except neo4j_errors.TransientError as exc:
+                    if exc.code == _OUT_OF_TRANSACTION_MEMORY:
+                        raise _NotRetriedError(exc) from exc
+                    if "TransactionTimedOut" in (exc.code or ""):
+                        raise
+                    raise _RetryManagedError from exc
+                except neo4j_errors.SessionExpired as exc:
+                    raise _RetryManagedError from exc
+        except _RetryManagedError:
+            rows, _ = await self._session_run([(statement, params)], neo4j.READ_ACCESS)
+            return rows
 
     async def _write(self, statement: Statement, params: dict[str, Any]) -> list[Row]:
         rows, _ = await self._session_run(
