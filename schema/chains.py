@@ -1,16 +1,16 @@
 """Delegation chains: from the list that grants a power, through the body that held it, to
 the town and the body that exercises it.
 
-A chain is assembled from batched lookups (list, holders, delegations, exercisers),
-following ``DELEGATES`` hop by hop up to :data:`MAX_CHAIN_HOPS`, with a visited set, so bad
-data with a delegation cycle ends instead of hanging. The walk moves on ids alone: a chain to
-one town walks to every town the item reaches and keeps one, so the nodes at either end of a
-hop are fetched (in one batch) only for the hops kept, and only when a query asks for them.
+The chains of an item are walked in one statement (``cypher/delegation_chains.cypher``): one
+variable-length match of ``DELEGATES`` up to ``schema.limits.MAX_CHAIN_HOPS``, never through a node
+twice (so bad data with a delegation cycle ends), filtered by the town inside the walk, with
+the nodes of the chains it keeps and who exercises the item at their ends. Python orders the
+chains and makes them hops; the hops' ``from`` and ``to`` come from the request's entity
+loader, primed with the nodes the statement returned.
 """
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -18,8 +18,7 @@ import strawberry
 from strawberry import relay
 
 from schema.errors import ApiError, ErrorCode
-from schema.limits import MAX_CHAIN_HOPS
-from schema.loaders import Entity, Link, Loaders
+from schema.loaders import Entity, Loaders
 from schema.nodes import PowerItem, Provenance, provenance_of, to_node
 
 
@@ -64,7 +63,7 @@ class DelegationChain:
 
 
 class _Step(NamedTuple):
-    """A hop as the walk found it, made a :class:`ChainHop` only if its chain is kept."""
+    """A hop of a chain, made a :class:`ChainHop` when the chain is answered."""
 
     relation: str
     from_key: str
@@ -84,80 +83,102 @@ class _Step(NamedTuple):
         )
 
 
+class _Walk(NamedTuple):
+    """One chain as the statement found it: where it starts, who received each delegation,
+    each delegation's properties, and the bodies exercising the item where it ends."""
+
+    start: Entity
+    receivers: list[Entity]
+    delegations: list[dict[str, Any]]
+    exercisers: list[tuple[Entity, dict[str, Any]]]
+
+
 @dataclass(frozen=True)
-class _Path:
-    """A chain under construction: its steps so far, the delegations among them (each with
-    the places it reached), the id it ends at, what it visited."""
+class _Item:
+    """An item and its chains, from one row of ``delegation_chains``."""
 
-    steps: tuple[_Step, ...]
-    delegations: tuple[Link, ...]
-    end: str
-    visited: frozenset[str]
-
-    def reaches(self, town_id: str) -> bool:
-        """Whether a delegation of this path went to the town or to a body in it."""
-        return any(town_id == d.target or town_id in d.places for d in self.delegations)
+    item: Entity
+    power_list: Entity | None
+    town_found: bool
+    holdings: dict[str, dict[str, Any]]
+    walks: list[_Walk]
 
 
-async def chains_for_item(
-    loaders: Loaders, item: Entity, town_id: str | None
-) -> list[DelegationChain]:
-    """Every chain of ``item``, optionally only those reaching ``town_id``.
+def _entity(pair: list[Any]) -> Entity:
+    labels, props = pair
+    return Entity(tuple(labels), props)
 
-    Breadth first: each hop is one batched lookup for every open path at once, so the cost
-    is a few statements per hop whatever the number of holders and receivers.
-    """
-    lists, holders = await asyncio.gather(
-        loaders.out(item.id, "LISTED_IN"), loaders.holders.load(item.id)
+
+async def _walk(
+    info: strawberry.Info, item_keys: list[str], town_id: str | None
+) -> dict[str, _Item]:
+    """The chains of each item (to ``town_id`` only, if given), by item key, in one
+    statement; every node they name is primed into the request's entity loader, so that the
+    hops' ``from`` and ``to`` cost no further statement."""
+    rows = await info.context.store.read(
+        "delegation_chains", {"items": item_keys, "town": town_id}
     )
-    power_list = lists[0].entity.id if lists else None
-    base: tuple[_Step, ...] = ()
-    paths: list[_Path] = []
-    if power_list is not None:
+    loaders: Loaders = info.context.loaders
+    found: dict[str, _Item] = {}
+    for row in rows:
+        item = Entity(("Entity", "PowerItem"), row["item"])
+        power_list = _entity(row["list"]) if row["list"] is not None else None
+        walks = [
+            _Walk(
+                _entity(start),
+                [_entity(r) for r in receivers],
+                delegations,
+                [(Entity(tuple(labels), props), rel) for labels, props, rel in exercisers],
+            )
+            for start, receivers, delegations, exercisers in row["chains"]
+        ]
+        for entity in (item, power_list, *(e for w in walks for e in _nodes_of(w))):
+            if entity is not None:
+                loaders.entity.prime(entity.id, entity)
+        found[item.id] = _Item(
+            item, power_list, bool(row["townFound"]), dict(row["holdings"]), walks
+        )
+    return found
+
+
+def _nodes_of(walk: _Walk) -> list[Entity]:
+    return [walk.start, *walk.receivers, *(body for body, _ in walk.exercisers)]
+
+
+def _chains(found: _Item) -> list[DelegationChain]:
+    """The chains of one item, in the order a breadth-first walk finds them: fewer
+    delegations first; then from the list before the holders, holders by key; then by each
+    hop's receiver and delegation id. One chain per body exercising the item at its end (by
+    key), or one incomplete chain when none does."""
+    item = found.item
+    base: list[_Step] = []
+    list_id = found.power_list.id if found.power_list is not None else None
+    if list_id is not None:
         # The listing is the item record's own fact: its sources (or synthetic mark) are
         # the hop's, since the LISTED_IN relationship carries no properties of its own.
         listing = {k: item.props.get(k) for k in ("synthetic", "sources", "quotes")}
-        base = (_Step("LISTED_IN", power_list, item.id, {**listing, **lists[0].rel}),)
-        paths.append(_Path(base, (), power_list, frozenset({power_list})))
-    for holder in sorted(holders, key=lambda h: h.target):
-        step = _Step("HOLDS", holder.target, item.id, holder.rel)
-        paths.append(_Path((*base, step), (), holder.target, frozenset({holder.target})))
-    finished: list[_Path] = []
-    while paths:
-        outgoing = await loaders.delegations.load_many(
-            [(p.end, item.id, power_list) for p in paths]
-        )
-        next_paths: list[_Path] = []
-        for path, delegations in zip(paths, outgoing, strict=True):
-            onward = sorted(
-                (d for d in delegations if d.target not in path.visited),
-                key=lambda d: (d.target, str(d.rel.get("id"))),
-            )
-            if not onward or len(path.delegations) >= MAX_CHAIN_HOPS:
-                if path.delegations:  # a path with no delegation at all is not a chain
-                    finished.append(path)
-                continue
-            next_paths += [
-                _Path(
-                    (*path.steps, _Step("DELEGATES", path.end, d.target, d.rel)),
-                    (*path.delegations, d),
-                    d.target,
-                    path.visited | {d.target},
-                )
-                for d in onward
-            ]
-        paths = next_paths
-    if town_id is not None:
-        finished = [p for p in finished if p.reaches(town_id)]
-    # who exercises the item where each path ends: that body, or the bodies in that region
-    exercising = await loaders.exercisers.load_many([(p.end, item.id) for p in finished])
+        base.append(_Step("LISTED_IN", list_id, item.id, listing))
+
+    def order(walk: _Walk) -> tuple[Any, ...]:
+        start = walk.start.id
+        head = (0, "") if start == list_id else (1, start)
+        pairs = zip(walk.receivers, walk.delegations, strict=True)
+        return (len(walk.delegations), head, [(r.id, str(d.get("id"))) for r, d in pairs])
+
     power_item = PowerItem.from_props(item.props)
     chains: list[DelegationChain] = []
-    for path, ends in zip(finished, exercising, strict=True):
-        hops = [step.hop() for step in path.steps]
+    for walk in sorted(found.walks, key=order):
+        steps = list(base)
+        if walk.start.id != list_id:
+            steps.append(_Step("HOLDS", walk.start.id, item.id, found.holdings[walk.start.id]))
+        previous = walk.start.id
+        for receiver, delegation in zip(walk.receivers, walk.delegations, strict=True):
+            steps.append(_Step("DELEGATES", previous, receiver.id, delegation))
+            previous = receiver.id
+        hops = [step.hop() for step in steps]
         tails = [
-            [_Step("EXERCISES", e.target, item.id, e.rel).hop()]
-            for e in sorted(ends, key=lambda e: e.target)
+            [_Step("EXERCISES", body.id, item.id, rel).hop()]
+            for body, rel in sorted(walk.exercisers, key=lambda e: e[0].id)
         ] or [[]]
         chains += [
             DelegationChain(item=power_item, hops=[*hops, *tail], complete=bool(tail))
@@ -169,15 +190,13 @@ async def chains_for_item(
 async def delegation_chains(
     info: strawberry.Info, item_key: str, town_key: str | None
 ) -> list[DelegationChain]:
-    """Chains of one item, to one town or to all."""
-    loaders: Loaders = info.context.loaders
-    # both in one batch
-    item, town = await loaders.entity.load_many([item_key, town_key or item_key])
-    if item is None or "PowerItem" not in item.labels:
+    """Chains of one item, to one town or to all: one statement."""
+    found = (await _walk(info, [item_key], town_key)).get(item_key)
+    if found is None:
         raise ApiError(ErrorCode.NOT_FOUND, f"No PowerItem with key {item_key!r}.", key=item_key)
-    if town_key is not None and (town is None or "Region" not in town.labels):
+    if town_key is not None and not found.town_found:
         raise ApiError(ErrorCode.NOT_FOUND, f"No Region with key {town_key!r}.", key=town_key)
-    return await chains_for_item(loaders, item, town_key)
+    return _chains(found)
 
 
 async def chains_through_body(info: strawberry.Info, body_key: str) -> list[DelegationChain]:
@@ -197,12 +216,11 @@ async def chains_through_body(info: strawberry.Info, body_key: str) -> list[Dele
     )
     item_keys = {n.entity.id for n in (*holds, *exercises)}
     item_keys |= {d.rel["item"] for d in (*sent, *received) if d.rel.get("item")}
-    items = [e for e in await loaders.entity.load_many(sorted(item_keys)) if e is not None]
-    # concurrently, so the DataLoaders batch each hop across all items
-    per_item = await asyncio.gather(*(chains_for_item(loaders, i, None) for i in items))
+    # every item's chains in one statement
+    found = await _walk(info, sorted(item_keys), None)
     return [
         chain
-        for chains in per_item
-        for chain in chains
+        for key in sorted(found)
+        for chain in _chains(found[key])
         if any(body_key in (h.from_key, h.to_key) for h in chain.hops)
     ]

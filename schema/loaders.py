@@ -62,29 +62,7 @@ class Linked:
     neighbours: list[Neighbour]
 
 
-@dataclass(frozen=True)
-class Link:
-    """A relationship seen from one end: the id at the other end and the relationship's
-    properties, without that node's properties (a chain walk fetches nodes only for the
-    chains it keeps). ``places``: the regions the other end sits in, where asked for."""
-
-    target: str
-    rel: dict[str, Any]
-    places: tuple[str, ...] = ()
-
-    @classmethod
-    def from_row(cls, row: Row) -> Link:
-        """From a row with ``target``, ``rel`` and, optionally, ``places`` columns."""
-        return cls(str(row["target"]), row["rel"], tuple(row.get("places") or ()))
-
-
 NeighbourKey = tuple[str, str, Direction]
-
-#: ``(body or list id, item id, the item's list id or None)``: delegations that carry an item.
-DelegationKey = tuple[str, str, str | None]
-
-#: ``(body or region id, item id)``: the bodies exercising the item there.
-ExerciserKey = tuple[str, str]
 
 #: Neighbour lookups with a statement of their own that names the relationship type in its
 #: pattern. The generic statements filter ``type(r) = $type`` after following every edge of
@@ -122,15 +100,6 @@ class Loaders:
         )
         self.neighbours: DataLoader[NeighbourKey, list[Neighbour]] = DataLoader(
             self._neighbours, max_batch_size=batch_size
-        )
-        self.holders: DataLoader[str, list[Link]] = DataLoader(
-            self._holders, max_batch_size=batch_size
-        )
-        self.delegations: DataLoader[DelegationKey, list[Link]] = DataLoader(
-            self._delegations, max_batch_size=batch_size
-        )
-        self.exercisers: DataLoader[ExerciserKey, list[Link]] = DataLoader(
-            self._exercisers, max_batch_size=batch_size
         )
         self.region_by_code: DataLoader[str, str | None] = DataLoader(
             self._region_ids, max_batch_size=batch_size
@@ -176,32 +145,6 @@ class Loaders:
             [(entity_id, (rel_type, direction)) for entity_id, rel_type, direction in keys],
             lambda group, ids: _neighbour_statement(*group, ids),
             lambda row: Neighbour(Entity.from_row(row), row["rel"]),
-        )
-
-    async def _holders(self, item_ids: list[str]) -> list[list[Link]]:
-        return await self._grouped(
-            [(item_id, None) for item_id in item_ids],
-            lambda _, ids: ("holders_of_items", {"ids": ids}),
-            Link.from_row,
-        )
-
-    async def _delegations(self, keys: list[DelegationKey]) -> list[list[Link]]:
-        # one statement per item (a chain walk asks for one item at a time)
-        return await self._grouped(
-            [(entity_id, (item, in_list)) for entity_id, item, in_list in keys],
-            lambda group, ids: (
-                "outgoing_delegations_carrying",
-                {"ids": ids, "item": group[0], "list": group[1]},
-            ),
-            Link.from_row,
-        )
-
-    async def _exercisers(self, keys: list[ExerciserKey]) -> list[list[Link]]:
-        # one statement per item, as for delegations
-        return await self._grouped(
-            keys,
-            lambda item, ids: ("exercisers_at", {"ids": ids, "item": item}),
-            Link.from_row,
         )
 
     async def out(self, entity_id: str, rel_type: str) -> list[Neighbour]:

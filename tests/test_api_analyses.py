@@ -14,6 +14,7 @@ import pytest
 from graph_store import GraphStore, trace_statements
 from schema import build_schema
 from schema.context import GraphContext
+from schema.limits import MAX_CHAIN_HOPS
 from tests.conftest import LiveServer, with_extra_statements
 from tests.datasets import load_fixture
 
@@ -281,6 +282,57 @@ async def test_delegation_cycle_in_bad_data_ends(mini: GraphStore) -> None:
             ("EXERCISES", "t:bureau-a", "t:item-1"),
         ]
     ]
+
+
+async def test_a_chain_is_one_statement_and_stops_after_six_delegations(
+    mini: GraphStore,
+) -> None:
+    """A line of eight bodies passing t:item-1 on from t:market: the chain is walked in one
+    statement, whatever its length, and cut after MAX_CHAIN_HOPS (6) delegations, as the
+    hop limit of the schema says."""
+    line = [f"t:relay-{i}" for i in range(8)]
+    await mini.write(
+        "upsert_bodies",
+        {
+            "rows": [
+                {"id": b, "props": {"id": b, "name": f"接力{i}", "synthetic": True}}
+                for i, b in enumerate(line)
+            ]
+        },
+    )
+    await mini.write(
+        "link_delegates",
+        {
+            "rows": [
+                {
+                    "id": f"t:relay-d{i}",
+                    "from": source,
+                    "to": target,
+                    "props": {"id": f"t:relay-d{i}", "item": "t:item-1", "synthetic": True},
+                }
+                for i, (source, target) in enumerate(
+                    zip(["t:market", *line[:-1]], line, strict=True)
+                )
+            ]
+        },
+    )
+    with trace_statements() as trace:
+        result = await build_schema().execute(
+            CHAINS, variable_values={"item": "t:item-1"}, context_value=GraphContext(store=mini)
+        )
+    assert result.errors is None
+    assert result.data is not None
+    assert trace.names == ["delegation_chains"]
+    relayed = [
+        [(h["relation"], h["to"]["key"]) for h in c["hops"] if h["relation"] == "DELEGATES"]
+        for c in result.data["delegationChains"]
+        if any(h["to"]["key"] == line[0] for h in c["hops"])
+    ]
+    assert relayed == [[("DELEGATES", b) for b in line[:MAX_CHAIN_HOPS]]]
+    # the bound is written in the statement (a variable length cannot be a parameter)
+    text = mini.registry.get("delegation_chains").text
+    assert f"DELEGATES*1..{MAX_CHAIN_HOPS}]" in text
+    assert f"size(ds) = {MAX_CHAIN_HOPS}" in text
 
 
 async def test_chains_through_a_body(
