@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import neo4j
-from neo4j import AsyncGraphDatabase, AsyncManagedTransaction, unit_of_work
+from neo4j import AsyncGraphDatabase, AsyncManagedTransaction, Query, unit_of_work
 from neo4j import exceptions as neo4j_errors
 
 from cypher.registry import CypherRegistry, Statement
@@ -221,16 +221,14 @@ class Neo4jStore(GraphStore):
             raise BackendUnavailableError(f"Neo4j driver error: {exc}") from exc
 
     async def _read(self, statement: Statement, params: dict[str, Any]) -> list[Row]:
-        timeout_s = statement_timeout_s(self.query_timeout_s)
+        timeout = statement_timeout_s(self.query_timeout_s)
         try:
             with self._errors(statement.name, neo4j.READ_ACCESS):
                 try:
                     async with self._driver.session(
                         database=self.database, default_access_mode=neo4j.READ_ACCESS
                     ) as session:
-                        result = await session.run(
-                            neo4j.Query(statement.text, timeout=timeout_s), params
-                        )
+                        result = await session.run(Query(statement.text, timeout=timeout), params)
                         return [plain(record) for record in await result.data()]
                 except neo4j_errors.TransientError as exc:
                     if exc.code == _OUT_OF_TRANSACTION_MEMORY:

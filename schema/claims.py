@@ -7,7 +7,6 @@ objects (strawberry #3544); the items themselves are listed once.
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from typing import Any
 
@@ -131,8 +130,8 @@ class ClaimMatrix:
         ]
 
 
-#: What each claim's list of values holds, in order, in ``claim_matrix_claims`` and in
-#: ``claim_matrix_claim_modes``.
+#: What each claim's list of values holds, in order, in ``claim_matrix`` with and without
+#: ``$cells``.
 CELL_COLUMNS = ("item", "mode", "date", "status", "synthetic", "sources", "quotes")
 MODE_COLUMNS = ("item", "mode")
 
@@ -217,60 +216,54 @@ def _asks_for_cells(info: strawberry.Info) -> bool:
 async def claim_matrix(
     info: strawberry.Info, list_key: str, region_key: str, target_rate: float
 ) -> ClaimMatrix:
-    """Build the matrix with four statements, whatever the number of towns and items."""
+    """Build the matrix with one statement, whatever the number of towns and items."""
     if not 0 <= target_rate <= 1:
         raise ApiError(ErrorCode.BAD_INPUT, "targetRate must be between 0 and 1.")
-    loaders = info.context.loaders
-    power_list, region = await loaders.entity.load_many([list_key, region_key])
-    if power_list is None or "PowerList" not in power_list.labels:
+    cells = _asks_for_cells(info)
+    [row] = await info.context.store.read(
+        "claim_matrix", {"list": list_key, "region": region_key, "cells": cells}
+    )
+    power_list, region = row["list"], row["region"]
+    if power_list is None:
         raise ApiError(ErrorCode.NOT_FOUND, f"No PowerList with key {list_key!r}.", key=list_key)
-    if region is None or "Region" not in region.labels:
+    if region is None:
         raise ApiError(ErrorCode.NOT_FOUND, f"No Region with key {region_key!r}.", key=region_key)
-    if power_list.props.get("kind") == "STATUTORY":
+    if power_list.get("kind") == "STATUTORY":
         raise ApiError(
             ErrorCode.BAD_INPUT,
             f"{list_key!r} is a statutory list (法定): towns hold its items by law, so there "
             "is nothing to claim.",
             key=list_key,
         )
-    store = info.context.store
-    params = {"list": list_key, "region": region_key}
-    claims = "claim_matrix_claims" if _asks_for_cells(info) else "claim_matrix_claim_modes"
-    # three independent statements, sent together: the engine runs them side by side
-    town_rows, claim_rows, item_rows = await asyncio.gather(
-        store.read("claim_matrix_towns", params),
-        store.read(claims, params),
-        store.read("list_items", {"list": list_key}),
-    )
 
-    # one row per town, each claim a list of values in the statement's column order
-    columns = CELL_COLUMNS if claims == "claim_matrix_claims" else MODE_COLUMNS
+    # each claim a list of values in the statement's column order
+    columns = CELL_COLUMNS if cells else MODE_COLUMNS
     by_town: dict[str, list[dict[str, Any]]] = {
-        row["town"]: [dict(zip(columns, values, strict=True)) for values in row["claims"]]
-        for row in claim_rows
+        town["id"]: [dict(zip(columns, values, strict=True)) for values in claims]
+        for town, _, _, claims in row["towns"]
     }
     popularity = Counter(claim["item"] for rows in by_town.values() for claim in rows)
     items = sorted(
-        (PowerItem.from_props(props) for props in (item_rows[0]["items"] if item_rows else [])),
+        (PowerItem.from_props(props) for props in row["items"]),
         key=lambda item: (-popularity[item.entity_id], item.seq or 0, item.name),
     )
     item_keys = [item.entity_id for item in items]
-    item_count = power_list.props.get("itemCount")
+    item_count = power_list.get("itemCount")
     towns = [
         town_row(
-            row["town"],
-            row["summary"],
-            bool(row["hasBureau"]),
-            sorted(by_town.get(row["town"]["id"], []), key=_by_item),
+            town,
+            summary,
+            bool(has_bureau),
+            sorted(by_town[town["id"]], key=_by_item),
             item_keys,
             item_count,
             target_rate,
         )
-        for row in town_rows
+        for town, summary, has_bureau, _ in row["towns"]
     ]
     return ClaimMatrix(
-        power_list=PowerList.from_props(power_list.props),
-        region=Region.from_props(region.props),
+        power_list=PowerList.from_props(power_list),
+        region=Region.from_props(region),
         target_rate=target_rate,
         item_count=item_count,
         items=items,

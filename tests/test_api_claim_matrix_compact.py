@@ -95,13 +95,15 @@ async def test_the_front_end_matrix_query_still_answers(
 async def _executed(
     store: GraphStore, selection: str, fragments: str = ""
 ) -> tuple[dict[str, Any], list[str]]:
-    """The matrix with ``selection`` executed in process, and the statements it read."""
+    """The matrix with ``selection`` executed in process, and the statements it read (named
+    ``claim_matrix+cells`` when they read the claims with every cell)."""
     query = f'{{ claimMatrix(list: "t:list", region: "t:county") {{ {selection} }} }} {fragments}'
     with trace_statements() as trace:
         result = await build_schema().execute(query, context_value=GraphContext(store=store))
     assert result.errors is None, result.errors
     assert result.data is not None
-    return result.data["claimMatrix"], trace.names
+    reads = [name + ("+cells" if params.get("cells") else "") for name, params in trace.calls]
+    return result.data["claimMatrix"], reads
 
 
 async def test_without_cells_the_matrix_reads_modes_only_and_answers_the_same(
@@ -112,9 +114,8 @@ async def test_without_cells_the_matrix_reads_modes_only_and_answers_the_same(
     full, full_reads = await _executed(
         mini, compact.replace("unclaimed", "unclaimed claims { item }")
     )
-    assert "claim_matrix_claim_modes" in lean_reads
-    assert "claim_matrix_claims" not in lean_reads
-    assert "claim_matrix_claims" in full_reads
+    assert lean_reads == ["claim_matrix"]
+    assert full_reads == ["claim_matrix+cells"]
     for lean_town, full_town in zip(lean["towns"], full["towns"], strict=True):
         assert lean_town == {k: v for k, v in full_town.items() if k != "claims"}
     assert any(town["claimedItems"] for town in lean["towns"])
@@ -126,20 +127,22 @@ async def test_cells_asked_through_a_fragment_still_get_their_provenance(mini: G
         "shortOfTarget(withEnforcementBureauOnly: false) { ...Cells }",
         "fragment Cells on TownClaims { claims { item date status provenance { source } } }",
     )
-    assert "claim_matrix_claims" in reads
+    assert reads == ["claim_matrix+cells"]
     cells = [cell for town in matrix["shortOfTarget"] for cell in town["claims"]]
     assert cells, "the mini fixture has a town short of the target with claims"
 
 
-async def test_the_claims_statements_answer_one_row_per_town(mini: GraphStore) -> None:
-    """A row per town with its claims as lists, not a row per claim: Neo4j's Python driver
+async def test_the_claim_matrix_statement_answers_one_row_with_a_list_per_town(
+    mini: GraphStore,
+) -> None:
+    """One row, each town's claims as lists, not a row per claim: Neo4j's Python driver
     decodes each record as a message of its own (docs/performance.md), and the resolver zips
     each list with the statement's columns."""
-    params = {"list": "t:list", "region": "t:county"}
-    modes = {
-        row["town"]: row["claims"] for row in await mini.read("claim_matrix_claim_modes", params)
-    }
+    params = {"list": "t:list", "region": "t:county", "cells": False}
+    [row] = await mini.read("claim_matrix", params)
+    modes = {town["id"]: claims for town, _, _, claims in row["towns"]}
     assert {town: sorted(claims) for town, claims in modes.items()} == {
+        "t:sub-c": [],  # only a count
         "t:town-a": [
             ["t:item-1", "CONFIRM"],
             ["t:item-2", "ASSIGN"],
@@ -147,10 +150,20 @@ async def test_the_claims_statements_answer_one_row_per_town(mini: GraphStore) -
             ["t:item-4", "CONFIRM"],
         ],
         "t:town-b": [["t:item-4", "ASSIGN"]],
-    }  # t:sub-c has only a count: no row
-    cells = {row["town"]: row["claims"] for row in await mini.read("claim_matrix_claims", params)}
+    }
+    [row] = await mini.read("claim_matrix", {**params, "cells": True})
+    cells = {town["id"]: claims for town, _, _, claims in row["towns"]}
     assert sorted(cells["t:town-b"]) == [["t:item-4", "ASSIGN", "2020-07-01", None, True, [], []]]
     assert len(cells["t:town-a"]) == 4
+    assert [item["id"] for item in row["items"]] == [
+        "t:item-1",
+        "t:item-2",
+        "t:item-3",
+        "t:item-4",
+        "t:item-5",
+    ]
+    [nothing] = await mini.read("claim_matrix", {**params, "list": "t:none", "region": "t:none"})
+    assert nothing == {"list": None, "region": None, "items": [], "towns": []}
     (items,) = await mini.read("list_items", {"list": "t:list"})
     assert [item["id"] for item in items["items"]] == [
         "t:item-1",
