@@ -94,7 +94,7 @@ NODE_PROPERTIES: Final[Mapping[str, frozenset[str]]] = {
             "note",
             *_FACT,
         ),
-        "Source": ("file", "title", "kind", "issuer", "date", "edition"),
+        "Source": ("file", "title", "kind", "issuer", "date", "edition", "searchGrams", *_FACT),
         "Disagreement": ("about", "note", *_FACT),
         "GraphMeta": ("version", "loadedFrom"),
     }.items()
