@@ -72,6 +72,10 @@ MALFORMED_BODIES = {
     "query not a string": b'{"query": 42}',
     "variables not an object": b'{"query": "{ regions { name } }", "variables": [1]}',
     "operationName not a string": b'{"query": "{ regions { name } }", "operationName": [null]}',
+    # echoed in "Unknown operation named …": the refusal could not be encoded (a 500; found
+    # by the red team's fuzzing, bench/redteam.py)
+    "operationName an unpaired surrogate": b'{"query": "query A { __typename }", '
+    b'"operationName": "\\ud800"}',
 }
 
 
