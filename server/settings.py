@@ -122,6 +122,16 @@ class Settings(BaseSettings):
         10.0,
         description="Longest wait for each part of a request body (then 408 with a code).",
     )
+    http_body_min_rate: float = Field(
+        500.0,
+        description="Slowest average a request body may arrive at, in bytes a second, once "
+        "http_body_timeout_s has passed (then 408 with a code); 0 turns it off.",
+    )
+    http_header_timeout_s: float = Field(
+        10.0,
+        description="Longest a request's line and headers may take to arrive, from its first "
+        "byte (or the connection's opening); then the connection is closed. 0 turns it off.",
+    )
     neo4j_connect_attempts: int = Field(30, description="Start-up connection attempts to Neo4j.")
     neo4j_uri: str | None = Field(
         None, validation_alias=AliasChoices("NEO4J_URI", "REFORMGRAPH_NEO4J_URI")
