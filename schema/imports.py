@@ -46,14 +46,9 @@ CHUNK = 1 << 20
 _CHECK_SLOT = threading.BoundedSemaphore(1)
 
 
-class _CheckBusyError(Exception):
-    pass
-
-
-def _check_in_turn(wait_s: float | None, *args: Any) -> CheckedUpload:
-    """:func:`check_upload` when the slot is free within ``wait_s`` (None: however long)."""
-    if not _CHECK_SLOT.acquire(timeout=wait_s):
-        raise _CheckBusyError
+def _check_then_release(*args: Any) -> CheckedUpload:
+    """:func:`check_upload`, then the slot taken for it is given back (in the thread, so that a
+    check the deadline cut short still holds the slot until it has finished)."""
     try:
         return check_upload(*args)
     finally:
@@ -63,24 +58,28 @@ def _check_in_turn(wait_s: float | None, *args: Any) -> CheckedUpload:
 async def _checked(
     path: Path, dataset_dir: Path, options: ListOptions | None, graph_lists: Any
 ) -> CheckedUpload:
-    """The upload checked in a thread, one at a time, within the request's deadline."""
+    """The upload checked in a thread, one at a time, within the request's deadline: BUSY when
+    the slot is not free in time, DEADLINE_EXCEEDED when the check itself overruns."""
     left = remaining_s()
     wait = None if left is None else max(0.0, left)
-    try:
-        return await asyncio.wait_for(
-            asyncio.to_thread(_check_in_turn, wait, path, dataset_dir, options, graph_lists),
-            timeout=wait,
-        )
-    except _CheckBusyError:
+    if not await asyncio.to_thread(_CHECK_SLOT.acquire, True, wait):
         raise ApiError(
             ErrorCode.BUSY, "Another upload is being checked; send this one again shortly."
-        ) from None
+        )
+    left = remaining_s()
+    try:
+        return await asyncio.wait_for(
+            asyncio.to_thread(_check_then_release, path, dataset_dir, options, graph_lists),
+            timeout=None if left is None else max(0.0, left),
+        )
     except TimeoutError:
         raise ApiError(
             ErrorCode.DEADLINE_EXCEEDED,
             "Checking the file took longer than the request's deadline; send a smaller file "
             "(fewer rows), or check it with `reformgraph validate`.",
         ) from None
+
+
 NO_FOLDER = (
     "Imports are disabled: the service has no dataset folder (REFORMGRAPH_DATASET_DIR) to read "
     "a table against."
