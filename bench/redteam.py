@@ -33,7 +33,6 @@ import json
 import os
 import platform
 import random
-import shutil
 import signal
 import socket
 import subprocess
@@ -65,6 +64,7 @@ from bench.redteam_report import (
     markdown_table,
     replace_section,
 )
+from bench.with_neo4j import neo4j_local
 from cypher.registry import CypherRegistry
 from graph_loaders.dataset import Region, RegionLevel
 from graph_loaders.synthetic import generate, write_dataset
@@ -81,8 +81,6 @@ from server.cookbook import read_recipes
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = REPO_ROOT / "bench" / "results"
 RELIABILITY_DOC = REPO_ROOT / "docs" / "reliability.md"
-#: The shared Neo4j server's launcher, where ``.ci/run`` looks for it.
-NEO4J_LOCAL = REPO_ROOT.parent / "shared" / "neo4j" / "neo4j-local"
 
 #: The editor key of the service under attack (the service gets its hash).
 KEY = "redteam-editor-key-0123456789abcdef"
@@ -674,7 +672,7 @@ class RedTeam:
         fillers = budget_fillers(Limits())
         async with self.probe(
             "the dearest admitted queries (just under the price budget), 8 at once",
-            ["200 ok", "200 DEADLINE_EXCEEDED"],
+            ["200 ok", "200 DEADLINE_EXCEEDED", "200 BUSY"],
             notes="; ".join(fillers),
         ) as probe:
             jobs = [
@@ -1131,10 +1129,11 @@ def neo4j_engine(neo4j_dir: Path | None) -> Any:
     started here from the shared server (stopped on exit); None when there is none."""
     uri = os.environ.get("NEO4J_URI")
     started: Path | None = None
-    if not uri and NEO4J_LOCAL.exists() and shutil.which("java"):
+    script = neo4j_local()
+    if not uri and script is not None:
         started = REPO_ROOT / ".reformgraph" / "redteam-neo4j"
         port = free_port()
-        subprocess.run([str(NEO4J_LOCAL), "start", str(started), str(port)], check=True)
+        subprocess.run([str(script), "start", str(started), str(port)], check=True)
         uri = f"bolt://127.0.0.1:{port}"
         neo4j_dir = started
     if not uri:
@@ -1148,7 +1147,7 @@ def neo4j_engine(neo4j_dir: Path | None) -> Any:
         yield Engine("neo4j", env, env, pid, neo4j=(uri, user, password))
     finally:
         if started is not None:
-            subprocess.run([str(NEO4J_LOCAL), "stop", str(started)], check=False)
+            subprocess.run([str(script), "stop", str(started)], check=False)
 
 
 def machine() -> dict[str, Any]:

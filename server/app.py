@@ -187,6 +187,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.include_router(health.router)
     schema = build_schema(settings.limits, settings.metrics_operation_names)
+    app.state.schema = schema
     app.include_router(
         CodedGraphQLRouter(
             schema,

@@ -66,6 +66,12 @@ class Settings(BaseSettings):
         description="Budget of one operation's price (about the most fields its answer can "
         "hold; docs/security.md): dearer operations are refused with COST_EXCEEDED.",
     )
+    max_cost_in_flight: int = Field(
+        2_500_000,
+        description="Most the large operations (priced over a tenth of MAX_COST) one process "
+        "runs at once may cost together; one that does not fit waits up to half its deadline, "
+        "then is refused BUSY.",
+    )
     claim_matrix_towns: int = Field(
         500, description="Most towns and subdistricts one claim matrix may hold."
     )
@@ -180,6 +186,7 @@ class Settings(BaseSettings):
             max_tokens=self.max_tokens,
             max_page_size=self.max_page_size,
             max_cost=self.max_cost,
+            max_cost_in_flight=self.max_cost_in_flight,
             claim_matrix_towns=self.claim_matrix_towns,
             merger_bodies=self.merger_bodies,
             max_list_length=self.max_list_length,
