@@ -78,14 +78,15 @@ def remaining_s() -> float | None:
     return deadline.at - asyncio.get_running_loop().time()
 
 
-def statement_timeout_s(default_s: float) -> float:
+def statement_timeout_s(default_s: float, grace_s: float = GRACE_S) -> float:
     """The engine-side timeout for the next statement: the store's own, or the time left
-    before the deadline less :data:`GRACE_S` (at most half of it) if that is shorter; at least
-    10 ms, as zero means "none" to engines."""
+    before the deadline less ``grace_s`` (at most half of it) if that is shorter; at least
+    10 ms, as zero means "none" to engines. An engine that notices its timeouts late is given
+    a larger grace (Neo4j: :data:`graph_store.neo4j_store.TIMEOUT_GRACE_S`)."""
     left = remaining_s()
     if left is None:
         return default_s
-    engine_s = max(left - GRACE_S, left / 2)
+    engine_s = max(left - grace_s, left / 2)
     return max(0.01, min(default_s, engine_s))
 
 
