@@ -70,6 +70,15 @@ def request_deadline(seconds: float | None) -> Iterator[Deadline | None]:
         _deadline.reset(token)
 
 
+def extend_deadline(seconds: float) -> None:
+    """Give the current request (if it has a deadline) at least ``seconds`` from now: an import
+    through the API checks a table and stages its write, which takes longer than a query (a
+    CI run on a loaded machine saw uploads cut off at 10 s), and the user waits for it."""
+    deadline = _deadline.get()
+    if deadline is not None:
+        deadline.at = max(deadline.at, asyncio.get_running_loop().time() + seconds)
+
+
 def remaining_s() -> float | None:
     """Seconds left before the current deadline (may be negative), or None without one."""
     deadline = _deadline.get()

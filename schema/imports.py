@@ -30,9 +30,10 @@ from graph_loaders.dataset import Dataset, Model
 from graph_loaders.importer import import_dataset
 from graph_loaders.pipeline import TABLE_SUFFIXES, ListOptions
 from graph_loaders.problems import Problem
-from graph_store.deadline import remaining_s
+from graph_store.deadline import extend_deadline, remaining_s
 from schema.auth import require_editor
 from schema.errors import ApiError, ErrorCode
+from schema.limits import limits_of
 from schema.loaders import Entity
 from schema.table_upload import CheckedUpload, check_upload, is_table_name, safe_file_name
 
@@ -460,6 +461,7 @@ async def import_table(
     """Check an uploaded table and, unless ``dry_run`` or anything blocks, import it."""
     if not dry_run:
         require_editor(info)
+    extend_deadline(limits_of(info).import_deadline_s)
     dataset_dir: Path | None = info.context.dataset_dir
     if dataset_dir is None:
         raise ApiError(ErrorCode.FORBIDDEN, NO_FOLDER)

@@ -72,6 +72,10 @@ class Limits:
     #: large ones; ordinary operations are not counted. A large operation that does not fit
     #: waits for room up to half its request's time left, then is refused BUSY.
     max_cost_in_flight: int = 2_500_000
+    #: Seconds an import through the API (``importDelegationList``, ``importClaimsTable``) may
+    #: take, whatever the request deadline: checking a table and staging its write is slower
+    #: than a query.
+    import_deadline_s: float = 120.0
     #: Towns and subdistricts one claim matrix may hold (more: narrow the region).
     claim_matrix_towns: int = 500
     #: Bodies one ``mergerImpact`` or ``applyMerger`` may merge.

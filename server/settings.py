@@ -72,6 +72,11 @@ class Settings(BaseSettings):
         "runs at once may cost together; one that does not fit waits up to half its deadline, "
         "then is refused BUSY.",
     )
+    import_deadline_s: float = Field(
+        120.0,
+        description="Seconds an import through the API may take (checking the table and "
+        "writing it), in place of the request deadline when longer.",
+    )
     claim_matrix_towns: int = Field(
         500, description="Most towns and subdistricts one claim matrix may hold."
     )
@@ -187,6 +192,7 @@ class Settings(BaseSettings):
             max_page_size=self.max_page_size,
             max_cost=self.max_cost,
             max_cost_in_flight=self.max_cost_in_flight,
+            import_deadline_s=self.import_deadline_s,
             claim_matrix_towns=self.claim_matrix_towns,
             merger_bodies=self.merger_bodies,
             max_list_length=self.max_list_length,

@@ -113,7 +113,7 @@ class HeaderTimeoutProtocol(H11Protocol):
 
 class RequestDeadline:
     """Open the per-request deadline (:mod:`graph_store.deadline`) around every HTTP request:
-    its graph calls answer within ``seconds`` (plus the grace period) of the request having
+    its graph calls answer within ``seconds`` of the request having
     arrived, its body included (a slow upload, bounded by :class:`BodyReadTimeout`, does not
     eat into the graph's time)."""
 

@@ -337,7 +337,10 @@ async def test_an_upload_waiting_past_its_deadline_for_another_check_is_busy(
     another is being checked, an upload waits within its deadline, then answers BUSY and
     writes nothing; once the check is done, the same upload goes through."""
     hurried = live_server(
-        dataset_dir=DATA_DIR, api_key_hashes=hash_key(KEY), request_deadline_s=1.0
+        dataset_dir=DATA_DIR,
+        api_key_hashes=hash_key(KEY),
+        request_deadline_s=1.0,
+        import_deadline_s=1.0,
     )
     before = await counts(store)
     assert _CHECK_SLOT.acquire(timeout=5)  # another upload's check
@@ -357,3 +360,17 @@ async def test_an_upload_waiting_past_its_deadline_for_another_check_is_busy(
         service.url, IMPORT_LIST, {**LIST_ARGS, "dryRun": True}, "list.csv", LIST_CSV
     )
     assert result(body)["canApply"] is True
+
+
+async def test_an_import_has_the_import_deadline_not_the_request_deadline(
+    store: GraphStore, live_server: Callable[..., LiveServer]
+) -> None:
+    """Queries of this service get 10 ms, far less than any import takes: the import still
+    applies, on the import deadline (a CI run on a loaded machine cut uploads off at 10 s)."""
+    service = live_server(
+        dataset_dir=DATA_DIR, api_key_hashes=hash_key(KEY), request_deadline_s=0.01
+    )
+    body = await upload(
+        service.url, IMPORT_LIST, {**LIST_ARGS, "dryRun": False}, "list.csv", LIST_CSV, token=KEY
+    )
+    assert result(body)["applied"] is True
