@@ -277,24 +277,29 @@ class Query:
                 ErrorCode.BAD_INPUT,
                 "Search text must hold at least one letter, digit or Chinese character.",
             )
+        common = {
+            "text": text.strip(),
+            "code": code,
+            "terms": terms,
+            "labels": [k.value for k in (kinds or SearchKind)],
+            "level": level.value if level else None,
+            "kind": kind,
+            "powerType": power_type,
+            "validAt": valid_at,
+            "limit": rows_for_page(info, 10 * _page_cap(info)),
+        }
         # the region and list filters walk from every candidate: only when asked for
-        filtered = under is not None or in_list is not None
-        statement = "search_entities_within" if filtered else "search_entities"
-        [result] = await info.context.store.read(
-            statement,
-            {
-                "text": text.strip(),
-                "code": code,
-                "terms": terms,
-                "labels": [k.value for k in (kinds or SearchKind)],
-                "under": await optional_region_id(info, under),
-                "level": level.value if level else None,
-                "kind": kind,
-                "powerType": power_type,
-                "list": in_list,
-                "validAt": valid_at,
-                "limit": rows_for_page(info, 10 * _page_cap(info)),
-            },
-        )
+        if under is not None or in_list is not None:
+            statement, params = (
+                "search_entities_within",
+                {
+                    **common,
+                    "under": await optional_region_id(info, under),
+                    "list": in_list,
+                },
+            )
+        else:
+            statement, params = "search_entities", common
+        [result] = await info.context.store.read(statement, params)
         found = [to_node(Entity.from_row(row)) for row in result["page"]]
         return Page([node for node in found if node is not None], total=result["total"])
