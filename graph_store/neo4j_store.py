@@ -138,7 +138,9 @@ class Neo4jStore(GraphStore):
                 return
             except _UNAVAILABLE as exc:
                 last = exc
-                log.info("Neo4j not ready (attempt %d/%d): %s", attempt, attempts, exc)
+                # one line each: the driver's message spans several
+                reason = " ".join(str(exc).split())
+                log.info("Neo4j not ready (attempt %d/%d): %s", attempt, attempts, reason)
                 await asyncio.sleep(delay_s)
         raise BackendUnavailableError(
             f"Neo4j did not answer after {attempts} attempts: {last}"
