@@ -10,7 +10,7 @@ import strawberry
 from strawberry import relay
 
 from graph_store.region_codes import is_code_like, normalise_code
-from graph_store.search_terms import query_terms
+from graph_store.search_terms import query_terms, search_key
 from schema.chains import DelegationChain, chains_through_body, delegation_chains
 from schema.claims import DEFAULT_TARGET_RATE, ClaimMatrix, claim_matrix
 from schema.connection import CountedConnection, Page, rows_for_page
@@ -44,6 +44,7 @@ class SearchKind(enum.Enum):
     POWER_LIST = "PowerList"
     DOCUMENT = "Document"
     REFORM_EVENT = "ReformEvent"
+    STATISTIC = "Statistic"
 
 
 T = TypeVar("T", bound=GraphNode)
@@ -250,9 +251,11 @@ class Query:
 
     @relay.connection(
         CountedConnection[relay.Node],
-        description="Find regions, bodies, teams, power items, lists, cited documents and "
-        "events whose name (or title, alias, signboard) contains `text`, exact or partial "
-        "Chinese, and regions whose official code starts with `text` (`150302` finds 海勃湾区 "
+        description="Find regions, bodies, teams, power items, lists, cited documents, "
+        "events and statistics whose name (or title, alias, signboard; a statistic's label or "
+        "metric) contains `text`, exact or partial Chinese, simplified or traditional (either "
+        "finds both: 内蒙古 finds 內蒙古), letters in any case, "
+        "and regions whose official code starts with `text` (`150302` finds 海勃湾区 "
         "and its towns; the 12-digit form is read as the short one). Filters: `kinds`, region "
         "subtree `under` (a key or a code), `level`, body `kind`, `powerType`, `list`, and "
         "`validAt` (ISO date: only what existed then).",
@@ -278,7 +281,7 @@ class Query:
                 "Search text must hold at least one letter, digit or Chinese character.",
             )
         common = {
-            "text": text.strip(),
+            "text": search_key(text.strip()),  # simplified, lower case: as names are kept
             "code": code,
             "terms": terms,
             "labels": [k.value for k in (kinds or SearchKind)],

@@ -60,6 +60,8 @@ export function routeOf(node) {
     case "PowerItem": return route.item(node.key);
     case "PowerList": return route.list(node.key);
     case "ReformEvent": return route.event(node.key);
+    // a statistic is shown with its region's figures
+    case "Statistic": return node.region ? route.region(node.region.key) : null;
     default: return null;
   }
 }
