@@ -11,6 +11,7 @@ from strawberry import relay
 
 from graph_store.region_codes import is_code_like, normalise_code
 from graph_store.search_terms import query_terms, search_key
+from schema import provenance
 from schema.chains import DelegationChain, chains_through_body, delegation_chains
 from schema.claims import DEFAULT_TARGET_RATE, ClaimMatrix, claim_matrix
 from schema.connection import CountedConnection, Page, rows_for_page
@@ -29,9 +30,11 @@ from schema.nodes import (
     ReformEvent,
     Region,
     RegionLevel,
+    Source,
     Statistic,
     to_node,
 )
+from schema.provenance import Disagreement
 from schema.region_keys import optional_region_id, region_id
 
 
@@ -248,6 +251,16 @@ class Query:
             },
         )
         return [Statistic.from_props(row["props"]) for row in rows]
+
+    sources: list[Source] = strawberry.field(
+        resolver=provenance.sources,
+        description="The source documents every fact cites: title, issuer, date, kind, file.",
+    )
+    disagreements: list[Disagreement] = strawberry.field(
+        resolver=provenance.disagreements,
+        description="Where sources state different things about the same fact, each in its "
+        "own words (also on the facts concerned: `Statistic.disagreements`).",
+    )
 
     @relay.connection(
         CountedConnection[relay.Node],
