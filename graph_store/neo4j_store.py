@@ -91,7 +91,9 @@ def _statement_error(name: str, exc: neo4j_errors.Neo4jError, access: str) -> Ex
     the driver's retries, or a failed statement."""
     code = exc.code or ""
     message = exc.message or str(exc)
-    if "TransactionTimedOut" in code:
+    # a transaction past its timeout while it waits for a lock (another writer's) is stopped
+    # with LockClientStopped rather than TransactionTimedOut: the same timeout
+    if "TransactionTimedOut" in code or "LockClientStopped" in code:
         return DeadlineExceededError(f"{name}: Neo4j stopped the transaction at its timeout")
     transient = isinstance(exc, neo4j_errors.TransientError) and "Transaction" in code
     if transient and access == neo4j.WRITE_ACCESS:
