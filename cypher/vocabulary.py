@@ -25,7 +25,16 @@ NODE_PROPERTIES: Final[Mapping[str, frozenset[str]]] = {
     label: frozenset(("id", *props))
     for label, props in {
         "Entity": (),
-        "Region": ("name", "level", "code", "division", "aliases", "searchGrams", *_FACT),
+        "Region": (
+            "name",
+            "level",
+            "code",
+            "division",
+            "aliases",
+            "searchGrams",
+            "searchText",
+            *_FACT,
+        ),
         "Body": (
             "name",
             "kind",
@@ -40,6 +49,7 @@ NODE_PROPERTIES: Final[Mapping[str, frozenset[str]]] = {
             "validTo",
             "note",
             "searchGrams",
+            "searchText",
             *_FACT,
         ),
         "EnforcementTeam": (),  # a second label on a Body: the Body's properties
@@ -53,9 +63,19 @@ NODE_PROPERTIES: Final[Mapping[str, frozenset[str]]] = {
             "countTypes",
             "countValues",
             "searchGrams",
+            "searchText",
             *_FACT,
         ),
-        "Document": ("title", "docNumber", "issuer", "date", "note", "searchGrams", *_FACT),
+        "Document": (
+            "title",
+            "docNumber",
+            "issuer",
+            "date",
+            "note",
+            "searchGrams",
+            "searchText",
+            *_FACT,
+        ),
         "PowerItem": (
             "seq",
             "name",
@@ -68,6 +88,7 @@ NODE_PROPERTIES: Final[Mapping[str, frozenset[str]]] = {
             "responsibilities",
             "accountability",
             "searchGrams",
+            "searchText",
             *_FACT,
         ),
         "ReformEvent": (
@@ -81,6 +102,7 @@ NODE_PROPERTIES: Final[Mapping[str, frozenset[str]]] = {
             "recorded",
             "recordedSeq",
             "searchGrams",
+            "searchText",
             *_FACT,
         ),
         "Statistic": (
@@ -92,9 +114,21 @@ NODE_PROPERTIES: Final[Mapping[str, frozenset[str]]] = {
             "unit",
             "date",
             "note",
+            "searchGrams",
+            "searchText",
             *_FACT,
         ),
-        "Source": ("file", "title", "kind", "issuer", "date", "edition", "searchGrams", *_FACT),
+        "Source": (
+            "file",
+            "title",
+            "kind",
+            "issuer",
+            "date",
+            "edition",
+            "searchGrams",
+            "searchText",
+            *_FACT,
+        ),
         "Disagreement": ("about", "note", *_FACT),
         "GraphMeta": ("version", "loadedFrom"),
     }.items()

@@ -138,6 +138,20 @@ def _is_leaf(graphql_type: Any) -> bool:
     return isinstance(_unwrapped(graphql_type), GraphQLScalarType | GraphQLEnumType)
 
 
+def _flat(object_type: Any) -> str:
+    """A selection of every field of a small value type (``Provenance``, ``TypeCount``,
+    ``PageInfo``): its scalars, and the scalars of an object it holds (a source's document)."""
+    parts = []
+    for name, field in sorted(object_type.fields.items()):
+        if _is_leaf(field.type):
+            parts.append(name)
+        else:
+            inner = get_named_type(field.type).fields
+            leaves = sorted(n for n in inner if _is_leaf(inner[n].type))
+            parts.append(f"{name} {{ {' '.join(leaves)} }}")
+    return "{ " + " ".join(parts) + " }"
+
+
 def _cursor(offset: int) -> str:
     return base64.b64encode(f"arrayconnection:{offset}".encode()).decode()
 
@@ -198,7 +212,7 @@ def selection(draw: st.DrawFn, type_name: str, depth: int) -> str:
                 f"{text}{draw(_page())} {{ {' '.join(extra)} edges {{{cursor} node {inner} }} }}"
             )
         elif field_type.name in ("Provenance", "TypeCount", "PageInfo"):
-            out.append(f"{text} {{ {' '.join(sorted(field_type.fields))} }}")
+            out.append(f"{text} {_flat(field_type)}")
         else:
             out.append(f"{text} {draw(selection(field_type.name, max(depth - 1, 0)))}")
     if draw(st.booleans()):  # some of it through an inline fragment on the type or Node
@@ -307,7 +321,7 @@ def whole(type_name: str, depth: int) -> str:
         if _is_leaf(field.type):
             out.append(name)
         elif field_type.name in ("Provenance", "TypeCount"):
-            out.append(f"{name} {{ {' '.join(sorted(field_type.fields))} }}")
+            out.append(f"{name} {_flat(field_type)}")
         elif depth == 0:
             continue
         elif field_type.name.endswith("CountedConnection"):
