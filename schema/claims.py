@@ -130,7 +130,7 @@ class ClaimMatrix:
         ]
 
 
-#: What each claim's list of values holds, in order, in ``claim_matrix`` with and without
+#: What each claim's list of values holds, in order, in ``claim_matrix_of_region`` with and without
 #: ``$cells``.
 CELL_COLUMNS = ("item", "mode", "date", "status", "synthetic", "sources", "quotes")
 MODE_COLUMNS = ("item", "mode")
@@ -221,7 +221,7 @@ async def claim_matrix(
         raise ApiError(ErrorCode.BAD_INPUT, "targetRate must be between 0 and 1.")
     cells = _asks_for_cells(info)
     [row] = await info.context.store.read(
-        "claim_matrix", {"list": list_key, "region": region_key, "cells": cells}
+        "claim_matrix_of_region", {"list": list_key, "region": region_key, "cells": cells}
     )
     power_list, region = row["list"], row["region"]
     if power_list is None:

@@ -96,7 +96,7 @@ async def _executed(
     store: GraphStore, selection: str, fragments: str = ""
 ) -> tuple[dict[str, Any], list[str]]:
     """The matrix with ``selection`` executed in process, and the statements it read (named
-    ``claim_matrix+cells`` when they read the claims with every cell)."""
+    ``claim_matrix_of_region+cells`` when they read the claims with every cell)."""
     query = f'{{ claimMatrix(list: "t:list", region: "t:county") {{ {selection} }} }} {fragments}'
     with trace_statements() as trace:
         result = await build_schema().execute(query, context_value=GraphContext(store=store))
@@ -114,8 +114,8 @@ async def test_without_cells_the_matrix_reads_modes_only_and_answers_the_same(
     full, full_reads = await _executed(
         mini, compact.replace("unclaimed", "unclaimed claims { item }")
     )
-    assert lean_reads == ["claim_matrix"]
-    assert full_reads == ["claim_matrix+cells"]
+    assert lean_reads == ["claim_matrix_of_region"]
+    assert full_reads == ["claim_matrix_of_region+cells"]
     for lean_town, full_town in zip(lean["towns"], full["towns"], strict=True):
         assert lean_town == {k: v for k, v in full_town.items() if k != "claims"}
     assert any(town["claimedItems"] for town in lean["towns"])
@@ -127,7 +127,7 @@ async def test_cells_asked_through_a_fragment_still_get_their_provenance(mini: G
         "shortOfTarget(withEnforcementBureauOnly: false) { ...Cells }",
         "fragment Cells on TownClaims { claims { item date status provenance { source } } }",
     )
-    assert reads == ["claim_matrix+cells"]
+    assert reads == ["claim_matrix_of_region+cells"]
     cells = [cell for town in matrix["shortOfTarget"] for cell in town["claims"]]
     assert cells, "the mini fixture has a town short of the target with claims"
 
@@ -139,7 +139,7 @@ async def test_the_claim_matrix_statement_answers_one_row_with_a_list_per_town(
     decodes each record as a message of its own (docs/performance.md), and the resolver zips
     each list with the statement's columns."""
     params = {"list": "t:list", "region": "t:county", "cells": False}
-    [row] = await mini.read("claim_matrix", params)
+    [row] = await mini.read("claim_matrix_of_region", params)
     modes = {town["id"]: claims for town, _, _, claims in row["towns"]}
     assert {town: sorted(claims) for town, claims in modes.items()} == {
         "t:sub-c": [],  # only a count
@@ -151,7 +151,7 @@ async def test_the_claim_matrix_statement_answers_one_row_with_a_list_per_town(
         ],
         "t:town-b": [["t:item-4", "ASSIGN"]],
     }
-    [row] = await mini.read("claim_matrix", {**params, "cells": True})
+    [row] = await mini.read("claim_matrix_of_region", {**params, "cells": True})
     cells = {town["id"]: claims for town, _, _, claims in row["towns"]}
     assert sorted(cells["t:town-b"]) == [["t:item-4", "ASSIGN", "2020-07-01", None, True, [], []]]
     assert len(cells["t:town-a"]) == 4
@@ -162,7 +162,8 @@ async def test_the_claim_matrix_statement_answers_one_row_with_a_list_per_town(
         "t:item-4",
         "t:item-5",
     ]
-    [nothing] = await mini.read("claim_matrix", {**params, "list": "t:none", "region": "t:none"})
+    nowhere = {**params, "list": "t:none", "region": "t:none"}
+    [nothing] = await mini.read("claim_matrix_of_region", nowhere)
     assert nothing == {"list": None, "region": None, "items": [], "towns": []}
     (items,) = await mini.read("list_items", {"list": "t:list"})
     assert [item["id"] for item in items["items"]] == [

@@ -94,12 +94,12 @@ async def test_the_neo4j_plans_the_bench_prints_are_profiles_from_an_index(
     plans = await target.explain(
         GRAPH,
         [
-            ("claim_matrix", {**matrix, "cells": False}),
+            ("claim_matrix_of_region", {**matrix, "cells": False}),
             ("delegation_chains", {"items": [keys.item], "town": keys.town}),
             ("entities_by_ids", {"ids": [keys.body]}),
         ],
     )
-    assert set(plans) == {"claim_matrix", "delegation_chains", "entities_by_ids"}
+    assert set(plans) == {"claim_matrix_of_region", "delegation_chains", "entities_by_ids"}
     for entry in plans.values():
         assert entry["uses_index"] is True
         assert entry["scans_label"] is False
