@@ -91,9 +91,7 @@ def _statement_error(name: str, exc: neo4j_errors.Neo4jError, access: str) -> Ex
     the driver's retries, or a failed statement."""
     code = exc.code or ""
     message = exc.message or str(exc)
-    # a transaction past its timeout while it waits for a lock (another writer's) is stopped
-    # with LockClientStopped rather than TransactionTimedOut: the same timeout
-    if "TransactionTimedOut" in code or "LockClientStopped" in code:
+    if "TransactionTimedOut" in code:
         return DeadlineExceededError(f"{name}: Neo4j stopped the transaction at its timeout")
     transient = isinstance(exc, neo4j_errors.TransientError) and "Transaction" in code
     # a write stopped at its timeout while it waited for another writer's lock
@@ -150,9 +148,7 @@ class Neo4jStore(GraphStore):
                 return
             except _UNAVAILABLE as exc:
                 last = exc
-                # one line each: the driver's message spans several
-                reason = " ".join(str(exc).split())
-                log.info("Neo4j not ready (attempt %d/%d): %s", attempt, attempts, reason)
+                log.info("Neo4j not ready (attempt %d/%d): %s", attempt, attempts, exc)
                 await asyncio.sleep(delay_s)
         raise BackendUnavailableError(
             f"Neo4j did not answer after {attempts} attempts: {last}"
