@@ -58,7 +58,8 @@ from bench.engines import (
 from bench.load import Result, Samples, run_query, send
 from bench.profiling import profile_requests
 from bench.service import Service
-from graph_loaders.dataset import BodyKind, Dataset, Region, RegionLevel
+from domain import BodyKind, RegionLevel
+from graph_loaders.dataset import Dataset, Region
 from graph_loaders.importer import import_dataset
 from graph_loaders.synthetic import generate
 from graph_store import GraphStore, trace_statements

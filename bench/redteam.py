@@ -66,7 +66,8 @@ from bench.redteam_report import (
 )
 from bench.with_neo4j import neo4j_local
 from cypher.registry import CypherRegistry
-from graph_loaders.dataset import Region, RegionLevel
+from domain import RegionLevel
+from graph_loaders.dataset import Region
 from graph_loaders.synthetic import generate, write_dataset
 from graph_store import GraphStore
 from graph_store.falkordb_store import FalkorDBStore

@@ -28,26 +28,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from domain import BodyKind, ClaimMode, EventKind, PowerType, RegionLevel, SuperiorRelation
 from graph_loaders.dataset import (
     FORMAT,
     SECTIONS,
     Body,
-    BodyKind,
     Claim,
-    ClaimMode,
     Dataset,
     Delegation,
-    EventKind,
     Exercise,
     Holding,
     PowerItem,
     PowerList,
-    PowerType,
     ReformEvent,
     Region,
-    RegionLevel,
     Statistic,
-    SuperiorRelation,
     TypeCount,
 )
 

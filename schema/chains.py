@@ -17,10 +17,11 @@ from typing import Any, NamedTuple
 import strawberry
 from strawberry import relay
 
+from domain import ChainRelation, ClaimMode
 from schema.errors import ApiError, ErrorCode
 from schema.limits import MAX_CHAIN_HOPS
 from schema.loaders import Entity, Link, Loaders
-from schema.nodes import PowerItem, Provenance, provenance_of, to_node
+from schema.nodes import PowerItem, Provenance, mode_of, provenance_of, to_node
 
 
 async def _node(info: strawberry.Info, key: str) -> relay.Node:
@@ -33,13 +34,10 @@ async def _node(info: strawberry.Info, key: str) -> relay.Node:
 
 @strawberry.type(description="One hop of a delegation chain: from → to, by a relationship.")
 class ChainHop:
-    relation: str = strawberry.field(
-        description="LISTED_IN (list → item), HOLDS (holder → item), DELEGATES (→ receiver), "
-        "EXERCISES (body → item)."
-    )
+    relation: ChainRelation
     from_key: strawberry.Private[str]
     to_key: strawberry.Private[str]
-    mode: str | None
+    mode: ClaimMode | None
     date: str | None
     doc_number: str | None
     synthetic: bool
@@ -73,10 +71,10 @@ class _Step(NamedTuple):
 
     def hop(self) -> ChainHop:
         return ChainHop(
-            relation=self.relation,
+            relation=ChainRelation(self.relation),
             from_key=self.from_key,
             to_key=self.to_key,
-            mode=self.rel.get("mode"),
+            mode=mode_of(self.rel.get("mode")),
             date=self.rel.get("date"),
             doc_number=self.rel.get("docNumber"),
             synthetic=bool(self.rel.get("synthetic")),

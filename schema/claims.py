@@ -14,8 +14,9 @@ from typing import Any
 import strawberry
 from strawberry.types.nodes import SelectedField, Selection
 
+from domain import ClaimMode, ListKind
 from schema.errors import ApiError, ErrorCode
-from schema.nodes import PowerItem, PowerList, Provenance, Region, provenance_of
+from schema.nodes import PowerItem, PowerList, Provenance, Region, mode_of, provenance_of
 
 #: Asked of townships that set up an enforcement bureau (内蒙古, 004 and 002): claim at
 #: least 70% of the delegated items.
@@ -25,7 +26,7 @@ DEFAULT_TARGET_RATE = 0.7
 @strawberry.type(description="One claimed item of one town: mode 确认/交办 (CONFIRM/ASSIGN).")
 class ClaimCell:
     item: str = strawberry.field(description="Key of the power item.")
-    mode: str | None
+    mode: ClaimMode | None
     date: str | None
     status: str | None
     synthetic: bool
@@ -72,7 +73,7 @@ class TownClaims:
         return [
             ClaimCell(
                 item=row["item"],
-                mode=row["mode"],
+                mode=mode_of(row["mode"]),
                 date=row["date"],
                 status=row["status"],
                 synthetic=bool(row["synthetic"]),
@@ -93,8 +94,8 @@ class TownClaims:
         "sources name no items (`itemsNamed: false`). The compact row for drawing a large "
         "matrix: ask for `itemKeys` once and `itemModes` per town."
     )
-    def item_modes(self) -> list[str | None]:
-        modes = {row["item"]: row["mode"] for row in self.claim_rows}
+    def item_modes(self) -> list[ClaimMode | None]:
+        modes = {row["item"]: mode_of(row["mode"]) for row in self.claim_rows}
         return [modes.get(key) for key in self.item_keys]
 
 
@@ -226,7 +227,7 @@ async def claim_matrix(
         raise ApiError(ErrorCode.NOT_FOUND, f"No PowerList with key {list_key!r}.", key=list_key)
     if region is None or "Region" not in region.labels:
         raise ApiError(ErrorCode.NOT_FOUND, f"No Region with key {region_key!r}.", key=region_key)
-    if power_list.props.get("kind") == "STATUTORY":
+    if power_list.props.get("kind") == ListKind.STATUTORY:
         raise ApiError(
             ErrorCode.BAD_INPUT,
             f"{list_key!r} is a statutory list (法定): towns hold its items by law, so there "

@@ -12,9 +12,10 @@ from collections import Counter
 
 import strawberry
 
+from domain import LEVEL_ORDER, ClaimMode, ConflictCode
 from schema.errors import ApiError, ErrorCode
 from schema.loaders import Direction, Entity, Loaders, Neighbour
-from schema.nodes import LEVEL_ORDER, Body, PowerItem, Region
+from schema.nodes import Body, PowerItem, Region, mode_of
 
 
 @strawberry.type(description="A power item and which of the merging bodies hold it.")
@@ -29,7 +30,7 @@ class ReroutedDelegation:
     to: str = strawberry.field(description="Key of the receiver (town, subdistrict or body).")
     item: str | None
     power_list: str | None = strawberry.field(name="list")
-    mode: str | None
+    mode: ClaimMode | None
 
 
 @strawberry.type(description="A body whose superior would change.")
@@ -43,10 +44,7 @@ class SuperiorChange:
 
 @strawberry.type(description="Something that makes the merger doubtful or impossible.")
 class Conflict:
-    code: str = strawberry.field(
-        description="DIFFERENT_REGIONS, DIFFERENT_LEVELS, VERTICALLY_MANAGED, "
-        "OWN_SUPERIOR, UNKNOWN_STAFF_QUOTA"
-    )
+    code: ConflictCode
     message: str
     bodies: list[str]
 
@@ -131,7 +129,7 @@ async def merger_impact(
             to=d.entity.id,
             item=d.rel.get("item"),
             power_list=d.rel.get("list"),
-            mode=d.rel.get("mode"),
+            mode=mode_of(d.rel.get("mode")),
         )
         for body, outgoing in zip(body_keys, delegations, strict=True)
         for d in sorted(outgoing, key=lambda d: (d.entity.id, str(d.rel.get("id"))))
@@ -154,7 +152,7 @@ async def merger_impact(
     if len(region_entities) > 1:
         conflicts.append(
             Conflict(
-                code="DIFFERENT_REGIONS",
+                code=ConflictCode.DIFFERENT_REGIONS,
                 message="The bodies sit in different regions: "
                 + ", ".join(r.props["name"] for r in region_entities.values()),
                 bodies=keys,
@@ -164,7 +162,7 @@ async def merger_impact(
     if len(levels) > 1:
         conflicts.append(
             Conflict(
-                code="DIFFERENT_LEVELS",
+                code=ConflictCode.DIFFERENT_LEVELS,
                 message="The bodies belong to different administrative levels: "
                 + ", ".join(sorted(str(level) for level in levels)),
                 bodies=keys,
@@ -176,7 +174,7 @@ async def merger_impact(
     if vertical:
         conflicts.append(
             Conflict(
-                code="VERTICALLY_MANAGED",
+                code=ConflictCode.VERTICALLY_MANAGED,
                 message="Vertically managed units (垂管) are run by a higher level and cannot be "
                 "merged by this one.",
                 bodies=vertical,
@@ -188,7 +186,7 @@ async def merger_impact(
         if own:
             conflicts.append(
                 Conflict(
-                    code="OWN_SUPERIOR",
+                    code=ConflictCode.OWN_SUPERIOR,
                     message="The target answers to a body it would absorb: it would become its "
                     "own superior.",
                     bodies=[target_key, *own],
@@ -198,7 +196,7 @@ async def merger_impact(
     if missing:
         conflicts.append(
             Conflict(
-                code="UNKNOWN_STAFF_QUOTA",
+                code=ConflictCode.UNKNOWN_STAFF_QUOTA,
                 message="No staff quota is recorded for some bodies; totals leave them out.",
                 bodies=missing,
             )
@@ -213,7 +211,7 @@ async def merger_impact(
         superior_changes=superior_changes,
         regions_touched=sorted(
             (Region.from_props(r.props) for r in region_entities.values()),
-            key=lambda r: (LEVEL_ORDER[r.level.value], r.name),
+            key=lambda r: (LEVEL_ORDER[r.level], r.name),
         ),
         staff_quota_before=quotas,
         staff_quota_after=sum(known) if known else None,

@@ -9,6 +9,7 @@ from typing import Annotated, TypeVar
 import strawberry
 from strawberry import relay
 
+from domain import LEVEL_ORDER, BodyKind, EventKind, PowerType, RegionLevel
 from graph_store.region_codes import is_code_like, normalise_code
 from graph_store.search_terms import query_terms, search_key
 from schema import provenance
@@ -21,7 +22,6 @@ from schema.limits import limits_of
 from schema.lineage import Lineage, lineage
 from schema.loaders import Entity
 from schema.nodes import (
-    LEVEL_ORDER,
     Body,
     Document,
     GraphNode,
@@ -29,7 +29,6 @@ from schema.nodes import (
     PowerList,
     ReformEvent,
     Region,
-    RegionLevel,
     Source,
     Statistic,
     to_node,
@@ -103,7 +102,7 @@ class Query:
                 limit="page_size",
             )
         regions = [Region.from_props(row["props"]) for row in rows]
-        return sorted(regions, key=lambda r: (LEVEL_ORDER[r.level.value], r.name))
+        return sorted(regions, key=lambda r: (LEVEL_ORDER[r.level], r.name))
 
     @strawberry.field(
         description="One region by key (`region:haibowan`) or by official code (统计用区划代码: "
@@ -210,7 +209,7 @@ class Query:
         self,
         info: strawberry.Info,
         under: str | None = None,
-        kind: str | None = None,
+        kind: EventKind | None = None,
         date_from: str | None = None,
         date_to: str | None = None,
     ) -> list[ReformEvent]:
@@ -218,7 +217,7 @@ class Query:
             "reform_events_list",
             {
                 "under": await optional_region_id(info, under),
-                "kind": kind,
+                "kind": kind.value if kind else None,
                 "from": date_from,
                 "to": date_to,
                 "limit": 10 * _page_cap(info),
@@ -280,8 +279,8 @@ class Query:
         kinds: list[SearchKind] | None = None,
         under: str | None = None,
         level: RegionLevel | None = None,
-        kind: str | None = None,
-        power_type: str | None = None,
+        kind: BodyKind | None = None,
+        power_type: PowerType | None = None,
         in_list: Annotated[str | None, strawberry.argument(name="list")] = None,
         valid_at: str | None = None,
     ) -> list[relay.Node]:
@@ -299,8 +298,8 @@ class Query:
             "terms": terms,
             "labels": [k.value for k in (kinds or SearchKind)],
             "level": level.value if level else None,
-            "kind": kind,
-            "powerType": power_type,
+            "kind": kind.value if kind else None,
+            "powerType": power_type.value if power_type else None,
             "validAt": valid_at,
             "limit": rows_for_page(info, 10 * _page_cap(info)),
         }
