@@ -111,6 +111,10 @@ class ClaimMatrix:
         description="Named items, most-claimed first (then by sequence)."
     )
     towns: list[TownClaims]
+    item_claim_counts: list[int] = strawberry.field(
+        description="How many of `towns` claimed each item of `items`, in the same order (the "
+        "order `items` is sorted by)."
+    )
 
     @strawberry.field(
         description="Keys of `items`, in the same order: with `TownClaims.itemModes`, a large "
@@ -250,7 +254,8 @@ async def claim_matrix(
         row["town"]: [dict(zip(columns, values, strict=True)) for values in row["claims"]]
         for row in claim_rows
     }
-    popularity = Counter(claim["item"] for rows in by_town.values() for claim in rows)
+    # towns per item (a town counts once however many rows name the item)
+    popularity = Counter(item for rows in by_town.values() for item in {c["item"] for c in rows})
     items = sorted(
         (PowerItem.from_props(props) for props in (item_rows[0]["items"] if item_rows else [])),
         key=lambda item: (-popularity[item.entity_id], item.seq or 0, item.name),
@@ -276,4 +281,5 @@ async def claim_matrix(
         item_count=item_count,
         items=items,
         towns=towns,
+        item_claim_counts=[popularity[key] for key in item_keys],
     )

@@ -42,6 +42,8 @@ EXPLORER_OPERATIONS = frozenset(
         "Matrix",
         "Region",
         "Search",
+        "TownClaims",
+        "Vocabulary",
     }
 )
 #: The label of an operation sent without a name, and of any name not known.

@@ -49,7 +49,7 @@ export async function render({ key }) {
   return h("section", { class: "region", "data-testid": "region-view" },
     h("nav", { class: "crumbs" },
       [...region.ancestors].reverse().map((a) => [nodeLink(a), " › "]), region.name),
-    h("h1", {}, region.name, " ", h("small", {}, shortLabel(region.level)), " ",
+    h("h1", {}, region.name, " ", h("small", {}, shortLabel("RegionLevel", region.level)), " ",
       provenance(region)),
     facts([
       ["区划代码", region.code],
@@ -91,7 +91,7 @@ export async function render({ key }) {
     h("h2", {}, `机构（${region.bodies.totalCount}）`),
     region.bodies.totalCount
       ? h("ul", { class: "bodies" }, region.bodies.edges.map(({ node }) => h("li", {},
-        nodeLink(node), " ", h("small", {}, shortLabel(node.kind)),
+        nodeLink(node), " ", h("small", {}, shortLabel("BodyKind", node.kind)),
         node.synthetic ? h("span", { class: "badge synthetic small" }, "合成") : null)))
       : h("p", { class: "muted" }, "没有记载的机构。"),
     region.bodies.totalCount > region.bodies.edges.length
