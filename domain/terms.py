@@ -83,7 +83,7 @@ class RegionDivision(Term):
     BANNER = "BANNER", "旗", "also 自治旗"
     COUNTY = "COUNTY", "县", "also 自治县"
     COUNTY_CITY = "COUNTY_CITY", "县级市"
-    DEVELOPMENT_ZONE = "DEVELOPMENT_ZONE", "开发区", "or 管理区: county-level code 71-80"
+    DEVELOPMENT_ZONE = "DEVELOPMENT_ZONE", "开发区、管理区", "类似县级单位: county-level code 71-80"
     # township level
     SUBDISTRICT = "SUBDISTRICT", "街道", "township code 001-099"
     TOWN = "TOWN", "镇", "township code 100-199"

@@ -678,3 +678,27 @@ def test_region_figures_show_their_sources_and_where_they_disagree(
     cited = {p["document"]["title"] for s in region["statistics"] for p in s["provenance"]}
     assert cited <= titles
     page.screenshot("region-disagreements")
+
+
+def test_the_page_labels_values_with_the_words_of_the_apis_schema(page: Explorer, api: Api) -> None:
+    """The explorer keeps no vocabulary of its own: 千里山镇's level and division are shown in
+    the words the API's enums are described by (introspection)."""
+    words = {
+        name: {
+            v["name"]: v["description"].split(" — ")[0]
+            for v in api.query(
+                "query($n: String!) { __type(name: $n) { enumValues { name description } } }",
+                n=name,
+            )["__type"]["enumValues"]
+        }
+        for name in ("RegionLevel", "RegionDivision")
+    }
+    assert (words["RegionLevel"]["TOWNSHIP"], words["RegionDivision"]["TOWN"]) == ("苏木乡镇", "镇")
+    region = api.query("query($k: String!) { region(key: $k) { level division } }", k=QIANLISHAN)[
+        "region"
+    ]
+    assert (region["level"], region["division"]) == ("TOWNSHIP", "TOWN")
+    page.load(key_route("region", QIANLISHAN))
+    view = page.wait_view("region")
+    assert "镇（TOWN）" in view.text
+    assert "苏木乡镇" in view.find_element(By.TAG_NAME, "h1").text
