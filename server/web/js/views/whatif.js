@@ -38,7 +38,7 @@ function report(impact) {
     impact.conflicts.length
       ? h("ul", { class: "conflicts" }, impact.conflicts.map((c) => h("li", {
         class: "conflict", "data-testid": "impact-conflict", "data-code": c.code,
-      }, h("code", {}, c.code), " ", c.message, c.bodies.length ? `（${c.bodies.map(nameOf).join("、")}）` : "")))
+      }, h("strong", {}, shortLabel("ConflictCode", c.code)), " ", h("code", {}, c.code), " ", c.message, c.bodies.length ? `（${c.bodies.map(nameOf).join("、")}）` : "")))
       : h("p", { class: "ok", "data-testid": "impact-no-conflict" }, "没有发现冲突。"),
     h("p", { class: "staff", "data-testid": "impact-staff" },
       "编制：", impact.bodies.map((b, i) => `${b.name} ${impact.staffQuotaBefore[i] ?? "未载"}`).join(" + "),
