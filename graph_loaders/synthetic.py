@@ -26,8 +26,9 @@ import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
+from domain.profiles import PROFILES, Profile
 from graph_loaders.dataset import (
     FORMAT,
     SECTIONS,
@@ -50,9 +51,6 @@ from graph_loaders.dataset import (
     SuperiorRelation,
     TypeCount,
 )
-
-Profile = Literal["inner-mongolia", "national"]
-PROFILES: tuple[Profile, ...] = ("inner-mongolia", "national")
 
 #: Every generated id starts with this; documented ids (``region:…``, ``body:…``) never do.
 ID_PREFIX = "syn:"

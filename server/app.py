@@ -19,10 +19,12 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
+from graph_store import GraphStore
 from schema import build_schema
 from schema.auth import bearer_token, key_is_valid
 from schema.context import GraphContext
 from schema.errors import classify
+from schema.limits import Limits
 from server import health
 from server.dataset import load_dataset_dir, load_synthetic_sample
 from server.export import export_router
@@ -35,7 +37,7 @@ from server.limits import (
     is_multipart,
 )
 from server.runtime import open_runtime
-from server.settings import Settings
+from server.settings import Settings, load_settings
 from server.timeouts import BodyReadTimeout, RequestDeadline
 
 #: The web explorer: static files using only the public GraphQL API (docs/explorer.md).
@@ -105,38 +107,57 @@ class CodedGraphQLRouter(GraphQLRouter[HttpContext, None]):
         return await super().process_result(request, result)
 
 
+async def _load_start_up_data(store: GraphStore, settings: Settings) -> None:
+    """The dataset folder, and the synthetic sample, that ``settings`` ask for at start-up."""
+    if settings.dataset_dir is not None:
+        await load_dataset_dir(store, settings.dataset_dir)
+    if settings.synthetic_profile is not None:
+        await load_synthetic_sample(
+            store, settings.synthetic_profile, settings.synthetic_seed, settings.synthetic_scale
+        )
+
+
+def limits_of(settings: Settings) -> Limits:
+    """Every cap of the API (schema/limits.py), from the settings that configure them."""
+    return Limits(
+        max_depth=settings.max_query_depth,
+        max_aliases=settings.max_aliases,
+        max_tokens=settings.max_tokens,
+        max_page_size=settings.max_page_size,
+        max_cost=settings.max_cost,
+        max_cost_in_flight=settings.max_cost_in_flight,
+        import_deadline_s=settings.import_deadline_s,
+        claim_matrix_towns=settings.claim_matrix_towns,
+        merger_bodies=settings.merger_bodies,
+        max_list_length=settings.max_list_length,
+        validation_work=settings.validation_work,
+    )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; its lifespan opens the graph from ``settings`` (starting the local
     engine unless Neo4j or a running FalkorDB is configured) and closes it on shutdown."""
-    settings = settings or Settings()
+    settings = settings or load_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runtime = await open_runtime(settings)
-        app.state.store = runtime.store
-        watchdog = asyncio.create_task(runtime.watch_engine())
-        try:
-            if settings.dataset_dir is not None:
-                await load_dataset_dir(runtime.store, settings.dataset_dir)
-            if settings.synthetic_profile is not None:
-                await load_synthetic_sample(
-                    runtime.store,
-                    settings.synthetic_profile,
-                    settings.synthetic_seed,
-                    settings.synthetic_scale,
-                )
-            # What start-up built (modules, the schema, the clients) lives as long as the
-            # process. Frozen, it is left out of the cyclic collector's passes, which a request
-            # that allocates many objects triggers, and which otherwise walk all of it again:
-            # a third of the time of 100 towns' nested objects (docs/performance.md).
-            gc.collect()
-            gc.freeze()
-            yield
-        finally:
-            gc.unfreeze()  # back to the collector: another app in this process may start
-            watchdog.cancel()
-            app.state.store = None
-            await runtime.close()
+        async with open_runtime(settings) as runtime:
+            app.state.store = runtime.store
+            watchdog = asyncio.create_task(runtime.watch_engine())
+            try:
+                await _load_start_up_data(runtime.store, settings)
+                # What start-up built (modules, the schema, the clients) lives as long as the
+                # process. Frozen, it is left out of the cyclic collector's passes, which a
+                # request that allocates many objects triggers, and which otherwise walk all
+                # of it again: a third of the time of 100 towns' nested objects
+                # (docs/performance.md).
+                gc.collect()
+                gc.freeze()
+                yield
+            finally:
+                gc.unfreeze()  # back to the collector: another app in this process may start
+                watchdog.cancel()
+                app.state.store = None
 
     key_hashes = settings.key_hashes
 
@@ -170,7 +191,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Starlette's plain text (Starlette still logs the exception).
     app.add_exception_handler(Exception, internal_error)
 
-    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    origins = settings.origins
     if origins:
         app.add_middleware(
             CORSMiddleware,
@@ -190,7 +211,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_upload_bytes=settings.max_upload_bytes,
     )
     app.include_router(health.router)
-    schema = build_schema(settings.limits, settings.metrics_operation_names)
+    schema = build_schema(limits_of(settings), settings.metrics_operation_names)
     app.state.schema = schema
     app.include_router(
         CodedGraphQLRouter(
