@@ -19,7 +19,7 @@ from strawberry import relay
 
 from schema.errors import ApiError, ErrorCode
 from schema.limits import MAX_CHAIN_HOPS
-from schema.loaders import Entity, Link, Loaders
+from schema.loaders import Entity, Link, Loaders, checked
 from schema.nodes import PowerItem, Provenance, provenance_of, to_node
 
 
@@ -172,20 +172,17 @@ async def delegation_chains(
     """Chains of one item, to one town or to all."""
     loaders: Loaders = info.context.loaders
     # both in one batch
-    item, town = await loaders.entity.load_many([item_key, town_key or item_key])
-    if item is None or "PowerItem" not in item.labels:
-        raise ApiError(ErrorCode.NOT_FOUND, f"No PowerItem with key {item_key!r}.", key=item_key)
-    if town_key is not None and (town is None or "Region" not in town.labels):
-        raise ApiError(ErrorCode.NOT_FOUND, f"No Region with key {town_key!r}.", key=town_key)
+    found_item, town = await loaders.entity.load_many([item_key, town_key or item_key])
+    item = checked(found_item, "PowerItem", item_key)
+    if town_key is not None:
+        checked(town, "Region", town_key)
     return await chains_for_item(loaders, item, town_key)
 
 
 async def chains_through_body(info: strawberry.Info, body_key: str) -> list[DelegationChain]:
     """Every chain in which the body holds, passes on, receives or exercises a power."""
     loaders: Loaders = info.context.loaders
-    body = await loaders.entity.load(body_key)
-    if body is None or "Body" not in body.labels:
-        raise ApiError(ErrorCode.NOT_FOUND, f"No Body with key {body_key!r}.", key=body_key)
+    await loaders.labelled("Body", body_key)
     # one batch for the four lookups, not a round trip each
     holds, exercises, sent, received = await loaders.neighbours.load_many(
         [
