@@ -107,6 +107,16 @@ async def chains_for_item(
     Breadth first: each hop is one batched lookup for every open path at once, so the cost
     is a few statements per hop whatever the number of holders and receivers.
     """
+    power_list, paths = await _starts(loaders, item)
+    finished = await _delegated(loaders, item, power_list, paths)
+    if town_id is not None:
+        finished = [p for p in finished if p.reaches(town_id)]
+    return await _exercised(loaders, item, finished)
+
+
+async def _starts(loaders: Loaders, item: Entity) -> tuple[str | None, list[_Path]]:
+    """The item's list, and the paths chains start on: from the list and from each holder
+    (after the listing, when there is one)."""
     lists, holders = await asyncio.gather(
         loaders.out(item.id, "LISTED_IN"), loaders.holders.load(item.id)
     )
@@ -122,6 +132,15 @@ async def chains_for_item(
     for holder in sorted(holders, key=lambda h: h.target):
         step = _Step("HOLDS", holder.target, item.id, holder.rel)
         paths.append(_Path((*base, step), (), holder.target, frozenset({holder.target})))
+    return power_list, paths
+
+
+async def _delegated(
+    loaders: Loaders, item: Entity, power_list: str | None, paths: list[_Path]
+) -> list[_Path]:
+    """``paths`` followed along the item's delegations, one hop for all of them at a time,
+    until each ends (no onward delegation, a cycle, or :data:`MAX_CHAIN_HOPS`); the ended
+    paths that took at least one delegation."""
     finished: list[_Path] = []
     while paths:
         outgoing = await loaders.delegations.load_many(
@@ -147,9 +166,14 @@ async def chains_for_item(
                 for d in onward
             ]
         paths = next_paths
-    if town_id is not None:
-        finished = [p for p in finished if p.reaches(town_id)]
-    # who exercises the item where each path ends: that body, or the bodies in that region
+    return finished
+
+
+async def _exercised(
+    loaders: Loaders, item: Entity, finished: list[_Path]
+) -> list[DelegationChain]:
+    """A chain per path and body exercising the item where it ends (that body, or the
+    bodies in that region); an incomplete chain for a path where none does."""
     exercising = await loaders.exercisers.load_many([(p.end, item.id) for p in finished])
     power_item = PowerItem.from_props(item.props)
     chains: list[DelegationChain] = []

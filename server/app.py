@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +138,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; its lifespan opens the graph from ``settings`` (starting the local
     engine unless Neo4j or a running FalkorDB is configured) and closes it on shutdown."""
     settings = settings or load_settings()
+    app = FastAPI(
+        title="reformgraph",
+        description="GraphQL over the knowledge graph of Inner Mongolia's 2019-2021 "
+        "institutional reform.",
+        lifespan=_lifespan(settings),
+    )
+
+    @app.exception_handler(_ReadsClosedError)
+    async def reads_closed(request: Request, exc: _ReadsClosedError) -> JSONResponse:
+        return graphql_error(
+            401, "UNAUTHENTICATED", "This service needs an API key: `Authorization: Bearer <key>`."
+        )
+
+    # Anything else that escapes a route: a coded 500 in GraphQL's error shape, not
+    # Starlette's plain text (Starlette still logs the exception).
+    app.add_exception_handler(Exception, internal_error)
+    _add_middleware(app, settings)
+    _add_routes(app, settings)
+    return app
+
+
+def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The app's lifespan: the graph open (and the start-up data loaded) while it serves."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -159,6 +182,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 watchdog.cancel()
                 app.state.store = None
 
+    return lifespan
+
+
+def _context_getter(settings: Settings) -> Callable[[Request], Awaitable[HttpContext]]:
+    """What makes each request's GraphQL context: the store, and who is asking."""
     key_hashes = settings.key_hashes
 
     async def context(request: Request) -> HttpContext:
@@ -174,23 +202,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             dataset_dir=settings.dataset_dir,
         )
 
-    app = FastAPI(
-        title="reformgraph",
-        description="GraphQL over the knowledge graph of Inner Mongolia's 2019-2021 "
-        "institutional reform.",
-        lifespan=lifespan,
-    )
+    return context
 
-    @app.exception_handler(_ReadsClosedError)
-    async def reads_closed(request: Request, exc: _ReadsClosedError) -> JSONResponse:
-        return graphql_error(
-            401, "UNAUTHENTICATED", "This service needs an API key: `Authorization: Bearer <key>`."
-        )
 
-    # Anything else that escapes a route: a coded 500 in GraphQL's error shape, not
-    # Starlette's plain text (Starlette still logs the exception).
-    app.add_exception_handler(Exception, internal_error)
-
+def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    """CORS (when origins are configured), the request deadline and the body limits."""
     origins = settings.origins
     if origins:
         app.add_middleware(
@@ -210,6 +226,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
     )
+
+
+def _add_routes(app: FastAPI, settings: Settings) -> None:
+    """The probes, GraphQL and its IDE, the exports and (last) the explorer."""
+    context = _context_getter(settings)
     app.include_router(health.router)
     schema = build_schema(limits_of(settings), settings.metrics_operation_names)
     app.state.schema = schema
@@ -228,4 +249,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.serve_explorer:
         # Mounted last: every route above wins, the explorer's files answer the rest.
         app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="explorer")
-    return app

@@ -21,7 +21,7 @@ from graph_store.local_engine import LocalEngine, free_port
 from server.runtime import build_store, open_runtime
 from server.settings import Settings
 from tests.conftest import REPO_ROOT, GraphTarget, falkordb_settings
-from tests.datasets import load_fixture
+from tests.datasets import FIXTURES, expected_counts, load_fixture, parsed
 
 pytestmark = pytest.mark.anyio
 
@@ -35,15 +35,20 @@ def _gone(pid: int) -> bool:
     return "State:\tZ" in status
 
 
-async def test_a_runtime_on_each_engine_is_ready_inside_its_block(
+async def test_what_one_runtime_writes_the_next_one_reads_on_each_engine(
     graph_target: GraphTarget,
 ) -> None:
     async with open_runtime(graph_target.settings) as runtime:
         assert runtime.store.engine == graph_target.engine
         assert runtime.engine is None  # a configured engine: nothing is started
-        # prepared: the schema is applied, so the graph answers and holds no data yet
-        counts = (await runtime.store.read("graph_counts"))[0]
-        assert all(value == 0 for value in counts.values()), counts
+        if graph_target.engine == "neo4j":
+            await runtime.store.write("graph_clear")  # one database, shared by the tests
+        await load_fixture(runtime.store, "mini.yaml")
+    expected = expected_counts(parsed([FIXTURES / "mini.yaml"]))
+    async with open_runtime(graph_target.settings, prepare=False) as again:
+        assert (await again.store.read("graph_counts"))[0] == expected
+        if isinstance(again.store, FalkorDBStore):
+            await again.store.execute_command("DEL", again.store.graph_name)
 
 
 async def test_the_local_engine_it_starts_stops_when_the_block_ends(tmp_path: Path) -> None:
