@@ -17,8 +17,8 @@ import abc
 import os
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from cypher.registry import CypherRegistry
 from graph_store import GraphStore
 from graph_store.falkordb_store import FalkorDBStore
 from graph_store.local_engine import LocalEngine
-from graph_store.neo4j_store import Neo4jStore
+from server.runtime import open_runtime
 from server.settings import Settings
 
 #: A statement name and its parameters, as a trace records them or a plan's steps give them.
@@ -102,13 +102,25 @@ class BenchEngine(abc.ABC):
         """The Cypher text of each call, from the same registry our store uses."""
         return [(self.registry.get(name).text, params) for name, params in calls]
 
-    @abc.abstractmethod
-    def open_store(self, graph: str, query_timeout_ms: int = 120_000) -> GraphStore:
-        """Our store on ``graph``, with long timeouts (imports of the full profile)."""
+    @asynccontextmanager
+    async def open_store(
+        self, graph: str, query_timeout_ms: int = 120_000
+    ) -> AsyncIterator[GraphStore]:
+        """Our store on ``graph``, with long timeouts (imports of the full profile), opened
+        as the service opens it (server/runtime.py) but left as it is: each benchmark clears
+        it and applies the schema itself, when it means to measure that."""
+        settings = self.settings(
+            graph,
+            query_timeout_ms=query_timeout_ms,
+            import_timeout_s=STATEMENT_TIMEOUT_MS / 1000,
+        )
+        async with open_runtime(settings, prepare=False) as runtime:
+            yield runtime.store
 
     @abc.abstractmethod
     def settings(self, graph: str, **overrides: Any) -> Settings:
-        """Service settings that point at ``graph`` on this engine and nowhere else."""
+        """Service settings that point at ``graph`` on this engine and nowhere else (with a
+        statement timeout of 120 s unless ``overrides`` say otherwise)."""
 
     @abc.abstractmethod
     async def clear(self, store: GraphStore) -> None:
@@ -154,25 +166,18 @@ class FalkorDBEngine(BenchEngine):
         super().__init__()
         self.engine = engine
 
-    def open_store(self, graph: str, query_timeout_ms: int = 120_000) -> GraphStore:
-        return FalkorDBStore(
-            self.registry,
-            self.engine.host,
-            self.engine.port,
-            graph,
-            query_timeout_ms=query_timeout_ms,
-            import_timeout_ms=STATEMENT_TIMEOUT_MS,
-        )
-
     def settings(self, graph: str, **overrides: Any) -> Settings:
         return Settings(
-            falkordb_host=self.engine.host,
-            falkordb_port=self.engine.port,
-            graph_name=graph,
-            dataset_dir=None,
-            neo4j_uri=None,  # NEO4J_URI in the environment must not redirect this service
-            query_timeout_ms=120_000,
-            **overrides,
+            **{
+                "falkordb_host": self.engine.host,
+                "falkordb_port": self.engine.port,
+                "graph_name": graph,
+                "dataset_dir": None,
+                # NEO4J_URI in the environment must not redirect this service
+                "neo4j_uri": None,
+                "query_timeout_ms": 120_000,
+                **overrides,
+            }
         )
 
     async def clear(self, store: GraphStore) -> None:
@@ -269,26 +274,17 @@ class Neo4jEngine(BenchEngine):
         self.password = settings.neo4j_password.get_secret_value()
         self.database = settings.neo4j_database
 
-    def open_store(self, graph: str, query_timeout_ms: int = 120_000) -> GraphStore:
-        return Neo4jStore(
-            self.registry,
-            self.uri,
-            self.user,
-            self.password,
-            self.database,
-            query_timeout_ms=query_timeout_ms,
-            import_timeout_ms=STATEMENT_TIMEOUT_MS,
-        )
-
     def settings(self, graph: str, **overrides: Any) -> Settings:
         return Settings(
-            neo4j_uri=self.uri,
-            neo4j_user=self.user,
-            neo4j_password=self.password,
-            neo4j_database=self.database,
-            dataset_dir=None,
-            query_timeout_ms=120_000,
-            **overrides,
+            **{
+                "neo4j_uri": self.uri,
+                "neo4j_user": self.user,
+                "neo4j_password": self.password,
+                "neo4j_database": self.database,
+                "dataset_dir": None,
+                "query_timeout_ms": 120_000,
+                **overrides,
+            }
         )
 
     async def clear(self, store: GraphStore) -> None:

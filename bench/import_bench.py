@@ -78,9 +78,10 @@ async def _bench_profile(
     target: BenchEngine, profile: Profile, scale: float, seed: int
 ) -> dict[str, Any]:
     ours_key, raw_key = f"bench-{profile}", f"bench-raw-{profile}"
-    store = target.open_store(ours_key, query_timeout_ms=STATEMENT_TIMEOUT_MS)
-    raw_schema = target.open_store(raw_key, query_timeout_ms=STATEMENT_TIMEOUT_MS)
-    try:
+    async with (
+        target.open_store(ours_key, query_timeout_ms=STATEMENT_TIMEOUT_MS) as store,
+        target.open_store(raw_key, query_timeout_ms=STATEMENT_TIMEOUT_MS) as raw_schema,
+    ):
         await target.clear(store)
         await target.clear(raw_schema)
         rss_before = target.engine_rss_mb()
@@ -119,9 +120,6 @@ async def _bench_profile(
         await target.clear(raw_schema)
         del plan
         gc.collect()
-    finally:
-        await store.close()
-        await raw_schema.close()
 
     write_s = max(import_s - plan_s, 1e-9)
     return {

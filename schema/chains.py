@@ -20,7 +20,7 @@ from strawberry import relay
 from domain import ChainRelation, ClaimMode
 from schema.errors import ApiError, ErrorCode
 from schema.limits import MAX_CHAIN_HOPS
-from schema.loaders import Entity, Link, Loaders
+from schema.loaders import Entity, Link, Loaders, checked
 from schema.nodes import PowerItem, Provenance, mode_of, provenance_of, to_node
 
 
@@ -105,6 +105,16 @@ async def chains_for_item(
     Breadth first: each hop is one batched lookup for every open path at once, so the cost
     is a few statements per hop whatever the number of holders and receivers.
     """
+    power_list, paths = await _starts(loaders, item)
+    finished = await _delegated(loaders, item, power_list, paths)
+    if town_id is not None:
+        finished = [p for p in finished if p.reaches(town_id)]
+    return await _exercised(loaders, item, finished)
+
+
+async def _starts(loaders: Loaders, item: Entity) -> tuple[str | None, list[_Path]]:
+    """The item's list, and the paths chains start on: from the list and from each holder
+    (after the listing, when there is one)."""
     lists, holders = await asyncio.gather(
         loaders.out(item.id, "LISTED_IN"), loaders.holders.load(item.id)
     )
@@ -120,6 +130,15 @@ async def chains_for_item(
     for holder in sorted(holders, key=lambda h: h.target):
         step = _Step("HOLDS", holder.target, item.id, holder.rel)
         paths.append(_Path((*base, step), (), holder.target, frozenset({holder.target})))
+    return power_list, paths
+
+
+async def _delegated(
+    loaders: Loaders, item: Entity, power_list: str | None, paths: list[_Path]
+) -> list[_Path]:
+    """``paths`` followed along the item's delegations, one hop for all of them at a time,
+    until each ends (no onward delegation, a cycle, or :data:`MAX_CHAIN_HOPS`); the ended
+    paths that took at least one delegation."""
     finished: list[_Path] = []
     while paths:
         outgoing = await loaders.delegations.load_many(
@@ -145,9 +164,14 @@ async def chains_for_item(
                 for d in onward
             ]
         paths = next_paths
-    if town_id is not None:
-        finished = [p for p in finished if p.reaches(town_id)]
-    # who exercises the item where each path ends: that body, or the bodies in that region
+    return finished
+
+
+async def _exercised(
+    loaders: Loaders, item: Entity, finished: list[_Path]
+) -> list[DelegationChain]:
+    """A chain per path and body exercising the item where it ends (that body, or the
+    bodies in that region); an incomplete chain for a path where none does."""
     exercising = await loaders.exercisers.load_many([(p.end, item.id) for p in finished])
     power_item = PowerItem.from_props(item.props)
     chains: list[DelegationChain] = []
@@ -170,20 +194,17 @@ async def delegation_chains(
     """Chains of one item, to one town or to all."""
     loaders: Loaders = info.context.loaders
     # both in one batch
-    item, town = await loaders.entity.load_many([item_key, town_key or item_key])
-    if item is None or "PowerItem" not in item.labels:
-        raise ApiError(ErrorCode.NOT_FOUND, f"No PowerItem with key {item_key!r}.", key=item_key)
-    if town_key is not None and (town is None or "Region" not in town.labels):
-        raise ApiError(ErrorCode.NOT_FOUND, f"No Region with key {town_key!r}.", key=town_key)
+    found_item, town = await loaders.entity.load_many([item_key, town_key or item_key])
+    item = checked(found_item, "PowerItem", item_key)
+    if town_key is not None:
+        checked(town, "Region", town_key)
     return await chains_for_item(loaders, item, town_key)
 
 
 async def chains_through_body(info: strawberry.Info, body_key: str) -> list[DelegationChain]:
     """Every chain in which the body holds, passes on, receives or exercises a power."""
     loaders: Loaders = info.context.loaders
-    body = await loaders.entity.load(body_key)
-    if body is None or "Body" not in body.labels:
-        raise ApiError(ErrorCode.NOT_FOUND, f"No Body with key {body_key!r}.", key=body_key)
+    await loaders.labelled("Body", body_key)
     # one batch for the four lookups, not a round trip each
     holds, exercises, sent, received = await loaders.neighbours.load_many(
         [

@@ -16,6 +16,7 @@ from strawberry.types.nodes import SelectedField, Selection
 
 from domain import ClaimMode, ListKind
 from schema.errors import ApiError, ErrorCode
+from schema.loaders import checked
 from schema.nodes import PowerItem, PowerList, Provenance, Region, mode_of, provenance_of
 
 #: Asked of townships that set up an enforcement bureau (内蒙古, 004 and 002): claim at
@@ -226,11 +227,9 @@ async def claim_matrix(
     if not 0 <= target_rate <= 1:
         raise ApiError(ErrorCode.BAD_INPUT, "targetRate must be between 0 and 1.")
     loaders = info.context.loaders
-    power_list, region = await loaders.entity.load_many([list_key, region_key])
-    if power_list is None or "PowerList" not in power_list.labels:
-        raise ApiError(ErrorCode.NOT_FOUND, f"No PowerList with key {list_key!r}.", key=list_key)
-    if region is None or "Region" not in region.labels:
-        raise ApiError(ErrorCode.NOT_FOUND, f"No Region with key {region_key!r}.", key=region_key)
+    found_list, found_region = await loaders.entity.load_many([list_key, region_key])
+    power_list = checked(found_list, "PowerList", list_key)
+    region = checked(found_region, "Region", region_key)
     if power_list.props.get("kind") == ListKind.STATUTORY:
         raise ApiError(
             ErrorCode.BAD_INPUT,

@@ -20,7 +20,7 @@ from schema.errors import ApiError, ErrorCode
 from schema.impact import MergerImpact, merger_impact, recorded_merger_impact
 from schema.limits import limits_of
 from schema.lineage import Lineage, lineage
-from schema.loaders import Entity
+from schema.loaders import Entity, checked
 from schema.nodes import (
     Body,
     Document,
@@ -57,9 +57,7 @@ async def _lookup(
 ) -> T:
     """The node of ``entity_id`` (default ``key``); NOT_FOUND names ``key`` as given."""
     entity = await info.context.loaders.entity.load(entity_id or key)
-    if entity is None or node_type.label not in entity.labels:
-        raise ApiError(ErrorCode.NOT_FOUND, f"No {node_type.label} with key {key!r}.", key=key)
-    return node_type.from_props(entity.props)
+    return node_type.from_props(checked(entity, node_type.label, key).props)
 
 
 def _page_cap(info: strawberry.Info) -> int:

@@ -2,21 +2,30 @@
 
 With no ``NEO4J_URI`` the service starts its own local FalkorDB engine under ``data_dir``;
 with one, it uses that Neo4j and starts nothing.
+
+A leaf: it imports nothing from the layers that use it (only the vocabulary in ``domain/``),
+so that every layer can read its settings without pulling in the others. Each setting checks
+itself when the settings are made, and :func:`load_settings` turns every bad one into one
+message naming its environment variable: a typo stops start-up, not the first request.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from graph_loaders.synthetic import Profile
-from schema.limits import Limits
+from domain.profiles import Profile
 
 _SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
+#: The URI schemes the Neo4j driver accepts (``+s``: TLS; ``+ssc``: TLS, self-signed).
+NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
+#: A TCP port; 0 where "pick a free one" is meant.
+Port = Annotated[int, Field(ge=0, le=65_535)]
 
 
 class Settings(BaseSettings):
@@ -25,17 +34,17 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REFORMGRAPH_", extra="ignore")
 
     host: str = Field("127.0.0.1", description="Address the HTTP API listens on.")
-    port: int = Field(8000, description="Port the HTTP API listens on.")
+    port: Port = Field(8000, description="Port the HTTP API listens on.")
     data_dir: Path = Field(
         Path(".reformgraph"), description="Where the local engine keeps its files."
     )
-    engine_port: int = Field(
+    engine_port: Port = Field(
         0, description="Loopback port of the local engine; 0 picks a free port."
     )
     falkordb_host: str = Field(
         "127.0.0.1", description="Host of an already running FalkorDB (with falkordb_port)."
     )
-    falkordb_port: int | None = Field(
+    falkordb_port: Port | None = Field(
         None, description="Use the FalkorDB already listening here instead of starting one."
     )
     graph_name: str = Field("reformgraph", description="Graph key (FalkorDB) the service uses.")
@@ -176,33 +185,52 @@ class Settings(BaseSettings):
             entry = entry.strip()
             if entry and not _SHA256_HEX.fullmatch(entry):
                 raise ValueError(
-                    f"entry {number} of REFORMGRAPH_API_KEY_HASHES is not a SHA-256 hash "
+                    f"entry {number} is not a SHA-256 hash "
                     f"(64 hex digits; it has {len(entry)} characters): put the output of "
                     "`reformgraph hash-key`, never the key itself"
                 )
         return value
 
-    @property
-    def limits(self) -> Limits:
-        """Every cap of the API (schema/limits.py)."""
-        return Limits(
-            max_depth=self.max_query_depth,
-            max_aliases=self.max_aliases,
-            max_tokens=self.max_tokens,
-            max_page_size=self.max_page_size,
-            max_cost=self.max_cost,
-            max_cost_in_flight=self.max_cost_in_flight,
-            import_deadline_s=self.import_deadline_s,
-            claim_matrix_towns=self.claim_matrix_towns,
-            merger_bodies=self.merger_bodies,
-            max_list_length=self.max_list_length,
-            validation_work=self.validation_work,
-        )
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins_are_origins(cls, value: str) -> str:
+        """Every entry is an origin as a browser sends it (``scheme://host[:port]``, no path,
+        no trailing slash) or ``*``: anything else would never match a request's ``Origin``,
+        and the browser would refuse the calls with no word on the server side."""
+        for number, entry in enumerate(value.split(","), start=1):
+            entry = entry.strip()
+            if entry and entry != "*" and not _is_origin(entry):
+                raise ValueError(
+                    f"entry {number} ({entry!r}) is not an origin: "
+                    "write scheme://host[:port] as the browser's address bar shows it, e.g. "
+                    "https://explorer.example.org, with no path and no trailing slash"
+                )
+        return value
+
+    @field_validator("neo4j_uri")
+    @classmethod
+    def _neo4j_uri_is_a_driver_uri(cls, value: str | None) -> str | None:
+        """A URI the Neo4j driver can open; said here rather than by the driver after start-up
+        has begun. The value is not echoed: a URI may carry a user and a password."""
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in NEO4J_SCHEMES or not parts.hostname:
+            raise ValueError(
+                "not a Neo4j URI: write scheme://host[:port] with one of the "
+                f"schemes {', '.join(NEO4J_SCHEMES)}, e.g. neo4j://db.example.org:7687"
+            )
+        return value.strip()
 
     @property
     def metrics_operation_names(self) -> list[str]:
         """The configured operation names for metrics labels, without blanks."""
         return [n.strip() for n in self.metrics_operations.split(",") if n.strip()]
+
+    @property
+    def origins(self) -> list[str]:
+        """The configured CORS origins, without blanks."""
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
 
     @property
     def key_hashes(self) -> list[str]:
@@ -213,3 +241,49 @@ class Settings(BaseSettings):
     def uses_neo4j(self) -> bool:
         """True when a Neo4j URI is configured; the local engine is then not started."""
         return bool(self.neo4j_uri)
+
+
+def _is_origin(entry: str) -> bool:
+    try:
+        parts = urlsplit(entry)
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError:
+        return False
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and not parts.path
+        and not parts.query
+        and not parts.fragment
+        and parts.username is None
+    )
+
+
+def variable_of(field: str) -> str:
+    """The environment variable of a validation error's location: pydantic names a field
+    by its name (``cors_origins``), or by its first alias where it has some (``NEO4J_URI``)."""
+    return f"REFORMGRAPH_{field.upper()}" if field in Settings.model_fields else field
+
+
+class ConfigurationError(ValueError):
+    """Settings that cannot run the service; the message names each bad variable, never its
+    value (it may be a secret)."""
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """The settings from the environment (and ``overrides``), or :class:`ConfigurationError`
+    listing what is wrong with each bad one under its variable's name."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{variable_of(str(error['loc'][0])) if error['loc'] else 'settings'}: "
+            f"{_reason(error['msg'])}"
+            for error in exc.errors()
+        )
+        raise ConfigurationError(f"invalid configuration: {problems}") from None
+
+
+def _reason(message: str) -> str:
+    """Pydantic's message without its ``Value error,`` prefix (our validators' own words)."""
+    return message.removeprefix("Value error, ")
