@@ -65,7 +65,6 @@ from bench.redteam_report import (
     replace_section,
 )
 from bench.with_neo4j import neo4j_local
-from cypher.registry import CypherRegistry
 from domain import RegionLevel
 from graph_loaders.dataset import Region
 from graph_loaders.synthetic import generate, write_dataset
