@@ -498,9 +498,16 @@ class Neo4jStore(GraphStore):
         linked = [row for row in nodes if row["degree"]]
         for chunk in _weighed_chunks(linked, self.batch_rows):
             params = {"ids": [row["id"] for row in chunk], "generation": generation}
-            await self._staging_transaction(
+            [copied] = await self._staging_transaction(
                 [(self.registry.get("staging_copy_links"), params)], generation, expected_version
             )
+            expected = sum(int(row["degree"]) for row in chunk)
+            if int(copied["copied"]) != expected:
+                raise StatementFailedError(
+                    "staging_copy_links",
+                    f"copied {copied['copied']} of {expected} relationships (a relationship "
+                    "type it has no branch for?); nothing was imported",
+                )
 
     def _twin(self, statement: Statement) -> Statement:
         try:
