@@ -9,12 +9,14 @@ cleared) — and measures three phases:
 * **plan**: :func:`graph_loaders.importer.plan_import` (node and relationship rows);
 * **import**: :func:`graph_loaders.importer.import_dataset` through our store: its own
   planning, then (FalkorDB) the staging graph, every batch and the ``RENAME`` that swaps it
-  in, or (Neo4j) one write transaction.
+  in, or (Neo4j) one write transaction, or, past 50,000 rows (the national profile), the
+  staged generation written in batches of transactions and promoted in one.
 
 Then the baseline: the same rows, statement by statement and batch by batch, sent with the raw
 client (the ``falkordb`` client, ``graph.query``; the ``neo4j`` driver, one explicit
-transaction) with the same ``.cypher`` text from the engine's ``CypherRegistry`` into a fresh
-graph with the same indexes, no staging copy (:mod:`bench.engines`). The local engine's
+transaction, or past 50,000 rows transactions of 20,000 rows as our staged import writes)
+with the same ``.cypher`` text from the engine's ``CypherRegistry`` into a fresh graph with
+the same indexes, no staging (:mod:`bench.engines`). The local engine's
 resident memory (``VmRSS``/``VmHWM`` of its ``/proc/<pid>/status``) is read right after our
 import. Nothing here asserts on time.
 

@@ -105,7 +105,7 @@ _CLAIM_POLL_S = 1.0
 Step = tuple[Statement, dict[str, Any]]
 
 
-def _row_count(params: dict[str, Any]) -> int:
+def step_rows(params: dict[str, Any]) -> int:
     """The rows a step writes (its ``rows`` or ``ids``), at least one."""
     values = params.get("rows", params.get("ids"))
     return max(1, len(values)) if isinstance(values, list) else 1
@@ -331,7 +331,7 @@ class Neo4jStore(GraphStore):
         rows = 0
         for step in bulk:
             head.append(step)
-            rows += _row_count(step[1])
+            rows += step_rows(step[1])
             if rows > self.single_transaction_rows:
                 return await self._write_generation(
                     itertools.chain(head, bulk), final, expected_version
@@ -527,7 +527,7 @@ class Neo4jStore(GraphStore):
             rows = 0
             for statement, params in steps:
                 batch.append((self._twin(statement), {**params, "generation": generation}))
-                rows += _row_count(params)
+                rows += step_rows(params)
                 if rows >= self.batch_rows:
                     break
             return batch

@@ -68,6 +68,8 @@ async def open_runtime(settings: Settings) -> Runtime:
             query_timeout_ms=settings.query_timeout_ms,
             connect_timeout_s=settings.connect_timeout_s,
             import_timeout_ms=int(settings.import_timeout_s * 1000),
+            single_transaction_rows=settings.neo4j_single_transaction_rows,
+            batch_rows=settings.neo4j_batch_rows,
         )
         try:
             await neo4j_store.connect(attempts=settings.neo4j_connect_attempts)

@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 
 from cypher.registry import CypherRegistry
+from graph_loaders.dataset import Dataset
 from graph_loaders.importer import ImportPlan, import_dataset, import_steps
-from graph_loaders.synthetic import Dataset, generate
+from graph_loaders.synthetic import generate
 from graph_store import GraphStore, StatementFailedError
 from graph_store.errors import WriteConflictError
 from graph_store.neo4j_store import Neo4jStore
@@ -42,6 +43,8 @@ RETURN m.staging AS staging, m.version AS version"""
 #: transactions: the old graph ~5,000 rows, the new one ~8,000.
 SINGLE_TRANSACTION_ROWS = 1_000
 BATCH_ROWS = 700
+
+ALL_REGIONS = {"level": None, "under": None, "limit": 500}
 
 #: Two bodies of one county in both samples, merged through the API by the tests.
 MERGED = ["syn:body:c0001:market", "syn:body:c0001:health"]
@@ -145,13 +148,11 @@ async def test_readers_see_the_old_graph_while_staging_and_after_a_failure_half_
     await import_dataset(neo4j, _dataset(1, 0.03))
     before = await graph_snapshot(neo4j, tmp_path)
     version = (await neo4j.meta()).version
-    regions = await neo4j.read("regions_list", {"level": None, "under": None, "limit": 500})
+    regions = await neo4j.read("regions_list", ALL_REGIONS)
     new = _dataset(2, 0.05)
     steps = list(import_steps(new, ImportPlan()))
     paused = Paused(iter(steps), pause_at=len(steps) // 2)
-    importing = asyncio.create_task(
-        neo4j.import_atomically(paused, [], expected_version=version)
-    )
+    importing = asyncio.create_task(neo4j.import_atomically(paused, [], expected_version=version))
     try:
         await paused.wait_reached()
         # Half-way: the live graph copied and the new records written (the batch before the
@@ -163,7 +164,7 @@ async def test_readers_see_the_old_graph_while_staging_and_after_a_failure_half_
         assert await _leftovers(probe) > len(before)
         assert (await probe.read("claim"))[0]["staging"] is not None
         assert await graph_snapshot(neo4j, tmp_path) == before
-        assert await neo4j.read("regions_list", {"level": None, "under": None, "limit": 500}) == regions
+        assert await neo4j.read("regions_list", ALL_REGIONS) == regions
     finally:
         paused.resume.set()
         with pytest.raises(RuntimeError, match="injected failure"):
@@ -200,9 +201,7 @@ async def test_a_write_acknowledged_while_staging_is_kept_and_the_import_planned
     steps = list(import_steps(_dataset(2, 0.05), ImportPlan()))
     paused = Paused(iter(steps), pause_at=len(steps) // 2)
     paused.fail = False
-    importing = asyncio.create_task(
-        neo4j.import_atomically(paused, [], expected_version=version)
-    )
+    importing = asyncio.create_task(neo4j.import_atomically(paused, [], expected_version=version))
     try:
         await paused.wait_reached()
         merger = await apply_merger(neo4j, MERGED, "合并局")
@@ -224,9 +223,7 @@ async def test_a_dead_import_s_generation_is_removed_at_start_up(
     version = (await neo4j.meta()).version
     steps = list(import_steps(_dataset(2, 0.05), ImportPlan()))
     paused = Paused(iter(steps), pause_at=len(steps) // 2)
-    importing = asyncio.create_task(
-        neo4j.import_atomically(paused, [], expected_version=version)
-    )
+    importing = asyncio.create_task(neo4j.import_atomically(paused, [], expected_version=version))
     await paused.wait_reached()
     importing.cancel()  # as a process that dies: its generation stays behind
     paused.resume.set()
