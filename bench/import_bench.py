@@ -43,6 +43,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from bench import page
 from bench.engines import (
     STATEMENT_TIMEOUT_MS,
     BenchEngine,
@@ -178,6 +179,51 @@ def markdown_table(results: list[dict[str, Any]]) -> str:
     return head + "\n".join(lines) + "\n"
 
 
+def side_by_side(by_engine: dict[str, list[dict[str, Any]]], mode: str) -> str:
+    """Relationships per second of each profile on each engine, in one table (the import
+    block of ``docs/performance.md``): ours and the raw client's, and Neo4j's rate as a share
+    of FalkorDB's."""
+    engines = list(by_engine)
+    head = "| profile | scale | relationships |"
+    rule = "|---|---:|---:|"
+    for engine in engines:
+        head += f" {engine} import s | {engine} rels/s | {engine} raw rels/s |"
+        rule += "---:|---:|---:|"
+    if len(engines) > 1:
+        head += f" {engines[1]} / {engines[0]} rels/s |"
+        rule += "---:|"
+    lines = [head, rule]
+    profiles = [r["profile"] for r in by_engine[engines[0]]]
+    for profile in profiles:
+        rows = {e: next(r for r in by_engine[e] if r["profile"] == profile) for e in engines}
+        first = rows[engines[0]]
+        scales = {r["scale"] for r in rows.values()}
+        scale = (
+            first["scale"]
+            if len(scales) == 1
+            else " / ".join(str(r["scale"]) for r in rows.values())
+        )
+        line = f"| {profile} | {scale} | {first['relationship_rows']:,} |"
+        for engine in engines:
+            r = rows[engine]
+            line += (
+                f" {r['seconds']['import']:.1f} | {r['relationships_per_s']:,} "
+                f"| {r['raw_relationships_per_s']:,} |"
+            )
+        if len(engines) > 1:
+            share = rows[engines[1]]["relationships_per_s"] / first["relationships_per_s"]
+            line += f" {share:.2f} |"
+        lines.append(line)
+    intro = (
+        f"`python -m bench.import_bench` ({mode} run of {date.today().isoformat()}, "
+        "`bench/results/<date>-<engine>-import.json`): the whole import through our store "
+        "(planning, staging, the swap or the promotion) and the raw client writing the same "
+        "rows straight into a fresh graph. On Neo4j an import past 50,000 rows is a staged "
+        "generation (docs/operations.md) and the raw client commits every 20,000 rows.\n\n"
+    )
+    return intro + "\n".join(lines) + "\n"
+
+
 def _mb(value: float | None) -> str:
     return "n/a (remote)" if value is None else f"{value:,.0f}"
 
@@ -238,11 +284,17 @@ def main(argv: list[str] | None = None) -> None:
     custom = args.profile is not None or args.national_scale is not None
     mode = "custom" if custom else "quick" if args.quick else "full"
     engines = ["falkordb", *(["neo4j"] if neo4j_settings() else [])]
+    by_engine: dict[str, list[dict[str, Any]]] = {}
     for engine in engines:
         results = asyncio.run(run(profiles, args.seed, engine))
         path = write_results(mode, results, args.output_dir, engine)
         print(markdown_table(results))
         print(f"written to {path}")
+        by_engine[engine] = results
+    table = side_by_side(by_engine, mode)
+    print(table)
+    if args.output_dir == RESULTS_DIR:  # a run elsewhere (tests) leaves the page alone
+        page.update({"import": table})
 
 
 if __name__ == "__main__":
