@@ -4,13 +4,16 @@ Reads run in ``execute_read`` (routed to followers on a cluster, with the driver
 writes in ``execute_write``; an atomic batch is one write transaction, so Neo4j's own rollback
 gives the all-or-nothing write.
 
-Every write transaction ends with ``graph_meta_advance``, which write-locks the one
-``GraphMeta`` node and advances the graph's version: Neo4j then serialises the commits of
-concurrent writers (the service, ``reformgraph load``, replicas) on that node, and a
-transaction planned against a version (an import) rolls back with
-:class:`~graph_store.errors.WriteConflictError` if another write committed first. The lock is
-taken last, after the transaction's data writes, in every writer, so writers always lock in the
-same order (data, then the version).
+Every write transaction begins with ``graph_meta_lock``, which write-locks the one
+``GraphMeta`` node until the commit, and ends with ``graph_meta_advance``, which advances the
+graph's version there: Neo4j then runs concurrent writers (the service, ``reformgraph load``,
+replicas) one after the other, and a transaction planned against a version (an import) rolls
+back with :class:`~graph_store.errors.WriteConflictError` if another write committed first.
+The lock is taken first, before the transaction reads anything, in every writer, so writers
+always lock in the same order (the version, then data) and none can have matched a record
+that another writer's commit replaced while it waited for the record's lock: Neo4j reads
+committed data without locks and does not match again after waiting, and a staged import's
+promotion (below) replaces every record with its promoted copy.
 
 **An import too large for one transaction** (more than ``single_transaction_rows`` rows: the
 national profile's 8 million relationships need far more transaction memory than a 4 GiB heap
@@ -242,10 +245,14 @@ class Neo4jStore(GraphStore):
         statement that locks ``GraphMeta`` and checks the version, so that a conflict rolls it
         all back); returns the rows of the last statement and what ``finish`` returned."""
 
+        lock = self.registry.get("graph_meta_lock")
+
         @unit_of_work(timeout=timeout_s)
         async def work(tx: AsyncManagedTransaction) -> tuple[list[Row], int | None]:
             rows: list[Row] = []
             try:
+                if finish is not None:  # a write: the GraphMeta lock first (module docstring)
+                    await _rows(tx, lock, {"meta": GRAPH_META_ID})
                 for statement, params in statements:
                     rows = await _rows(tx, statement, params)
                 version = None if finish is None else await finish(tx)

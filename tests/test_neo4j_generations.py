@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import neo4j as neo4j_driver
 import pytest
 
 from cypher.registry import CypherRegistry
@@ -21,6 +22,7 @@ from graph_loaders.dataset import Dataset
 from graph_loaders.importer import ImportPlan, import_dataset, import_steps
 from graph_loaders.synthetic import generate
 from graph_store import GraphStore, StatementFailedError
+from graph_store.base import GRAPH_META_ID
 from graph_store.errors import WriteConflictError
 from graph_store.neo4j_store import Neo4jStore
 from tests.conftest import GraphTarget, with_extra_statements
@@ -235,3 +237,55 @@ async def test_a_dead_import_s_generation_is_removed_at_start_up(
     assert await _leftovers(probe) == 0
     assert await probe.read("claim") == [{"staging": None, "version": version}]
     await import_dataset(neo4j, _dataset(2, 0.05))  # and the next import goes ahead
+
+
+#: Test-only: what a promotion does to one body, holding the GraphMeta lock as every write
+#: transaction does first: the live node is retired and a copy of it takes its place.
+REPLACE = """// test: replace the body $id by a copy of itself, as a promotion does
+MERGE (m:GraphMeta {id: $meta})
+SET m.writeLock = true
+REMOVE m.writeLock
+WITH m
+MATCH (old:Body {id: $id})
+REMOVE old:Entity:Body
+SET old:Retired
+CREATE (new:Entity:Body)
+SET new = properties(old)
+RETURN count(new) AS replaced"""
+
+
+async def test_a_merger_waiting_for_a_promotion_writes_the_promoted_record(
+    neo4j: Neo4jStore, tmp_path: Path
+) -> None:
+    """Neo4j matches without locks and does not match again after waiting for one: a merger
+    that matched a body before a promotion retired it would write to the retired copy, and be
+    lost with it. Every write takes the GraphMeta lock before it reads, so it waits for the
+    promotion first and then finds the promoted body."""
+    await import_dataset(neo4j, _dataset(1, 0.03))
+    body = MERGED[0]
+    probe = with_extra_statements(neo4j, tmp_path / "replace", replace=REPLACE)
+    assert isinstance(probe, Neo4jStore)
+    s = GraphTarget.neo4j().settings
+    assert s.neo4j_uri is not None
+    driver = neo4j_driver.AsyncGraphDatabase.driver(
+        s.neo4j_uri, auth=(s.neo4j_user, s.neo4j_password.get_secret_value())
+    )
+    try:
+        async with driver.session(database=s.neo4j_database) as session:
+            promotion = await session.begin_transaction()
+            replaced = await promotion.run(
+                probe.registry.get("replace").text, {"meta": GRAPH_META_ID, "id": body}
+            )
+            assert (await replaced.single(strict=True))["replaced"] == 1
+            closing = asyncio.create_task(
+                neo4j.write("close_bodies", {"ids": [body], "date": "2021-01"})
+            )
+            await asyncio.sleep(1.0)
+            assert not closing.done()  # it waits for the promotion's lock
+            await promotion.commit()
+            assert await closing == [{"closed": 1}]
+    finally:
+        await driver.close()
+        await probe.close()
+    [row] = await neo4j.read("entities_by_ids", {"ids": [body]})
+    assert row["props"]["validTo"] == "2021-01"
