@@ -185,9 +185,19 @@ def _statement_error(name: str, exc: neo4j_errors.Neo4jError, access: str) -> Ex
     if "TransactionTimedOut" in code:
         return DeadlineExceededError(f"{name}: Neo4j stopped the transaction at its timeout")
     transient = isinstance(exc, neo4j_errors.TransientError) and "Transaction" in code
-    if transient and access == neo4j.WRITE_ACCESS:
+    # a write stopped at its timeout while it waited for another writer's lock
+    lock_wait = "LockClientStopped" in code
+    if (transient or lock_wait) and access == neo4j.WRITE_ACCESS:
         return WriteBusyError(f"{name}: another write held the graph ({code})")
     return StatementFailedError(name, message)
+
+
+#: How much sooner than the request's deadline a transaction's own timeout ends. Neo4j looks
+#: for transactions past their timeout every ``db.transaction.monitor.check.interval`` (2 s by
+#: default), so a transaction waiting on another writer's lock was stopped up to 2 s late (and
+#: later on a busy machine): the red team's merger during a load answered BACKEND_UNAVAILABLE
+#: at the deadline instead of Neo4j's own refusal before it.
+TIMEOUT_GRACE_S = 3.0
 
 
 class Neo4jStore(GraphStore):
@@ -280,9 +290,8 @@ class Neo4jStore(GraphStore):
         timeout_s: float | None = None,
         finish: Finish | None = None,
     ) -> tuple[list[Row], int | None]:
-        work = self._work(
-            statements, statement_timeout_s(timeout_s or self.query_timeout_s), finish
-        )
+        engine_timeout_s = statement_timeout_s(timeout_s or self.query_timeout_s, TIMEOUT_GRACE_S)
+        work = self._work(statements, engine_timeout_s, finish)
         name = statements[0][0].name if len(statements) == 1 else "<atomic>"
         try:
             async with self._driver.session(

@@ -175,7 +175,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["authorization", "content-type", *PREFLIGHT_HEADERS],
         )
     app.add_middleware(RequestDeadline, seconds=settings.request_deadline_s)
-    app.add_middleware(BodyReadTimeout, seconds=settings.http_body_timeout_s)
+    app.add_middleware(
+        BodyReadTimeout,
+        seconds=settings.http_body_timeout_s,
+        min_rate=settings.http_body_min_rate,
+    )
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,
@@ -183,6 +187,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.include_router(health.router)
     schema = build_schema(settings.limits, settings.metrics_operation_names)
+    app.state.schema = schema
     app.include_router(
         CodedGraphQLRouter(
             schema,
