@@ -398,10 +398,9 @@ class Neo4jStore(GraphStore):
         if self._staging_index_ready:
             return
         for name in ("ddl_staging_index", "ddl_staging_index_online"):
+            statement = self.registry.get(name)
             try:
-                await self._driver.execute_query(
-                    self.registry.get(name).text, database_=self.database
-                )
+                await self._driver.execute_query(statement.text, database_=self.database)
             except _UNAVAILABLE as exc:
                 raise BackendUnavailableError(f"Neo4j unreachable: {exc}") from exc
         self._staging_index_ready = True
@@ -416,7 +415,8 @@ class Neo4jStore(GraphStore):
                 database=self.database, default_access_mode=neo4j.READ_ACCESS
             )
             tx = await session.begin_transaction(metadata={_STAGING_KEY: generation})
-            await (await tx.run(self.registry.get("staging_alive").text)).consume()
+            statement = self.registry.get("staging_alive")
+            await (await tx.run(statement.text)).consume()
         except _UNAVAILABLE as exc:
             raise BackendUnavailableError(f"Neo4j unreachable: {exc}") from exc
         try:
