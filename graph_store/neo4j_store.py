@@ -56,7 +56,7 @@ from neo4j import exceptions as neo4j_errors
 
 from cypher.registry import CypherRegistry, Statement, UnknownStatementError
 from graph_store.base import GRAPH_META_ID, GraphStore, Row
-from graph_store.deadline import statement_timeout_s
+from graph_store.deadline import remaining_s, statement_timeout_s
 from graph_store.errors import (
     BackendUnavailableError,
     DeadlineExceededError,
@@ -182,12 +182,18 @@ def _statement_error(name: str, exc: neo4j_errors.Neo4jError, access: str) -> Ex
     the driver's retries, or a failed statement."""
     code = exc.code or ""
     message = exc.message or str(exc)
-    if "TransactionTimedOut" in code:
+    # a transaction past its timeout while it waits for a lock (another writer's) is stopped
+    # with LockClientStopped rather than TransactionTimedOut. A request's write (a merger held
+    # off by a load) is BUSY, as on FalkorDB; outside a request (a load) it is the import's
+    # timeout, which the load's message names
+    lock_wait = "LockClientStopped" in code
+    in_request = remaining_s() is not None
+    if lock_wait and in_request and access == neo4j.WRITE_ACCESS:
+        return WriteBusyError(f"{name}: another write held the graph past the deadline")
+    if "TransactionTimedOut" in code or lock_wait:
         return DeadlineExceededError(f"{name}: Neo4j stopped the transaction at its timeout")
     transient = isinstance(exc, neo4j_errors.TransientError) and "Transaction" in code
-    # a write stopped at its timeout while it waited for another writer's lock
-    lock_wait = "LockClientStopped" in code
-    if (transient or lock_wait) and access == neo4j.WRITE_ACCESS:
+    if transient and access == neo4j.WRITE_ACCESS:
         return WriteBusyError(f"{name}: another write held the graph ({code})")
     return StatementFailedError(name, message)
 
@@ -244,7 +250,9 @@ class Neo4jStore(GraphStore):
                 return
             except _UNAVAILABLE as exc:
                 last = exc
-                log.info("Neo4j not ready (attempt %d/%d): %s", attempt, attempts, exc)
+                # one line each: the driver's message spans several
+                reason = " ".join(str(exc).split())
+                log.info("Neo4j not ready (attempt %d/%d): %s", attempt, attempts, reason)
                 await asyncio.sleep(delay_s)
         raise BackendUnavailableError(
             f"Neo4j did not answer after {attempts} attempts: {last}"

@@ -100,6 +100,8 @@ def price_table(limits: Limits, schema: GraphQLSchema) -> PriceTable:
     bodies = limits.merger_bodies
     enforced = {
         "Query.regions": limits.max_page_size,
+        "Query.sources": limits.max_page_size,
+        "Query.disagreements": limits.max_page_size,
         "ClaimMatrix.towns": limits.claim_matrix_towns,
         "ClaimMatrix.shortOfTarget": limits.claim_matrix_towns,
         "MergerImpact.bodies": bodies,
@@ -108,7 +110,7 @@ def price_table(limits: Limits, schema: GraphQLSchema) -> PriceTable:
         "PowerOverlap.heldBy": bodies,
         "DelegationChain.hops": MAX_CHAIN_HOPS + 3,  # listing, holding, exercising
         "Region.ancestors": 5,  # one per level above (RegionLevel)
-        "Query.search.kinds": 6,  # SearchKind
+        "Query.search.kinds": 8,  # SearchKind
     }
     return PriceTable(
         bounds={**DATA_BOUNDS, **enforced, **introspection_bounds(schema)},

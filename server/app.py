@@ -12,7 +12,7 @@ from typing import Any
 from cross_web import HTTPException  # what Strawberry's HTTP views raise
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from strawberry.fastapi import BaseContext, GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse
@@ -26,6 +26,7 @@ from schema.errors import classify
 from server import health
 from server.dataset import load_dataset_dir, load_synthetic_sample
 from server.export import export_router
+from server.ide import ide_page, mount_ide
 from server.limits import (
     BodySizeLimit,
     decode_request_json,
@@ -89,6 +90,9 @@ class CodedGraphQLRouter(GraphQLRouter[HttpContext, None]):
                     400, "The GraphQL operation's `operationName` must be a string or null."
                 )
         return parsed
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        return ide_page()  # GraphiQL from this origin, not a CDN (server/ide.py)
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -199,6 +203,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         prefix="/graphql",
     )
     app.include_router(export_router(schema, context))
+    mount_ide(app)
     if settings.serve_explorer:
         # Mounted last: every route above wins, the explorer's files answer the rest.
         app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="explorer")
