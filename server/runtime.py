@@ -72,6 +72,8 @@ def build_store(settings: Settings, engine: LocalEngine | None = None) -> GraphS
             query_timeout_ms=settings.query_timeout_ms,
             connect_timeout_s=settings.connect_timeout_s,
             import_timeout_ms=import_timeout_ms,
+            single_transaction_rows=settings.neo4j_single_transaction_rows,
+            batch_rows=settings.neo4j_batch_rows,
         )
     if engine is not None:
         host, port = engine.host, engine.port

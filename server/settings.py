@@ -153,6 +153,15 @@ class Settings(BaseSettings):
         "byte (or the connection's opening); then the connection is closed. 0 turns it off.",
     )
     neo4j_connect_attempts: int = Field(30, description="Start-up connection attempts to Neo4j.")
+    neo4j_single_transaction_rows: int = Field(
+        50_000,
+        gt=0,
+        description="Neo4j: an import of more rows is written as a staged generation in "
+        "batches of transactions and promoted in one (docs/operations.md).",
+    )
+    neo4j_batch_rows: int = Field(
+        20_000, gt=0, description="Neo4j: rows per transaction of a staged import."
+    )
     neo4j_uri: str | None = Field(
         None, validation_alias=AliasChoices("NEO4J_URI", "REFORMGRAPH_NEO4J_URI")
     )

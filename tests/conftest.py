@@ -52,7 +52,8 @@ NEO4J_LOCAL = Path(__file__).resolve().parents[2] / "shared" / "neo4j" / "neo4j-
 
 #: Modules that only mean something on Neo4j are collected only when the run covers it; the
 #: one that starts a Neo4j of its own also needs the shared server's script and Java.
-collect_ignore = [] if "neo4j" in ENGINES else ["test_neo4j_behaviour.py"]
+NEO4J_ONLY = ["test_neo4j_behaviour.py", "test_neo4j_generations.py"]
+collect_ignore = [] if "neo4j" in ENGINES else list(NEO4J_ONLY)
 if not ("neo4j" in ENGINES and NEO4J_LOCAL.is_file() and shutil.which("java")):
     collect_ignore.append("test_neo4j_memory.py")
 # The side-by-side benchmark's peer (@neo4j/graphql, bench/peer) runs on Node.js against Neo4j.
