@@ -24,7 +24,7 @@ from schema.auth import bearer_token, key_is_valid
 from schema.context import GraphContext
 from schema.errors import classify
 from server import health
-from server.dataset import load_dataset_dir, load_synthetic_sample
+from server.dataset import load_start_up_data
 from server.export import export_router
 from server.limits import (
     BodySizeLimit,
@@ -103,7 +103,9 @@ class CodedGraphQLRouter(GraphQLRouter[HttpContext, None]):
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; its lifespan opens the graph from ``settings`` (starting the local
-    engine unless Neo4j or a running FalkorDB is configured) and closes it on shutdown."""
+    engine unless Neo4j or a running FalkorDB is configured, and then watching it), applies
+    the start-up data, and closes it on shutdown. A worker of ``serve --workers`` is given the
+    parent's engine and ``load_at_start`` off, so it starts, watches and loads nothing."""
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -112,15 +114,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.store = runtime.store
         watchdog = asyncio.create_task(runtime.watch_engine())
         try:
-            if settings.dataset_dir is not None:
-                await load_dataset_dir(runtime.store, settings.dataset_dir)
-            if settings.synthetic_profile is not None:
-                await load_synthetic_sample(
-                    runtime.store,
-                    settings.synthetic_profile,
-                    settings.synthetic_seed,
-                    settings.synthetic_scale,
-                )
+            if settings.load_at_start:  # off in the workers of `serve --workers`
+                await load_start_up_data(runtime.store, settings)
             # What start-up built (modules, the schema, the clients) lives as long as the
             # process. Frozen, it is left out of the cyclic collector's passes, which a request
             # that allocates many objects triggers, and which otherwise walk all of it again:
