@@ -27,6 +27,19 @@ it (``PR_SET_PDEATHSIG``), and that thread belongs to the keeper's loop, which l
 engine is stopped. The workers die with the parent too (:func:`create_worker_app`): no process
 outlives a ``kill -9`` of the parent.
 
+**Each worker listens on a socket of its own** (Linux): uvicorn binds one socket in the parent
+and every worker accepts from it, so a burst of new connections — a client or a proxy opening
+its pool — all go to whichever worker wakes first: it accepts every queued one in a loop. With
+8 keep-alive connections opened at once, all 8 landed on one worker in 3 of 8 benchmark runs,
+and the second worker idled (``bench/workers_bench.py``). Here the parent binds its socket with
+``SO_REUSEPORT`` and never listens on it (it only holds the port); each worker, when uvicorn
+hands it that socket, binds one of its own to the same address instead
+(:class:`ListenerPerWorker`), and the kernel spreads new connections over the workers' sockets
+by a hash of their addresses. This is the approach of uvicorn's own pending change for it
+(encode/uvicorn#2472, a ``--socket-load-balance`` flag); the supervisor is still uvicorn's. The
+cost: connections queued on a worker's socket but not yet accepted when that worker is killed
+are reset (a shared socket would have kept them for the others).
+
 The workers get the parent's settings through the environment (:func:`worker_environment`), and
 ``PROMETHEUS_MULTIPROC_DIR`` so that ``/metrics`` sums every worker (:mod:`schema.metrics`).
 """
@@ -40,6 +53,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import socket
 import sys
 import tempfile
 import threading
@@ -52,6 +66,7 @@ import uvicorn
 from fastapi import FastAPI
 from pydantic import SecretStr
 from uvicorn.config import STARTUP_FAILURE
+from uvicorn.supervisors import Multiprocess
 
 from schema.metrics import MULTIPROC_DIR_VARIABLE
 from server.app import create_app
@@ -73,6 +88,59 @@ WORKER_APP = "server.workers:create_worker_app"
 #: thread of its own within milliseconds, so this only bounds how long a frozen one lives.
 WORKER_HEALTHCHECK_S = 30
 _PR_SET_PDEATHSIG = 1
+
+
+def _bind_own_socket(family: int, address: tuple[str, int]) -> socket.socket:
+    """A socket of this process bound to ``address`` in the ``SO_REUSEPORT`` group of the
+    parent's socket (uvicorn's worker listens on it)."""
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(address)
+    return sock
+
+
+class ListenerPerWorker(socket.socket):
+    """The parent's socket: bound with ``SO_REUSEPORT`` (which holds the port and makes a bad
+    address fail before any worker starts) and never listened on, so the kernel sends it no
+    connection. Pickled to a spawned worker, it arrives as a new socket bound to the same
+    address in that worker (:func:`_bind_own_socket`), not as a copy of this one."""
+
+    @classmethod
+    def bound(cls, host: str, port: int) -> ListenerPerWorker:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = cls(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, port))
+        return sock
+
+    def __reduce__(self) -> tuple[Any, tuple[int, tuple[str, int]]]:
+        host, port = self.getsockname()[:2]
+        return _bind_own_socket, (int(self.family), (host, port))
+
+
+def _run_supervisor(config: uvicorn.Config, settings: Settings) -> None:
+    """uvicorn's supervisor with one listening socket per worker on Linux (uvicorn.run's own
+    path, which shares the parent's socket, elsewhere: ``SO_REUSEPORT`` balances connections on
+    Linux only)."""
+    sockets: list[socket.socket]
+    if not sys.platform.startswith("linux"):  # pragma: no cover - the service runs on Linux
+        sockets = [config.bind_socket()]
+    else:
+        try:
+            sockets = [ListenerPerWorker.bound(settings.host, settings.port)]
+        except OSError as exc:
+            log.error("cannot listen on %s:%d: %s", settings.host, settings.port, exc)
+            raise SystemExit(STARTUP_FAILURE) from None
+        log.info(
+            "listening on http://%s:%d, a socket per worker", settings.host, settings.port
+        )
+    try:
+        Multiprocess(config, sockets=sockets).run()
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def worker_environment(settings: Settings, **overrides: Any) -> dict[str, str | None]:
@@ -253,8 +321,7 @@ def serve_workers(settings: Settings, count: int) -> None:
             }
             with environment_set(variables):
                 log.info("starting %d workers on %s:%d", count, settings.host, settings.port)
-                # uvicorn's supervisor takes SIGINT and SIGTERM from here on
-                uvicorn.run(
+                config = uvicorn.Config(
                     WORKER_APP,
                     factory=True,
                     workers=count,
@@ -264,6 +331,8 @@ def serve_workers(settings: Settings, count: int) -> None:
                     timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
                     **uvicorn_options(settings),
                 )
+                # uvicorn's supervisor takes SIGINT and SIGTERM from here on
+                _run_supervisor(config, settings)
     except _StopSignalError as stop:
         log.info("%s during start-up: stopping", stop)
     finally:
