@@ -62,15 +62,19 @@ test-deps:
 	export DEBIAN_FRONTEND=noninteractive; \
 	apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null
 
-## bench: import and query benchmarks on both synthetic profiles (results in bench/results/
-## and docs/performance.md); bench-quick finishes in a few minutes
+## bench: import and query benchmarks on both synthetic profiles, on FalkorDB and on Neo4j
+## (NEO4J_URI, or the shared server started for the run: bench/with_neo4j.py), then the
+## side-by-side with @neo4j/graphql on Neo4j (results in bench/results/ and
+## docs/performance.md); bench-quick finishes in a few minutes per engine
+BENCH_WITH_NEO4J := $(BIN)/python -m bench.with_neo4j --
+
 bench: $(STAMP)
-	$(BIN)/python -m bench.import_bench
-	$(BIN)/python -m bench.query_bench
+	$(BENCH_WITH_NEO4J) sh -c '$(BIN)/python -m bench.import_bench \
+	  && $(BIN)/python -m bench.query_bench && $(BIN)/python -m bench.peer_bench'
 
 bench-quick: $(STAMP)
-	$(BIN)/python -m bench.import_bench --quick
-	$(BIN)/python -m bench.query_bench --quick
+	$(BENCH_WITH_NEO4J) sh -c '$(BIN)/python -m bench.import_bench --quick \
+	  && $(BIN)/python -m bench.query_bench --quick && $(BIN)/python -m bench.peer_bench --quick'
 
 ## schema: rewrite schema.graphql from the code
 schema: $(STAMP)

@@ -47,6 +47,7 @@ from bench.engines import (
     Neo4jEngine,
     local_engine,
     neo4j_settings,
+    scale_on,
 )
 from graph_loaders.importer import import_dataset, plan_import
 from graph_loaders.synthetic import PROFILES, Profile, generate, stats
@@ -184,8 +185,10 @@ async def run(
 ) -> list[dict[str, Any]]:
     """Benchmark each (profile, scale): on a fresh local engine per profile, or on Neo4j."""
     results = []
-    for profile, scale in profiles:
-        print(f"benchmarking {profile} at scale {scale} on {engine} ...", flush=True)
+    for profile, asked in profiles:
+        scale = scale_on(engine, profile, asked)
+        capped = f" (capped from {asked}: bench/engines.py)" if scale != asked else ""
+        print(f"benchmarking {profile} at scale {scale}{capped} on {engine} ...", flush=True)
         if engine == "neo4j":
             settings = neo4j_settings()
             assert settings is not None, "NEO4J_URI is not set"

@@ -46,7 +46,15 @@ from typing import Any
 
 import httpx
 
-from bench.engines import BenchEngine, Call, Neo4jEngine, local_engine, neo4j_settings
+from bench import page
+from bench.engines import (
+    BenchEngine,
+    Call,
+    Neo4jEngine,
+    local_engine,
+    neo4j_settings,
+    scale_on,
+)
 from bench.load import Result, Samples, run_query, send
 from bench.profiling import profile_requests
 from bench.service import Service
@@ -59,8 +67,6 @@ from schema.context import GraphContext
 from server.settings import Settings
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-PERFORMANCE_PAGE = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
-ANALYSIS_MARKER = "<!-- analysis: kept by bench/query_bench.py -->"
 
 
 #: Item-level claims in the county the claim matrix is measured on, in every profile, so that
@@ -217,6 +223,17 @@ async def _latency(url: str, query: str, requests: int, concurrency: int) -> Res
         return await run_query(client, "", query, requests, concurrency)
 
 
+def _print_plans(engine: str, operation: str, plans: dict[str, dict[str, Any]]) -> None:
+    """Each statement's plan (Neo4j: its PROFILE, with rows and database hits), as the run
+    goes: where an index is used, and any label scan, shown while it happens."""
+    for statement, entry in plans.items():
+        flags = [
+            f for f, on in (("SCANS", entry["scans_label"]), ("index", entry["uses_index"])) if on
+        ]
+        print(f"  {engine} {operation} / {statement} [{', '.join(flags) or 'no index'}]")
+        print("\n".join("      " + line for line in entry["plan"].splitlines()), flush=True)
+
+
 @dataclass
 class Loaded:
     """A profile loaded on an engine, kept for the growth comparison after its own run."""
@@ -273,13 +290,15 @@ async def bench_profile(
             )
             loaded = await _latency(service.url, query, requests, concurrency)
             raw_p50 = statistics.median(raw) * 1000
+            plans = await target.explain(graph, trace.calls)
+            _print_plans(target.name, name, plans)
             out["operations"][name] = {
                 "statements": len(trace.calls),
                 "http_c1": asdict(single) | {"query": name},
                 "http_loaded": asdict(loaded) | {"query": name},
                 "raw_p50_ms": round(raw_p50, 2),
                 "overhead_ratio": round(single.p50_ms / raw_p50, 2) if raw_p50 else None,
-                "plans": await target.explain(graph, trace.calls),
+                "plans": plans,
             }
         profiled = queries | {"hundred_towns": HUNDRED_TOWNS}
         out["profiles"] = {
@@ -427,6 +446,26 @@ def _profile_table(result: dict[str, Any], operation: str, functions: int = 8) -
     return [*lines, ""]
 
 
+def _plans_block(result: dict[str, Any]) -> list[str]:
+    """Every distinct statement's PROFILE on this profile, folded (the bench prints them as
+    it runs, too)."""
+    seen: dict[str, dict[str, Any]] = {}
+    for op in result["operations"].values():
+        for statement, entry in op["plans"].items():
+            seen.setdefault(statement, entry)
+    lines = [
+        "<details><summary>PROFILE of each statement above (operators, rows, database "
+        f"hits): {sum(e['uses_index'] for e in seen.values())} of {len(seen)} use an index, "
+        f"{sum(e['scans_label'] for e in seen.values())} scan a label or a whole "
+        "index</summary>",
+        "",
+        "```text",
+    ]
+    for statement, entry in seen.items():
+        lines += [f"{statement}:", *("  " + line for line in entry["plan"].splitlines()), ""]
+    return [*lines[:-1], "```", "", "</details>"]
+
+
 ENGINE_TITLES = {
     "falkordb": "local engine (FalkorDB from the wheel)",
     "neo4j": "Neo4j at `NEO4J_URI`",
@@ -458,10 +497,14 @@ def markdown(results: list[dict[str, Any]], mode: str, growth_figures: dict[str,
             f"{r['import_s']} s = {r['import_rows_per_s']:,} rows/s, "
             f"{r['import_relationships_per_s']:,} relationships/s. "
             f"Memory after the run: API {r['rss_mb']['api']} MB, engine "
-            f"{r['rss_mb']['engine']} MB.",
+            + (
+                f"{r['rss_mb']['engine']} MB."
+                if r["rss_mb"]["engine"]
+                else "not measured (a server of its own)."
+            ),
             "",
             "| operation | statements | p50 ms (c=1) | raw client p50 ms | GraphQL/raw | "
-            "p50 / p95 / p99 ms (loaded) | req/s (loaded) | errors | label scan |",
+            "p50 / p95 / p99 ms (loaded) | req/s (loaded) | errors | scans |",
             "|---|---|---|---|---|---|---|---|---|",
         ]
         for name, op in r["operations"].items():
@@ -474,6 +517,8 @@ def markdown(results: list[dict[str, Any]], mode: str, growth_figures: dict[str,
                 f"{loaded['errors'] + op['http_c1']['errors']} | {', '.join(scans) or 'none'} |"
             )
         n = r["n_plus_one"]
+        if engine == "neo4j":
+            lines += ["", *_plans_block(r)]
         lines += [
             "",
             f"A request that reads nothing from the graph (`{{ __typename }}`) takes "
@@ -518,7 +563,13 @@ async def run_engine(
     target: BenchEngine, quick: bool
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Both profiles on one engine, then the growth comparison; the graphs are dropped."""
-    profiles = [("inner-mongolia", 0.3 if quick else 1.0), ("national", 0.05 if quick else 1.0)]
+    profiles = [
+        (profile, scale_on(target.name, profile, scale))
+        for profile, scale in (
+            ("inner-mongolia", 0.3 if quick else 1.0),
+            ("national", 0.05 if quick else 1.0),
+        )
+    ]
     requests, concurrency = (80, 4) if quick else (300, 8)
     results: list[dict[str, Any]] = []
     loaded: list[Loaded] = []
@@ -567,34 +618,41 @@ def results_name(engine: str, mode: str) -> str:
 
 
 def write_page(pages: dict[str, str]) -> str:
-    """docs/performance.md: each engine's figures, then the hand-written reading (kept)."""
-    page = "# Performance\n\n" + "\n".join(
-        (f"# On Neo4j\n\n{text}" if engine == "neo4j" else text) for engine, text in pages.items()
-    )
-    previous = PERFORMANCE_PAGE.read_text(encoding="utf-8") if PERFORMANCE_PAGE.exists() else ""
-    if ANALYSIS_MARKER in previous:  # the hand-written reading of the figures stays
-        page += "\n" + previous[previous.index(ANALYSIS_MARKER) :]
-    PERFORMANCE_PAGE.write_text(page, encoding="utf-8")
-    return page
+    """docs/performance.md: each engine's block replaced, the other blocks (the peer
+    comparison, an engine not run this time) and the hand-written reading kept."""
+    return page.update(pages)
 
 
-async def run(quick: bool) -> dict[str, tuple[list[dict[str, Any]], dict[str, Any]]]:
-    """The local engine always; Neo4j as well when ``NEO4J_URI`` is set."""
+async def run(
+    quick: bool, engines: tuple[str, ...] = ("falkordb", "neo4j")
+) -> dict[str, tuple[list[dict[str, Any]], dict[str, Any]]]:
+    """The local engine; Neo4j as well when ``NEO4J_URI`` is set (each only if in
+    ``engines``)."""
     runs = {}
-    with local_engine() as target:
-        runs["falkordb"] = await run_engine(target, quick)
+    if "falkordb" in engines:
+        with local_engine() as target:
+            runs["falkordb"] = await run_engine(target, quick)
     neo4j = neo4j_settings()
-    if neo4j is not None:
-        runs["neo4j"] = await run_engine(Neo4jEngine(neo4j), quick)
+    if "neo4j" in engines:
+        if neo4j is None:
+            print("query bench: no NEO4J_URI, Neo4j not measured")
+        else:
+            runs["neo4j"] = await run_engine(Neo4jEngine(neo4j), quick)
     return runs
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Query benchmarks with same-run baselines.")
     parser.add_argument("--quick", action="store_true", help="small profiles, few requests")
+    parser.add_argument(
+        "--engine",
+        action="append",
+        choices=("falkordb", "neo4j"),
+        help="only this engine (repeatable; default: FalkorDB, and Neo4j when configured)",
+    )
     args = parser.parse_args()
     mode = "quick" if args.quick else "full"
-    runs = asyncio.run(run(args.quick))
+    runs = asyncio.run(run(args.quick, tuple(args.engine or ("falkordb", "neo4j"))))
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     pages = {}
     for engine, (results, figures) in runs.items():
@@ -604,7 +662,7 @@ def main() -> None:
         pages[engine] = markdown(results, mode, figures)
         print(f"wrote {output}")
     print(write_page(pages))
-    print(f"wrote {PERFORMANCE_PAGE}")
+    print(f"wrote {page.PERFORMANCE_PAGE}")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ objects (strawberry #3544); the items themselves are listed once.
 from __future__ import annotations
 
 import asyncio
-from collections import Counter, defaultdict
+from collections import Counter
 from typing import Any
 
 import strawberry
@@ -131,6 +131,12 @@ class ClaimMatrix:
         ]
 
 
+#: What each claim's list of values holds, in order, in ``claim_matrix_claims`` and in
+#: ``claim_matrix_claim_modes``.
+CELL_COLUMNS = ("item", "mode", "date", "status", "synthetic", "sources", "quotes")
+MODE_COLUMNS = ("item", "mode")
+
+
 def _by_item(row: dict[str, Any]) -> str:
     return str(row["item"])
 
@@ -237,12 +243,15 @@ async def claim_matrix(
         store.read("list_items", {"list": list_key}),
     )
 
-    by_town: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in claim_rows:
-        by_town[row["town"]].append(row)
-    popularity = Counter(row["item"] for row in claim_rows)
+    # one row per town, each claim a list of values in the statement's column order
+    columns = CELL_COLUMNS if claims == "claim_matrix_claims" else MODE_COLUMNS
+    by_town: dict[str, list[dict[str, Any]]] = {
+        row["town"]: [dict(zip(columns, values, strict=True)) for values in row["claims"]]
+        for row in claim_rows
+    }
+    popularity = Counter(claim["item"] for rows in by_town.values() for claim in rows)
     items = sorted(
-        (PowerItem.from_props(row["props"]) for row in item_rows),
+        (PowerItem.from_props(props) for props in (item_rows[0]["items"] if item_rows else [])),
         key=lambda item: (-popularity[item.entity_id], item.seq or 0, item.name),
     )
     item_keys = [item.entity_id for item in items]

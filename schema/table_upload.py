@@ -94,7 +94,8 @@ def write_graph_lists(rows: list[dict[str, Any]], skip: set[str], path: Path) ->
         list_id = row["list"].get("id")
         if list_id is None or list_id in skip:
             continue
-        lists.append(_record(PowerList, row["list"]))
+        scope = {"scope_region": row["region"]} if row.get("region") else {}
+        lists.append({**_record(PowerList, row["list"]), **scope})
         items += [{**_record(PowerItem, item), "list": list_id} for item in row["items"]]
     path.write_text(
         json.dumps({"format": FORMAT, "power_lists": lists, "power_items": items}),

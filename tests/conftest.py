@@ -54,6 +54,9 @@ NEO4J_LOCAL = Path(__file__).resolve().parents[2] / "shared" / "neo4j" / "neo4j-
 collect_ignore = [] if "neo4j" in ENGINES else ["test_neo4j_behaviour.py"]
 if not ("neo4j" in ENGINES and NEO4J_LOCAL.is_file() and shutil.which("java")):
     collect_ignore.append("test_neo4j_memory.py")
+# The side-by-side benchmark's peer (@neo4j/graphql, bench/peer) runs on Node.js against Neo4j.
+if not ("neo4j" in ENGINES and shutil.which("node") and shutil.which("npm")):
+    collect_ignore.append("test_bench_peer.py")
 
 
 def pytest_report_header(config: pytest.Config) -> str:

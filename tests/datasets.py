@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ NODE_SECTIONS = (
     "sources",
     "regions",
     "bodies",
+    "documents",
     "power_lists",
     "power_items",
     "reform_events",
@@ -49,6 +51,7 @@ def expected_counts(documents: list[dict[str, Any]]) -> dict[str, int]:
     links += len(records("bodies"))  # IN_REGION
     links += sum(1 for b in records("bodies") if b.get("superior"))  # SUBORDINATE_TO
     links += sum(1 for p in records("power_lists") if p.get("scope_region"))  # IN_REGION
+    links += sum(1 for d in records("documents") if d.get("scope_region"))  # IN_REGION
     links += len(records("power_items"))  # LISTED_IN
     for event in records("reform_events"):  # IN_REGION, INPUT_OF, RESULTED_IN, FOLLOWS
         links += 1 + sum(len(event.get(f) or []) for f in ("inputs", "outputs", "follows"))
@@ -57,5 +60,25 @@ def expected_counts(documents: list[dict[str, Any]]) -> dict[str, int]:
 
 
 def parsed(files: list[Path]) -> list[dict[str, Any]]:
-    """The documents of dataset files (JSON is YAML too)."""
-    return [yaml.safe_load(path.read_text(encoding="utf-8")) for path in files]
+    """The documents of dataset files (JSON is YAML too), a region-tree CSV
+    (``code,name,parent_code``, docs/data-format.md) read as one document of its own: a source
+    for the file, and the regions of the tree that no other file already has by code (a
+    documented region and the tree's row for its code are one node); each with a parent but
+    the root."""
+    tables = [p for p in files if p.suffix == ".csv"]
+    documents = [
+        yaml.safe_load(path.read_text(encoding="utf-8")) for path in files if path not in tables
+    ]
+    documented = {r["code"]: r for d in documents for r in d.get("regions") or [] if "code" in r}
+    for table in tables:
+        with table.open(encoding="utf-8") as rows:
+            tree = list(csv.DictReader(rows))
+        regions = [
+            {"parent": row["parent_code"] or None} for row in tree if row["code"] not in documented
+        ]
+        documents.append({"sources": [{"file": table.name}], "regions": regions})
+        for row in tree:  # a documented region whose parent only the tree states
+            region = documented.get(row["code"])
+            if region is not None and not region.get("parent") and row["parent_code"]:
+                region["parent"] = row["parent_code"]
+    return documents

@@ -129,3 +129,33 @@ async def test_cells_asked_through_a_fragment_still_get_their_provenance(mini: G
     assert "claim_matrix_claims" in reads
     cells = [cell for town in matrix["shortOfTarget"] for cell in town["claims"]]
     assert cells, "the mini fixture has a town short of the target with claims"
+
+
+async def test_the_claims_statements_answer_one_row_per_town(mini: GraphStore) -> None:
+    """A row per town with its claims as lists, not a row per claim: Neo4j's Python driver
+    decodes each record as a message of its own (docs/performance.md), and the resolver zips
+    each list with the statement's columns."""
+    params = {"list": "t:list", "region": "t:county"}
+    modes = {
+        row["town"]: row["claims"] for row in await mini.read("claim_matrix_claim_modes", params)
+    }
+    assert {town: sorted(claims) for town, claims in modes.items()} == {
+        "t:town-a": [
+            ["t:item-1", "CONFIRM"],
+            ["t:item-2", "ASSIGN"],
+            ["t:item-3", "CONFIRM"],
+            ["t:item-4", "CONFIRM"],
+        ],
+        "t:town-b": [["t:item-4", "ASSIGN"]],
+    }  # t:sub-c has only a count: no row
+    cells = {row["town"]: row["claims"] for row in await mini.read("claim_matrix_claims", params)}
+    assert sorted(cells["t:town-b"]) == [["t:item-4", "ASSIGN", "2020-07-01", None, True, [], []]]
+    assert len(cells["t:town-a"]) == 4
+    (items,) = await mini.read("list_items", {"list": "t:list"})
+    assert [item["id"] for item in items["items"]] == [
+        "t:item-1",
+        "t:item-2",
+        "t:item-3",
+        "t:item-4",
+        "t:item-5",
+    ]

@@ -115,3 +115,29 @@ async def test_neo4j_raw_baseline_runs_the_registry_statements_through_the_drive
         await target.raw_reads("ignored", [("graph_counts", {})], repeats=1)
     with pytest.raises(neo4j_errors.ServiceUnavailable):
         await asyncio.to_thread(target.raw_writes, "ignored", [("graph_counts", {})])
+
+
+def test_neo4j_profiles_show_rows_db_hits_and_whole_index_scans() -> None:
+    profile = {
+        "operatorType": "ProduceResults@neo4j",
+        "args": {"Details": "town", "Rows": 11, "DbHits": 0},
+        "children": [
+            {
+                "operatorType": "NodeIndexScan@neo4j",
+                "args": {
+                    "Details": "RANGE INDEX bureau:Body(kind)",
+                    "Rows": 89023,
+                    "DbHits": 89034,
+                },
+                "children": [],
+            }
+        ],
+    }
+    text = neo4j_plan_text(profile)
+    assert text == (
+        "ProduceResults town (rows 11, db hits 0)\n"
+        "    NodeIndexScan RANGE INDEX bureau:Body(kind) (rows 89023, db hits 89034)"
+    )
+    assert _plan_entry(text) == {"plan": text, "scans_label": True, "uses_index": False}
+    seek = neo4j_plan_text({"operatorType": "NodeUniqueIndexSeek@neo4j", "children": []})
+    assert _plan_entry(seek)["uses_index"] is True

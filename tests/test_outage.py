@@ -54,6 +54,7 @@ async def test_graph_down_then_back(own_engine: LocalEngine) -> None:
         own_engine.process.kill()
         own_engine.process.wait()
         body = await server.graphql(QUERY)  # refused connection: answered at once
+        assert body.pop("extensions")["cost"]["requested"] > 0
         assert body == {
             "data": None,
             "errors": [
