@@ -64,17 +64,20 @@ test-deps:
 
 ## bench: import and query benchmarks on both synthetic profiles, on FalkorDB and on Neo4j
 ## (NEO4J_URI, or the shared server started for the run: bench/with_neo4j.py), then the
-## side-by-side with @neo4j/graphql on Neo4j (results in bench/results/ and
+## side-by-side with @neo4j/graphql on Neo4j, then serve --workers 1 against 2 and two services
+## on one engine (results in bench/results/ and
 ## docs/performance.md); bench-quick finishes in a few minutes per engine
 BENCH_WITH_NEO4J := $(BIN)/python -m bench.with_neo4j --
 
 bench: $(STAMP)
 	$(BENCH_WITH_NEO4J) sh -c '$(BIN)/python -m bench.import_bench \
-	  && $(BIN)/python -m bench.query_bench && $(BIN)/python -m bench.peer_bench'
+	  && $(BIN)/python -m bench.query_bench && $(BIN)/python -m bench.peer_bench \
+	  && $(BIN)/python -m bench.workers_bench'
 
 bench-quick: $(STAMP)
 	$(BENCH_WITH_NEO4J) sh -c '$(BIN)/python -m bench.import_bench --quick \
-	  && $(BIN)/python -m bench.query_bench --quick && $(BIN)/python -m bench.peer_bench --quick'
+	  && $(BIN)/python -m bench.query_bench --quick && $(BIN)/python -m bench.peer_bench --quick \
+	  && $(BIN)/python -m bench.workers_bench --quick'
 
 ## schema: rewrite schema.graphql from the code
 schema: $(STAMP)

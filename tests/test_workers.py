@@ -133,6 +133,27 @@ def _worker_of(connection: http.client.HTTPConnection, port: int, workers: set[i
     raise AssertionError(f"no worker of {workers} holds the connection")
 
 
+def _listening_on(port: int, workers: set[int]) -> dict[int, set[str]]:
+    """The listening sockets on ``port`` (their inodes) each of ``workers`` holds."""
+    listening = {
+        fields[9]
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
+        if (fields := line.split())[3] == "0A" and int(fields[1].split(":")[1], 16) == port
+    }
+    held: dict[int, set[str]] = {}
+    for worker in workers:
+        inodes = set()
+        for fd in Path(f"/proc/{worker}/fd").iterdir():
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target.startswith("socket:[") and target[8:-1] in listening:
+                inodes.add(target[8:-1])
+        held[worker] = inodes
+    return held
+
+
 # The service -------------------------------------------------------------------------------
 
 
@@ -364,6 +385,46 @@ def test_killing_the_parent_takes_the_workers_and_the_engine_with_it(
     assert len(_engines(serve.pid)) == 1
     serve.stop(signal.SIGKILL)  # no clean-up runs in the parent
     assert not _all_gone(everything), "a worker or the engine outlived a killed parent"
+
+
+def test_connections_opened_together_land_on_every_worker(
+    tmp_path: Path, dataset: Path, services: list[Serve]
+) -> None:
+    """A client or a proxy opens its pool of keep-alive connections at once; with one socket
+    shared by the workers, the worker that woke first accepted every queued connection and
+    the other idled (3 of 8 benchmark runs). Each worker listens on a socket of its own, and
+    the kernel spreads new connections over them: 16 connections all on one of 2 workers
+    would happen once in 32,768 runs."""
+    serve = Serve(_local_env(tmp_path / "state"), "--workers", "2", "--dataset", str(dataset))
+    services.append(serve)
+    serve.wait_ready()
+    workers = serve.wait_workers(2)
+    deadline = time.monotonic() + 60
+    while not all(_listening_on(serve.port, workers).values()):  # the second may be starting
+        assert time.monotonic() < deadline, serve.output
+        time.sleep(0.1)
+    sockets = _listening_on(serve.port, workers)
+    first, second = sockets.values()
+    assert len(first) == len(second) == 1, sockets
+    assert first != second, sockets
+    # the parent holds the port but does not listen: no connection can wait on it
+    assert _listening_on(serve.port, {serve.pid}) == {serve.pid: set()}
+    # opened together, before any is answered: the kernel queues them all before a worker
+    # accepts one
+    connections = [
+        http.client.HTTPConnection("127.0.0.1", serve.port, timeout=30) for _ in range(16)
+    ]
+    for connection in connections:
+        connection.connect()
+    holders = []
+    for connection in connections:
+        connection.request("GET", "/healthz")
+        assert connection.getresponse().read() == b'{"status":"ok"}'
+        holders.append(_worker_of(connection, serve.port, workers))
+    for connection in connections:
+        connection.close()
+    assert set(holders) == workers, holders
+    assert serve.stop(signal.SIGTERM) == 0
 
 
 @pytest.fixture(params=["falkordb", "neo4j"] if os.environ.get("NEO4J_URI") else ["falkordb"])
