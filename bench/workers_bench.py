@@ -351,11 +351,22 @@ class Serve:
                 raise RuntimeError(f"serve exited with {self.process.returncode}")
             with contextlib.suppress(httpx.TransportError):
                 ready = httpx.get(f"http://127.0.0.1:{self.port}/readyz", timeout=5)
-                if ready.status_code == 200 and len(self.worker_pids()) == self.workers:
+                if ready.status_code == 200 and self._all_listening():
                     return
             if time.monotonic() > deadline:
                 raise RuntimeError(f"serve was not ready in {timeout_s} s")
             time.sleep(0.2)
+
+    def _all_listening(self) -> bool:
+        """Every worker there and listening (a worker listens once its start-up is done; until
+        then the others take every connection)."""
+        workers = self.worker_pids()
+        if len(workers) != self.workers:
+            return False
+        listening = {
+            inode for local, _, state, inode in _tcp_rows() if local == self.port and state == "0A"
+        }
+        return all(listening & _socket_inodes(worker) for worker in workers)
 
     def processes(self) -> set[int]:
         return {self.process.pid, *descendants(self.process.pid)}

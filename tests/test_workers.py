@@ -33,7 +33,7 @@ from graph_loaders.loaded_from import folder_digest
 from graph_store import GraphStore
 from graph_store.base import GraphMeta
 from graph_store.falkordb_store import FalkorDBStore
-from graph_store.local_engine import free_port
+from graph_store.local_engine import LocalEngine, free_port
 from schema.auth import hash_key
 from server.cli import main
 from server.settings import Settings, usable_cores
@@ -510,7 +510,10 @@ def test_two_services_started_together_on_one_engine_apply_the_dataset_once(
         asyncio.run(_clear(graph_target))  # a write too: the version moves to 1
     before = asyncio.run(_meta(graph_target.open_store())).version
     env = _target_env(graph_target, REFORMGRAPH_API_KEY_HASHES=hash_key(KEY))
-    pair = [Serve(env, "--dataset", str(dataset)) for _ in range(2)]  # at once
+    envs = [env, dict(env)]
+    if graph_target.engine == "neo4j":  # the second through a routing URI, as on a cluster
+        envs[1]["NEO4J_URI"] = "neo4j://" + env["NEO4J_URI"].split("://", 1)[1]
+    pair = [Serve(each, "--dataset", str(dataset)) for each in envs]  # at once
     services.extend(pair)
     for serve in pair:
         serve.wait_ready()
@@ -528,6 +531,50 @@ def test_two_services_started_together_on_one_engine_apply_the_dataset_once(
     assert seen["data"]["target"] == {"createdBy": [{"key": applied["eventKey"]}]}
     for serve in pair:
         assert serve.stop(signal.SIGTERM) in (0, -signal.SIGTERM)
+
+
+def _readiness(serve: Serve) -> tuple[int, str]:
+    answer = httpx.get(f"{serve.url}/readyz", timeout=10)
+    return answer.status_code, answer.json()["status"]
+
+
+def test_the_readiness_of_services_on_one_engine_follows_that_engine(
+    tmp_path: Path, dataset: Path, services: list[Serve]
+) -> None:
+    """Each service's /readyz asks the shared engine itself, so a proxy or an orchestrator
+    takes every replica out when the engine goes, and back when it returns (the services
+    themselves are not restarted)."""
+    engine = LocalEngine(tmp_path / "engine")
+    engine.start()
+    try:
+        env = {
+            **_local_env(tmp_path / "state"),
+            "REFORMGRAPH_FALKORDB_HOST": engine.host,
+            "REFORMGRAPH_FALKORDB_PORT": str(engine.port),
+        }
+        pair = [
+            Serve(env, "--dataset", str(dataset)),
+            Serve(env, "--workers", "2", "--dataset", str(dataset)),
+        ]
+        services.extend(pair)
+        for serve in pair:
+            serve.wait_ready()
+            assert _readiness(serve) == (200, "ready")
+            assert not _engines(serve.pid), "a service started an engine of its own"
+        assert engine.process is not None
+        engine.process.kill()
+        engine.process.wait()
+        for serve in pair:
+            assert _readiness(serve) == (503, "unavailable")
+        engine.restart()  # the same port and folder
+        for serve in pair:
+            serve.wait_ready(timeout_s=30)
+            assert serve.graphql(TOWN)["data"] == {"region": {"name": "甲镇"}}
+        for serve in pair:  # uvicorn ends a single process by re-raising the signal it took
+            assert serve.stop(signal.SIGTERM) in (0, -signal.SIGTERM)
+        assert engine.is_running(), "a service stopped the engine it did not start"
+    finally:
+        engine.stop()
 
 
 async def _clear(target: GraphTarget) -> None:
