@@ -46,6 +46,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -336,25 +337,40 @@ class Serve:
                 env.pop(name, None)
             else:
                 env[name] = value
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - kept open while it runs
+            prefix=f"reformgraph-bench-serve-{workers}-", suffix=".log"
+        )
         self.process = subprocess.Popen(
             [sys.executable, "-m", "server.cli", "serve"],
             env=env,
             cwd=REPO_ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
+
+    def output_tail(self, lines: int = 30) -> str:
+        """The end of what the service logged (nothing once it is stopped: the log is gone)."""
+        try:
+            text = Path(self.log.name).read_text(errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
 
     def wait_ready(self, timeout_s: float = 180) -> None:
         deadline = time.monotonic() + timeout_s
         while True:
             if self.process.poll() is not None:
-                raise RuntimeError(f"serve exited with {self.process.returncode}")
+                raise RuntimeError(
+                    f"serve exited with {self.process.returncode}:\n{self.output_tail()}"
+                )
             with contextlib.suppress(httpx.TransportError):
                 ready = httpx.get(f"http://127.0.0.1:{self.port}/readyz", timeout=5)
                 if ready.status_code == 200 and self._all_listening():
                     return
             if time.monotonic() > deadline:
-                raise RuntimeError(f"serve was not ready in {timeout_s} s")
+                raise RuntimeError(
+                    f"serve was not ready in {timeout_s} s:\n{self.output_tail()}"
+                )
             time.sleep(0.2)
 
     def _all_listening(self) -> bool:
@@ -389,6 +405,7 @@ class Serve:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self.log.close()
 
 
 def _cmdline(pid: int) -> bytes:
