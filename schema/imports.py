@@ -390,18 +390,19 @@ async def _stale_items(
     """Items of the list that the graph has and the file no longer lists: an import updates
     and adds, it does not delete, so they stay; the user should know."""
     rows = await info.context.store.read("list_items", {"list": list_key})
+    in_graph: list[dict[str, Any]] = rows[0]["items"] if rows else []
     listed = {item.id for item in own.power_items}
     return [
         Problem(
             name,
             "",
             "序号",
-            f"item {row['props'].get('seq')} {row['props'].get('name')!r} ({row['props']['id']}) "
+            f"item {item.get('seq')} {item.get('name')!r} ({item['id']}) "
             "is in the graph but not in this file: it is kept (an import does not delete)",
             severity="warning",
         )
-        for row in rows
-        if row["props"]["id"] not in listed
+        for item in in_graph
+        if item["id"] not in listed
     ]
 
 
