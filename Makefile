@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test mutate test-deps browser-deps bench bench-quick schema clean
+.PHONY: serve test mutate test-deps browser-deps bench bench-quick redteam schema clean
 
 # What the browser tests (tests/test_web_explorer.py) drive: Debian's Chromium and its
 # ChromeDriver (/usr/bin/chromium, /usr/bin/chromedriver) and a small CJK font to render
@@ -80,6 +80,13 @@ bench-quick: $(STAMP)
 	  && $(BIN)/python -m bench.workers_bench --quick'
 
 ## schema: rewrite schema.graphql from the code
+## redteam: issue 14's attacks, fuzzing and faults replayed against `reformgraph serve` in a
+## process of its own, on FalkorDB and on Neo4j (NEO4J_URI, or the shared server started for
+## the run); loopback only, a few minutes per engine; its table goes to bench/results/ and
+## docs/reliability.md
+redteam: $(STAMP)
+	$(BIN)/python -m bench.redteam --docs
+
 schema: $(STAMP)
 	$(BIN)/reformgraph export-schema
 

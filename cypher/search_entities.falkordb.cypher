@@ -1,4 +1,4 @@
-// Nodes whose name, title, aliases or signboards contain $text, or whose official code starts
+// Nodes whose name, title, aliases, signboards, or statistic label or metric contain $text, or whose official code starts
 // with $code (regions; $code is null unless $text is digits), of any label in $labels (all
 // when null), optionally of level $level, body kind $kind, power type $powerType, and valid
 // at date $validAt (ISO string); search_entities_within also filters by region and list.
@@ -7,13 +7,11 @@
 // Candidates come from the full-text index on
 // `searchGrams` ($terms: the grams of $text, space-separated, which RediSearch reads as AND;
 // see graph_store/search_terms.py), never from a scan of every Entity.
+// ($text and searchText in one form: simplified, lower case; graph_store/search_terms.py)
 CALL db.idx.fulltext.queryNodes('Entity', $terms) YIELD node
 WITH node AS n
 WHERE ($labels IS NULL OR any(l IN labels(n) WHERE l IN $labels))
-  AND (n.name CONTAINS $text
-       OR n.title CONTAINS $text
-       OR any(a IN coalesce(n.aliases, []) WHERE a CONTAINS $text)
-       OR any(s IN coalesce(n.signboards, []) WHERE s CONTAINS $text)
+  AND (n.searchText CONTAINS $text
        OR ($code IS NOT NULL AND n.code STARTS WITH $code))
   AND ($level IS NULL OR n.level = $level)
   AND ($kind IS NULL OR n.kind = $kind)

@@ -1,5 +1,5 @@
 // search_entities narrowed to the subtree of region $under and to list $list (either may be
-// null): nodes whose name, title, aliases or signboards contain $text, or whose official code
+// null): nodes whose name, title, aliases, signboards, or statistic label or metric contain $text, or whose official code
 // starts with $code (regions; null when $text is not digits) (any label in $labels, or all
 // when null), optionally of level $level, body kind $kind, power type $powerType,
 // valid at date $validAt (ISO string). One row: `total` (how many match) and `page`, the
@@ -11,10 +11,7 @@ CALL db.index.fulltext.queryNodes('entity_search', reduce(q = '', t IN split($te
 YIELD node
 WITH node AS n
 WHERE ($labels IS NULL OR any(l IN labels(n) WHERE l IN $labels))
-  AND (n.name CONTAINS $text
-       OR n.title CONTAINS $text
-       OR any(a IN coalesce(n.aliases, []) WHERE a CONTAINS $text)
-       OR any(s IN coalesce(n.signboards, []) WHERE s CONTAINS $text)
+  AND (n.searchText CONTAINS $text
        OR ($code IS NOT NULL AND n.code STARTS WITH $code))
   AND ($level IS NULL OR n.level = $level)
   AND ($kind IS NULL OR n.kind = $kind)
@@ -24,6 +21,7 @@ WHERE ($labels IS NULL OR any(l IN labels(n) WHERE l IN $labels))
 // A separate statement because these walks ran from every candidate even with $under and
 // $list null (a common name searched 4 to 9 times slower), and neither CASE nor a pattern
 // comprehension in WHERE skips them on FalkorDB (cypher/COMPAT.md).
+// ($text and searchText in one form: simplified, lower case; graph_store/search_terms.py)
 OPTIONAL MATCH scope = (n)-[:IN_REGION|ABOUT|PART_OF*0..6]->(:Entity {id: $under})
 WITH n, scope
 WHERE $under IS NULL OR scope IS NOT NULL

@@ -28,6 +28,13 @@ what the columns mean:
 
 :func:`source_text` gives the text a provenance quote taken from a table is checked against:
 the decoded file for CSV, the cell values joined by tabs and newlines for XLSX.
+
+* **Size.** A table holds at most :data:`MAX_TABLE_ROWS` rows; a worksheet's used range (merged
+  ranges included) at most :data:`MAX_TABLE_CELLS` cells, and its merged ranges as many in all;
+  an XLSX workbook's parts expand to at most :data:`MAX_WORKBOOK_BYTES`. A larger file is one
+  problem, found before it is read into memory: a 5 KB workbook whose one merged range covers
+  the whole sheet made openpyxl create 17 billion cells, and a 10 MB list took minutes and
+  half a gigabyte to check (issue 14's red team).
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.parsers import expat
 
 from graph_loaders.problems import Problem
 from graph_loaders.text_keys import header_key, key
@@ -51,6 +59,17 @@ HEADER_SEARCH_ROWS = 10
 
 #: A row must name at least this many known columns to be taken for the header row.
 MIN_HEADER_MATCHES = 2
+
+#: The most rows a table may have. A county's list holds a few hundred items, its claims
+#: table a few thousand rows (towns × items); split a larger file (by department, by town).
+MAX_TABLE_ROWS = 10_000
+#: The most cells a worksheet's used range may span (its rows × its columns, merged ranges
+#: included), and the most its merged ranges may cover in all: every cell of the range is
+#: read, blank or not.
+MAX_TABLE_CELLS = 150_000
+#: The most bytes the parts of an XLSX workbook (a zip archive of XML) may expand to: its XML
+#: is looked at before anything is read, and a zip bomb is refused by its directory alone.
+MAX_WORKBOOK_BYTES = 64_000_000
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and .doc, .et)
@@ -64,6 +83,21 @@ _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 class TableReadError(ValueError):
     """:func:`source_text` could not read the file (the readers report a problem instead)."""
+
+
+class _TooLargeError(Exception):
+    """The file is over one of the size bounds; the message says which, for the problem."""
+
+
+def _too_large(name: str, reason: str) -> Problem:
+    return Problem(name, "", "", f"too large to read: {reason}")
+
+
+def _rows_reason(rows: str) -> str:
+    return (
+        f"{rows} rows; a table may have at most {MAX_TABLE_ROWS:,}: split the file (by "
+        "department, or by town)"
+    )
 
 
 def is_workbook(data: bytes) -> bool:
@@ -225,7 +259,10 @@ def _parse(data: bytes, name: str, suffix: str) -> tuple[list[Table], list[Probl
     if isinstance(decoded, Problem):
         return [], [decoded]
     text, encoding = decoded
-    return [_parse_csv(text, name, encoding, d) for d in _DELIMITERS], []
+    try:
+        return [_parse_csv(text, name, encoding, d) for d in _DELIMITERS], []
+    except _TooLargeError as error:
+        return [], [_too_large(name, str(error))]
 
 
 def decode(data: bytes, name: str) -> tuple[str, str] | Problem:
@@ -268,6 +305,8 @@ def _parse_csv(text: str, name: str, encoding: str, delimiter: str) -> Table:
             raw = "".join(lines[start - 1 : consumed]).rstrip("\r\n")
             # a line break inside a quoted cell is a line break, whichever the file uses
             rows.append(Row(start, tuple(c.replace("\r\n", "\n") for c in cells), raw))
+            if len(rows) > MAX_TABLE_ROWS:
+                raise _TooLargeError(_rows_reason(f"more than {MAX_TABLE_ROWS:,}"))
     except csv.Error:
         # Only possible with NUL bytes or similar; keep the rows read so far, and report the
         # rest as one unreadable row so the problem is visible.
@@ -283,6 +322,10 @@ def _parse_xlsx(data: bytes, name: str) -> tuple[list[Table], list[Problem]]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    try:
+        _check_workbook_size(data)
+    except _TooLargeError as error:
+        return [], [_too_large(name, str(error))]
     try:
         # Not read_only: merged-cell ranges are only available on ordinary worksheets.
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
@@ -301,12 +344,117 @@ def _parse_xlsx(data: bytes, name: str) -> tuple[list[Table], list[Problem]]:
     return tables, []
 
 
+_COLUMN = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
+
+
+def _cell_position(reference: str) -> tuple[int, int] | None:
+    """``"XFD1048576"`` → (row 1048576, column 16384); None for what is not a cell reference."""
+    match = _COLUMN.match(reference.strip())
+    if match is None:
+        return None
+    column = 0
+    for letter in match.group(1).upper():
+        column = column * 26 + ord(letter) - ord("A") + 1
+    return int(match.group(2)), column
+
+
+class _SheetExtent:
+    """The used range of one worksheet's XML and the cells its merged ranges cover, counted
+    element by element (expat, nothing kept): :class:`_TooLargeError` as soon as one is over
+    its bound, so a bomb is stopped after reading at most the bound's worth of its XML."""
+
+    def __init__(self) -> None:
+        self.rows = 0  # the last row seen (rows may skip)
+        self.columns = 0  # the widest column seen
+        self.row = 0
+        self.column = 0
+        self.merged = 0
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        local = name.rpartition(" ")[2]
+        if local == "row":
+            number = attributes.get("r", "")
+            self.row = int(number) if number.isdigit() else self.row + 1
+            self.column = 0
+            self.grow(self.row, 0)
+        elif local == "c":
+            position = _cell_position(attributes.get("r", ""))
+            if position is None:
+                self.column += 1
+                position = (max(self.row, 1), self.column)
+            self.column = position[1]
+            self.grow(*position)
+        elif local == "mergeCell":
+            parts = attributes.get("ref", "").split(":")
+            corners = [c for c in map(_cell_position, parts) if c is not None]
+            if len(corners) != len(parts):
+                return
+            (top, left), (bottom, right) = corners[0], corners[-1]
+            self.merged += (abs(bottom - top) + 1) * (abs(right - left) + 1)
+            if self.merged > MAX_TABLE_CELLS:
+                raise _TooLargeError(
+                    f"merged ranges covering more than {MAX_TABLE_CELLS:,} cells of one worksheet"
+                )
+            self.grow(max(top, bottom), max(left, right))
+
+    def grow(self, row: int, column: int) -> None:
+        self.rows = max(self.rows, row)
+        self.columns = max(self.columns, column)
+        if self.rows > MAX_TABLE_ROWS:
+            raise _TooLargeError(_rows_reason(f"{self.rows:,}"))
+        if self.rows * self.columns > MAX_TABLE_CELLS:
+            raise _TooLargeError(
+                f"a worksheet spanning {self.rows:,} rows × {self.columns:,} columns; a table may "
+                f"span at most {MAX_TABLE_CELLS:,} cells"
+            )
+
+
+def _refuse_doctype(*_: object) -> None:
+    raise _TooLargeError("XML with a document type declaration, which no workbook has")
+
+
+def _check_workbook_size(data: bytes) -> None:
+    """Raise :class:`_TooLargeError` when the XLSX archive ``data`` expands past
+    :data:`MAX_WORKBOOK_BYTES` or one of its sheets is over :data:`MAX_TABLE_ROWS` or
+    :data:`MAX_TABLE_CELLS`; what is not a readable archive is left to openpyxl to report.
+
+    Every XML part is scanned, whatever its name (a workbook may keep its sheets anywhere);
+    parts of other XML have no row, cell or merged range and cost one pass of expat."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    expanded = sum(member.file_size for member in members)
+    if expanded > MAX_WORKBOOK_BYTES:
+        raise _TooLargeError(
+            f"the workbook expands to {expanded / 1e6:,.0f} MB; a table's workbook may expand "
+            f"to at most {MAX_WORKBOOK_BYTES / 1e6:,.0f} MB"
+        )
+    for member in members:
+        if not member.filename.lower().endswith(".xml"):
+            continue
+        extent = _SheetExtent()
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.StartElementHandler = extent.start
+        parser.StartDoctypeDeclHandler = _refuse_doctype
+        try:
+            with archive.open(member) as part:  # reads at most the size the directory gives
+                while chunk := part.read(1 << 16):
+                    parser.Parse(chunk, False)
+                parser.Parse(b"", True)
+        except (expat.ExpatError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+            return  # damaged: openpyxl says so
+
+
 def _parse_xls(data: bytes, name: str) -> tuple[list[Table], list[Problem]]:
     """A legacy Excel workbook (BIFF, in an OLE2 file) through xlrd, merged cells included."""
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+        book = xlrd.open_workbook(
+            file_contents=data, formatting_info=True, on_demand=True, ragged_rows=True
+        )
     except NotImplementedError:  # formatting (merged cells) not readable in this BIFF version
         book = None
     except Exception as error:  # xlrd raises XLRDError, CompDocError, struct errors, ...
@@ -314,8 +462,10 @@ def _parse_xls(data: bytes, name: str) -> tuple[list[Table], list[Problem]]:
         return [], [Problem(name, "", "", f"unreadable XLS workbook: {reason}")]
     try:
         if book is None:
-            book = xlrd.open_workbook(file_contents=data, on_demand=True)
+            book = xlrd.open_workbook(file_contents=data, on_demand=True, ragged_rows=True)
         tables = [_xls_sheet_table(book, book.sheet_by_index(i), name) for i in range(book.nsheets)]
+    except _TooLargeError as error:
+        return [], [_too_large(name, str(error))]
     except Exception as error:
         reason = f"{type(error).__name__}: {error}"
         return [], [Problem(name, "", "", f"unreadable XLS workbook: {reason}")]
@@ -341,22 +491,43 @@ def _xls_sheet_table(book: Any, sheet: Any, name: str) -> Table:
             return ""
         return cell_text(cell.value)
 
+    ranges = getattr(sheet, "merged_cells", None) or []
+    extent = _SheetExtent()
+    extent.grow(sheet.nrows, sheet.ncols)
+    for rlo, rhi, clo, chi in ranges:
+        extent.start("mergeCell", {"ref": f"{_letters(clo + 1)}{rlo + 1}:{_letters(chi)}{rhi}"})
     merged: dict[tuple[int, int], tuple[int, int]] = {}
-    for rlo, rhi, clo, chi in getattr(sheet, "merged_cells", None) or []:
+    for rlo, rhi, clo, chi in ranges:
         for r in range(rlo, rhi):
             for c in range(clo, chi):
                 merged[(r, c)] = (rlo, clo)
     rows: list[Row] = []
     raw_lines: list[str] = []
     for r in range(sheet.nrows):
-        raw_cells = [text(r, c) for c in range(sheet.ncols)]
+        length = sheet.row_len(r)  # rows are ragged: not padded to the widest
+        raw_cells = [text(r, c) if c < length else "" for c in range(sheet.ncols)]
         cells = tuple(
-            text(*merged[(r, c)]) if (r, c) in merged else raw_cells[c] for c in range(sheet.ncols)
+            _merged_text(text, sheet, merged[(r, c)]) if (r, c) in merged else raw_cells[c]
+            for c in range(sheet.ncols)
         )
         raw = "\t".join(raw_cells).rstrip("\t")
         raw_lines.append(raw)
         rows.append(Row(r + 1, cells, raw))
     return Table(name, "xls", rows, "\n".join(raw_lines), sheet=str(sheet.name))
+
+
+def _letters(column: int) -> str:
+    """1 → ``A``, 16384 → ``XFD``: the reference of a column."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _merged_text(text: Any, sheet: Any, top_left: tuple[int, int]) -> str:
+    row, column = top_left
+    return str(text(row, column)) if column < sheet.row_len(row) else ""
 
 
 def _sheet_table(sheet: Any, name: str) -> Table:

@@ -7,7 +7,7 @@ removed, traditional characters converted to simplified ones by OpenCC (``t2s``,
 character and phrase tables), so ``行政檢查`` is ``行政检查`` and ``清水河縣`` is ``清水河县``.
 Keys are for matching only: what is stored is the text as published.
 
-The converter is loaded on first use, not on import.
+The converter (:mod:`graph_store.chinese`, shared with name search) is loaded on first use.
 """
 
 from __future__ import annotations
@@ -16,26 +16,13 @@ import functools
 import re
 import unicodedata
 
-import opencc
+from graph_store.chinese import simplified
 
 _WHITESPACE = re.compile(r"\s+")
 
 #: Punctuation a header may carry that does not change which column it is
 #: (``乡镇/街道`` = ``乡镇（街道）`` = ``乡镇、街道``; ``*事项名称`` marks a required cell).
 _HEADER_NOISE = re.compile(r"[\s_\-/\\()\[\]【】、·*:：.,，;；'\"“”‘’]")
-
-
-@functools.cache
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def simplified(text: str) -> str:
-    """``text`` with traditional characters written as simplified ones (OpenCC ``t2s``)."""
-    if text.isascii():
-        return text
-    return str(_t2s().convert(text))
 
 
 @functools.lru_cache(maxsize=1 << 16)

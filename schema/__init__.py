@@ -12,7 +12,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from schema.errors import CodedErrors
 from schema.execution import ScalarListExecutionContext
-from schema.limits import Limits, limit_extensions
+from schema.limits import CostInFlight, Limits, limit_extensions
 from schema.metrics import OperationMetrics
 from schema.mutation import Mutation
 from schema.query import Query
@@ -23,6 +23,8 @@ class LimitedSchema(strawberry.Schema):
     on what they read (``schema.limits.limits_of``)."""
 
     limits: Limits
+    #: what the operations it is running cost together (schema/limits.py)
+    in_flight: CostInFlight
 
 
 def build_schema(limits: Limits | None = None, operations: Iterable[str] = ()) -> LimitedSchema:
@@ -30,16 +32,22 @@ def build_schema(limits: Limits | None = None, operations: Iterable[str] = ()) -
     metrics labelled by ``operations`` and the explorer's operation names) and an executor that
     completes lists of scalars in one loop."""
     limits = limits or Limits()
+    in_flight = CostInFlight(limits.max_cost_in_flight)
     schema = LimitedSchema(
         query=Query,
         mutation=Mutation,
-        extensions=[*limit_extensions(limits), OperationMetrics.labelled(operations), CodedErrors],
+        extensions=[
+            *limit_extensions(limits, in_flight),
+            OperationMetrics.labelled(operations),
+            CodedErrors,
+        ],
         config=StrawberryConfig(relay_max_results=limits.max_page_size),
         execution_context_class=ScalarListExecutionContext,
         # uploads arrive as Starlette's UploadFile (FastAPI): typed as such, `Upload` in SDL
         scalar_overrides={UploadFile: UploadDefinition},
     )
     schema.limits = limits
+    schema.in_flight = in_flight
     return schema
 
 

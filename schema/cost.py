@@ -77,6 +77,10 @@ DATA_BOUNDS: Mapping[str, int] = {
     # the sources and the generator give a region at most about 40 regions below it
     "Region.children": 100,
     "Region.statistics": 50,
+    # the documents disagree about six facts, each between two of the five sources
+    "Statistic.disagreements": 10,
+    "PowerList.disagreements": 10,
+    "Disagreement.statements": 10,
     "Region.powerLists": 10,
     "PowerList.countsByType": 10,
     "Body.endedIn": 10,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import tempfile
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,13 +30,57 @@ from graph_loaders.dataset import Dataset, Model
 from graph_loaders.importer import import_dataset
 from graph_loaders.pipeline import TABLE_SUFFIXES, ListOptions
 from graph_loaders.problems import Problem
+from graph_store.deadline import extend_deadline, remaining_s
 from schema.auth import require_editor
 from schema.errors import ApiError, ErrorCode
+from schema.limits import limits_of
 from schema.loaders import Entity
 from schema.table_upload import CheckedUpload, check_upload, is_table_name, safe_file_name
 
 #: Bytes read from an upload at a time while it is saved.
 CHUNK = 1 << 20
+#: Uploads are checked one at a time in a process: a table at the readers' size bounds
+#: (graph_loaders/tabular.py) takes seconds of CPU and about 100 MB to check, and checks run
+#: in threads that share the interpreter with the event loop. Another upload waits its turn
+#: within its request's deadline (then BUSY); a check the deadline cuts short
+#: (DEADLINE_EXCEEDED) finishes in its thread, holding the slot, and its result is dropped.
+_CHECK_SLOT = threading.BoundedSemaphore(1)
+
+
+def _check_then_release(*args: Any) -> CheckedUpload:
+    """:func:`check_upload`, then the slot taken for it is given back (in the thread, so that a
+    check the deadline cut short still holds the slot until it has finished)."""
+    try:
+        return check_upload(*args)
+    finally:
+        _CHECK_SLOT.release()
+
+
+async def _checked(
+    path: Path, dataset_dir: Path, options: ListOptions | None, graph_lists: Any
+) -> CheckedUpload:
+    """The upload checked in a thread, one at a time, within the request's deadline: BUSY when
+    the slot is not free in time, DEADLINE_EXCEEDED when the check itself overruns."""
+    left = remaining_s()
+    wait = None if left is None else max(0.0, left)
+    if not await asyncio.to_thread(_CHECK_SLOT.acquire, True, wait):
+        raise ApiError(
+            ErrorCode.BUSY, "Another upload is being checked; send this one again shortly."
+        )
+    left = remaining_s()
+    try:
+        return await asyncio.wait_for(
+            asyncio.to_thread(_check_then_release, path, dataset_dir, options, graph_lists),
+            timeout=None if left is None else max(0.0, left),
+        )
+    except TimeoutError:
+        raise ApiError(
+            ErrorCode.DEADLINE_EXCEEDED,
+            "Checking the file took longer than the request's deadline; send a smaller file "
+            "(fewer rows), or check it with `reformgraph validate`.",
+        ) from None
+
+
 NO_FOLDER = (
     "Imports are disabled: the service has no dataset folder (REFORMGRAPH_DATASET_DIR) to read "
     "a table against."
@@ -416,6 +461,7 @@ async def import_table(
     """Check an uploaded table and, unless ``dry_run`` or anything blocks, import it."""
     if not dry_run:
         require_editor(info)
+    extend_deadline(limits_of(info).import_deadline_s)
     dataset_dir: Path | None = info.context.dataset_dir
     if dataset_dir is None:
         raise ApiError(ErrorCode.FORBIDDEN, NO_FOLDER)
@@ -442,7 +488,7 @@ async def import_table(
         # table it is, and refused as one (rather than for naming an unknown list)
         graph_lists = await store.read("documented_lists_with_items", {})
         try:
-            checked = await asyncio.to_thread(check_upload, path, dataset_dir, options, graph_lists)
+            checked = await _checked(path, dataset_dir, options, graph_lists)
         except FileNotFoundError:  # the dataset folder is gone
             raise ApiError(ErrorCode.FORBIDDEN, NO_FOLDER) from None
     own = checked.own

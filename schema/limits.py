@@ -20,8 +20,10 @@ with the price, ``BAD_INPUT``) and never reaches the graph.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +33,7 @@ from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.validation import OverlappingFieldsCanBeMergedRule
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 
+from graph_store.deadline import remaining_s
 from schema.cost import (
     DATA_BOUNDS,
     WEIGHTS,
@@ -64,6 +67,15 @@ class Limits:
     max_page_size: int = 500
     #: The most an operation may cost (schema/cost.py): about the fields its answer can hold.
     max_cost: int = 2_500_000
+    #: The most the large operations (priced over a tenth of ``max_cost``) one process runs at
+    #: once may cost together: by default one of the dearest admitted at a time, or a few
+    #: large ones; ordinary operations are not counted. A large operation that does not fit
+    #: waits for room up to half its request's time left, then is refused BUSY.
+    max_cost_in_flight: int = 2_500_000
+    #: Seconds an import through the API (``importDelegationList``, ``importClaimsTable``) may
+    #: take, whatever the request deadline: checking a table and staging its write is slower
+    #: than a query.
+    import_deadline_s: float = 120.0
     #: Towns and subdistricts one claim matrix may hold (more: narrow the region).
     claim_matrix_towns: int = 500
     #: Bodies one ``mergerImpact`` or ``applyMerger`` may merge.
@@ -88,6 +100,8 @@ def price_table(limits: Limits, schema: GraphQLSchema) -> PriceTable:
     bodies = limits.merger_bodies
     enforced = {
         "Query.regions": limits.max_page_size,
+        "Query.sources": limits.max_page_size,
+        "Query.disagreements": limits.max_page_size,
         "ClaimMatrix.towns": limits.claim_matrix_towns,
         "ClaimMatrix.shortOfTarget": limits.claim_matrix_towns,
         "MergerImpact.bodies": bodies,
@@ -96,7 +110,7 @@ def price_table(limits: Limits, schema: GraphQLSchema) -> PriceTable:
         "PowerOverlap.heldBy": bodies,
         "DelegationChain.hops": MAX_CHAIN_HOPS + 3,  # listing, holding, exercising
         "Region.ancestors": 5,  # one per level above (RegionLevel)
-        "Query.search.kinds": 6,  # SearchKind
+        "Query.search.kinds": 8,  # SearchKind
     }
     return PriceTable(
         bounds={**DATA_BOUNDS, **enforced, **introspection_bounds(schema)},
@@ -163,6 +177,52 @@ def _bounded_merging_rule(work: int) -> type[OverlappingFieldsCanBeMergedRule]:
     return BoundedOverlappingFieldsRule
 
 
+#: How long an operation waits for room among the operations in flight when its request has
+#: no deadline (the schema used outside the HTTP service); with one, half the time it has left,
+#: so that what it waited for leaves it time to be built.
+IN_FLIGHT_WAIT_S = 10.0
+#: Operations priced at most this share of the budget are not counted in flight: they are
+#: built in milliseconds, and a cookbook query must not wait behind the dearest one.
+IN_FLIGHT_SMALL_SHARE = 0.1
+#: How often a waiting operation looks for room (a lock-free poll: a schema may serve several
+#: event loops, as the test suite's servers do, which asyncio's primitives cannot).
+IN_FLIGHT_POLL_S = 0.05
+
+
+class CostInFlight:
+    """The summed price of the operations one schema is running: what keeps a handful of the
+    dearest admitted operations from holding the event loop past every request's deadline
+    (the red team's eight at once took 11.5 s and failed a cookbook query meanwhile; issue 14).
+    Like GitHub's rate-limit points, but spent while an answer is built, not per hour."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.used = 0
+        self._lock = threading.Lock()
+
+    def _try_take(self, cost: int) -> bool:
+        with self._lock:
+            # one operation alone always fits (its price is within the budget)
+            if self.used and self.used + cost > self.capacity:
+                return False
+            self.used += cost
+            return True
+
+    async def take(self, cost: int, wait_s: float) -> bool:
+        """Count ``cost`` in, waiting up to ``wait_s`` for room; False if none came."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + wait_s
+        while not self._try_take(cost):
+            if loop.time() >= until:
+                return False
+            await asyncio.sleep(IN_FLIGHT_POLL_S)
+        return True
+
+    def give_back(self, cost: int) -> None:
+        with self._lock:
+            self.used -= cost
+
+
 class OperationLimits(SchemaExtension):
     """Applies :class:`Limits` to one request: tokens and validation work before and while
     parsing and validating, then depth, aliases, page sizes, list lengths and the cost
@@ -174,10 +234,12 @@ class OperationLimits(SchemaExtension):
         limits: Limits,
         table: Callable[[GraphQLSchema], PriceTable],
         merging_rule: type[OverlappingFieldsCanBeMergedRule],
+        in_flight: CostInFlight,
     ) -> None:
         self.limits = limits
         self.table = table
         self.merging_rule = merging_rule
+        self.in_flight = in_flight
         self.price: Price | None = None
 
     def on_operation(self) -> Iterator[None]:
@@ -189,9 +251,10 @@ class OperationLimits(SchemaExtension):
         )
         yield
 
-    def on_execute(self) -> Iterator[None]:
+    async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
         document = context.graphql_document
+        taken = 0
         if document is not None and context.result is None:
             schema = context.schema._schema  # graphql-core's schema, as Strawberry's caches use
             self.price, refusal = admit(
@@ -202,10 +265,26 @@ class OperationLimits(SchemaExtension):
                 self.limits,
                 self.table(schema),
             )
+            large = self.limits.max_cost * IN_FLIGHT_SMALL_SHARE
+            if refusal is None and self.price is not None and self.price.cost > large:
+                left = remaining_s()
+                wait_s = IN_FLIGHT_WAIT_S if left is None else max(0.0, left / 2)
+                if await self.in_flight.take(self.price.cost, wait_s):
+                    taken = self.price.cost
+                else:
+                    refusal = GraphQLError(
+                        "The service is busy answering other large queries; ask again shortly, "
+                        "or ask a smaller one (smaller pages, fewer aliases).",
+                        extensions={"code": ErrorCode.BUSY.value, "cost": self.price.cost},
+                    )
             if refusal is not None:
                 # graphql-core's executor is skipped when a result is already there
                 context.result = GraphQLExecutionResult(data=None, errors=[refusal])
-        yield
+        try:
+            yield
+        finally:
+            if taken:
+                self.in_flight.give_back(taken)
 
     def get_results(self) -> dict[str, Any]:
         if self.price is None:
@@ -264,8 +343,11 @@ def _limit(message: str, limit: str) -> GraphQLError:
     )
 
 
-def limit_extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
-    """The extensions that enforce ``limits``, with parsing and validation cached.
+def limit_extensions(
+    limits: Limits, in_flight: CostInFlight | None = None
+) -> list[Callable[[], SchemaExtension]]:
+    """The extensions that enforce ``limits``, with parsing and validation cached, counting
+    what operations cost while they run in ``in_flight`` (one of its own if not given).
 
     Validation cost 1.3 ms of a 13 ms county claim matrix (2 ms for 100 towns), for the same
     text every time. Strawberry's ``ValidationCache`` keys its cache on the validation rules,
@@ -281,8 +363,9 @@ def limit_extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
         return tables[id(schema)]
 
     rule = _bounded_merging_rule(limits.validation_work)
+    in_flight = in_flight or CostInFlight(limits.max_cost_in_flight)
     return [
-        lambda: OperationLimits(limits, table, rule),
+        lambda: OperationLimits(limits, table, rule, in_flight),
         lambda: CachedParse(maxsize=CACHED_QUERIES),
         lambda: CachedValidation(maxsize=CACHED_QUERIES),
     ]

@@ -16,6 +16,7 @@ from strawberry import relay
 
 from schema.connection import CountedConnection
 from schema.loaders import Entity, Neighbour
+from schema.provenance import Disagreement, disagreements_about, source_of_file
 
 
 @strawberry.enum(description="Administrative level of a region, from the autonomous region down.")
@@ -64,6 +65,10 @@ TOWN_LEVELS = ("TOWNSHIP", "SUBDISTRICT")
 class Provenance:
     source: str = strawberry.field(description="File name of the source document.")
     quote: str = strawberry.field(description="The sentence the fact is taken from, verbatim.")
+
+    @strawberry.field(description="The source document: title, issuer, date, kind, file.")
+    async def document(self, info: strawberry.Info) -> Source | None:
+        return await source_of_file(info, self.source)
 
 
 def provenance_of(props: dict[str, Any]) -> list[Provenance]:
@@ -438,6 +443,10 @@ class PowerList(GraphNode, Fact):
             ],
         )
 
+    @strawberry.field(description="Where sources disagree about this list.")
+    async def disagreements(self, info: strawberry.Info) -> list[Disagreement]:
+        return await disagreements_about(info, self.entity_id)
+
     @strawberry.field(description="The region the list was issued for (its scope).")
     async def region(self, info: strawberry.Info) -> Region | None:
         found = _nodes_of(await info.context.loaders.out(self.entity_id, "IN_REGION"), Region)
@@ -558,6 +567,13 @@ class Statistic(GraphNode, Fact):
     async def region(self, info: strawberry.Info) -> Region | None:
         found = _nodes_of(await info.context.loaders.out(self.entity_id, "ABOUT"), Region)
         return found[0] if found else None
+
+    @strawberry.field(
+        description="Where sources disagree about this figure or its metric (the note's "
+        '"see disagreements"): each source\'s own words.'
+    )
+    async def disagreements(self, info: strawberry.Info) -> list[Disagreement]:
+        return await disagreements_about(info, self.entity_id, self.metric)
 
 
 @strawberry.type(description="One of the source documents.")

@@ -10,7 +10,8 @@ import strawberry
 from strawberry import relay
 
 from graph_store.region_codes import is_code_like, normalise_code
-from graph_store.search_terms import query_terms
+from graph_store.search_terms import query_terms, search_key
+from schema import provenance
 from schema.chains import DelegationChain, chains_through_body, delegation_chains
 from schema.claims import DEFAULT_TARGET_RATE, ClaimMatrix, claim_matrix
 from schema.connection import CountedConnection, Page, rows_for_page
@@ -29,9 +30,11 @@ from schema.nodes import (
     ReformEvent,
     Region,
     RegionLevel,
+    Source,
     Statistic,
     to_node,
 )
+from schema.provenance import Disagreement
 from schema.region_keys import optional_region_id, region_id
 
 
@@ -44,6 +47,7 @@ class SearchKind(enum.Enum):
     POWER_LIST = "PowerList"
     DOCUMENT = "Document"
     REFORM_EVENT = "ReformEvent"
+    STATISTIC = "Statistic"
 
 
 T = TypeVar("T", bound=GraphNode)
@@ -248,11 +252,23 @@ class Query:
         )
         return [Statistic.from_props(row["props"]) for row in rows]
 
+    sources: list[Source] = strawberry.field(
+        resolver=provenance.sources,
+        description="The source documents every fact cites: title, issuer, date, kind, file.",
+    )
+    disagreements: list[Disagreement] = strawberry.field(
+        resolver=provenance.disagreements,
+        description="Where sources state different things about the same fact, each in its "
+        "own words (also on the facts concerned: `Statistic.disagreements`).",
+    )
+
     @relay.connection(
         CountedConnection[relay.Node],
-        description="Find regions, bodies, teams, power items, lists, cited documents and "
-        "events whose name (or title, alias, signboard) contains `text`, exact or partial "
-        "Chinese, and regions whose official code starts with `text` (`150302` finds 海勃湾区 "
+        description="Find regions, bodies, teams, power items, lists, cited documents, "
+        "events and statistics whose name (or title, alias, signboard; a statistic's label or "
+        "metric) contains `text`, exact or partial Chinese, simplified or traditional (either "
+        "finds both: 内蒙古 finds 內蒙古), letters in any case, "
+        "and regions whose official code starts with `text` (`150302` finds 海勃湾区 "
         "and its towns; the 12-digit form is read as the short one). Filters: `kinds`, region "
         "subtree `under` (a key or a code), `level`, body `kind`, `powerType`, `list`, and "
         "`validAt` (ISO date: only what existed then).",
@@ -277,24 +293,29 @@ class Query:
                 ErrorCode.BAD_INPUT,
                 "Search text must hold at least one letter, digit or Chinese character.",
             )
+        common = {
+            "text": search_key(text.strip()),  # simplified, lower case: as names are kept
+            "code": code,
+            "terms": terms,
+            "labels": [k.value for k in (kinds or SearchKind)],
+            "level": level.value if level else None,
+            "kind": kind,
+            "powerType": power_type,
+            "validAt": valid_at,
+            "limit": rows_for_page(info, 10 * _page_cap(info)),
+        }
         # the region and list filters walk from every candidate: only when asked for
-        filtered = under is not None or in_list is not None
-        statement = "search_entities_within" if filtered else "search_entities"
-        [result] = await info.context.store.read(
-            statement,
-            {
-                "text": text.strip(),
-                "code": code,
-                "terms": terms,
-                "labels": [k.value for k in (kinds or SearchKind)],
-                "under": await optional_region_id(info, under),
-                "level": level.value if level else None,
-                "kind": kind,
-                "powerType": power_type,
-                "list": in_list,
-                "validAt": valid_at,
-                "limit": rows_for_page(info, 10 * _page_cap(info)),
-            },
-        )
+        if under is not None or in_list is not None:
+            statement, params = (
+                "search_entities_within",
+                {
+                    **common,
+                    "under": await optional_region_id(info, under),
+                    "list": in_list,
+                },
+            )
+        else:
+            statement, params = "search_entities", common
+        [result] = await info.context.store.read(statement, params)
         found = [to_node(Entity.from_row(row)) for row in result["page"]]
         return Page([node for node in found if node is not None], total=result["total"])

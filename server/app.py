@@ -12,7 +12,7 @@ from typing import Any
 from cross_web import HTTPException  # what Strawberry's HTTP views raise
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from strawberry.fastapi import BaseContext, GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse
@@ -26,6 +26,7 @@ from schema.errors import classify
 from server import health
 from server.dataset import load_start_up_data
 from server.export import export_router
+from server.ide import ide_page, mount_ide
 from server.limits import (
     BodySizeLimit,
     decode_request_json,
@@ -89,6 +90,9 @@ class CodedGraphQLRouter(GraphQLRouter[HttpContext, None]):
                     400, "The GraphQL operation's `operationName` must be a string or null."
                 )
         return parsed
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        return ide_page()  # GraphiQL from this origin, not a CDN (server/ide.py)
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -170,7 +174,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["authorization", "content-type", *PREFLIGHT_HEADERS],
         )
     app.add_middleware(RequestDeadline, seconds=settings.request_deadline_s)
-    app.add_middleware(BodyReadTimeout, seconds=settings.http_body_timeout_s)
+    app.add_middleware(
+        BodyReadTimeout,
+        seconds=settings.http_body_timeout_s,
+        min_rate=settings.http_body_min_rate,
+    )
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,
@@ -178,6 +186,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.include_router(health.router)
     schema = build_schema(settings.limits, settings.metrics_operation_names)
+    app.state.schema = schema
     app.include_router(
         CodedGraphQLRouter(
             schema,
@@ -189,6 +198,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         prefix="/graphql",
     )
     app.include_router(export_router(schema, context))
+    mount_ide(app)
     if settings.serve_explorer:
         # Mounted last: every route above wins, the explorer's files answer the rest.
         app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="explorer")

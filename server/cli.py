@@ -6,6 +6,7 @@ import asyncio
 import logging
 import sys
 import tempfile
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +19,14 @@ from graph_loaders.delegation_lists import list_kind_named
 from graph_loaders.importer import import_dataset
 from graph_loaders.pipeline import ListOptions, Validated, dataset_files, validate
 from graph_loaders.problems import format_problems
-from graph_loaders.recorded import UnreplayableRecordError
 from graph_loaders.synthetic import PROFILES, generate, stats, write_dataset
-from graph_store.errors import WriteConflictError
 from graph_store.local_engine import port_in_use
 from schema import build_schema
 from schema.auth import hash_key
 from server.app import create_app
 from server.cookbook import COOKBOOK_PAGE, read_recipes, render
 from server.dataset import load_dataset_dir
+from server.load_report import GRAPH_FAILURES, failure_line, loaded_lines
 from server.runtime import open_runtime
 from server.settings import Settings
 from server.timeouts import uvicorn_options
@@ -286,19 +286,29 @@ def load_command(
         files, None if no_context else context_dir, corpus, options, writing=True
     )
 
+    settings = load_settings()
+
     async def run() -> int:
-        runtime = await open_runtime(load_settings())
+        runtime = await open_runtime(settings)
         try:
             plan = await import_dataset(runtime.store, validated.dataset)
         finally:
             await runtime.close()
         return plan.row_count
 
+    rows = _on_the_graph(run, settings)
+    context = None if no_context else context_dir
+    for line in loaded_lines(validated.dataset, files, context, rows):
+        click.echo(line)
+
+
+def _on_the_graph(run: Callable[[], Coroutine[Any, Any, int]], settings: Settings) -> int:
+    """Run ``run`` (which opens the graph and writes); a failure of the graph stops the
+    command with one line saying what, why and what to do (exit 1), not a traceback."""
     try:
-        rows = asyncio.run(run())
-    except (WriteConflictError, UnreplayableRecordError) as exc:
-        raise click.ClickException(f"not loaded: {exc}") from exc
-    click.echo(f"loaded {rows} rows from {len(files)} file(s)")
+        return asyncio.run(run())
+    except GRAPH_FAILURES as exc:
+        raise click.ClickException(failure_line(exc, settings)) from None
 
 
 @main.command(
@@ -343,14 +353,16 @@ def generate_command(
         click.echo(f"wrote {output}: {counts}")
         return
 
+    settings = load_settings()
+
     async def run() -> int:
-        runtime = await open_runtime(load_settings())
+        runtime = await open_runtime(settings)
         try:
             return (await import_dataset(runtime.store, dataset)).row_count
         finally:
             await runtime.close()
 
-    click.echo(f"loaded {asyncio.run(run()):,} rows: {counts}")
+    click.echo(f"loaded {_on_the_graph(run, settings):,} rows: {counts}")
 
 
 @main.command(

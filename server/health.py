@@ -21,16 +21,23 @@ async def healthz() -> dict[str, str]:
 async def readyz(request: Request) -> JSONResponse:
     store: GraphStore | None = getattr(request.app.state, "store", None)
     if store is None:
-        return JSONResponse({"status": "starting"}, status_code=503)
+        return JSONResponse({"status": "starting", "code": "NOT_READY"}, status_code=503)
     try:
         await store.ping()
     except BackendUnavailableError as exc:
         return JSONResponse(
-            {"status": "unavailable", "engine": store.engine, "reason": str(exc)},
+            {
+                "status": "unavailable",
+                "code": "BACKEND_UNAVAILABLE",
+                "engine": store.engine,
+                "reason": str(exc),
+            },
             status_code=503,
         )
     if not store.schema_applied:
-        return JSONResponse({"status": "schema pending", "engine": store.engine}, 503)
+        return JSONResponse(
+            {"status": "schema pending", "code": "NOT_READY", "engine": store.engine}, 503
+        )
     return JSONResponse({"status": "ready", "engine": store.engine})
 
 

@@ -16,9 +16,19 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
+class _ErrorResponse(JSONResponse):
+    """JSON in ASCII, as Strawberry encodes its answers: a message may echo what the client
+    sent (Strawberry's "Unknown operation named …"), and an unpaired surrogate in it made
+    the UTF-8 encoding of the refusal itself fail, a 500 instead of the 400 (issue 14's
+    red team)."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, separators=(",", ":")).encode("ascii")
+
+
 def graphql_error(status: int, code: str, message: str, **extensions: Any) -> JSONResponse:
     """A response in GraphQL's error shape, for errors raised before GraphQL runs."""
-    return JSONResponse(
+    return _ErrorResponse(
         {
             "data": None,
             "errors": [{"message": message, "extensions": {"code": code, **extensions}}],

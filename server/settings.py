@@ -85,6 +85,17 @@ class Settings(BaseSettings):
         description="Budget of one operation's price (about the most fields its answer can "
         "hold; docs/security.md): dearer operations are refused with COST_EXCEEDED.",
     )
+    max_cost_in_flight: int = Field(
+        2_500_000,
+        description="Most the large operations (priced over a tenth of MAX_COST) one process "
+        "runs at once may cost together; one that does not fit waits up to half its deadline, "
+        "then is refused BUSY.",
+    )
+    import_deadline_s: float = Field(
+        120.0,
+        description="Seconds an import through the API may take (checking the table and "
+        "writing it), in place of the request deadline when longer.",
+    )
     claim_matrix_towns: int = Field(
         500, description="Most towns and subdistricts one claim matrix may hold."
     )
@@ -140,6 +151,16 @@ class Settings(BaseSettings):
     http_body_timeout_s: float = Field(
         10.0,
         description="Longest wait for each part of a request body (then 408 with a code).",
+    )
+    http_body_min_rate: float = Field(
+        500.0,
+        description="Slowest average a request body may arrive at, in bytes a second, once "
+        "http_body_timeout_s has passed (then 408 with a code); 0 turns it off.",
+    )
+    http_header_timeout_s: float = Field(
+        10.0,
+        description="Longest a request's line and headers may take to arrive, from its first "
+        "byte (or the connection's opening); then the connection is closed. 0 turns it off.",
     )
     neo4j_connect_attempts: int = Field(30, description="Start-up connection attempts to Neo4j.")
     neo4j_uri: str | None = Field(
@@ -204,6 +225,8 @@ class Settings(BaseSettings):
             max_tokens=self.max_tokens,
             max_page_size=self.max_page_size,
             max_cost=self.max_cost,
+            max_cost_in_flight=self.max_cost_in_flight,
+            import_deadline_s=self.import_deadline_s,
             claim_matrix_towns=self.claim_matrix_towns,
             merger_bodies=self.merger_bodies,
             max_list_length=self.max_list_length,

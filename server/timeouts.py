@@ -1,17 +1,29 @@
-"""HTTP-level time bounds: a deadline for each request's graph calls, a read timeout for request
-bodies, and the uvicorn options that close idle connections.
+"""HTTP-level time bounds: a deadline for each request's graph calls, read timeouts for request
+headers and bodies, and the uvicorn options that close idle connections.
 
-uvicorn bounds idle keep-alive connections (``timeout_keep_alive``) but not a request body
-that arrives slowly: :class:`BodyReadTimeout` bounds each ``receive()`` of it and answers 408
-with a code, so one slow client cannot hold a connection and a worker's attention for long.
+uvicorn bounds idle keep-alive connections (``timeout_keep_alive``) but neither request headers
+nor a request body that arrive slowly, so one slow client could hold a connection (a file
+descriptor, a task) for as long as it liked, and a few thousand such clients all of them
+(slowloris). The bounds follow Apache's ``mod_reqtimeout``:
+
+* headers (:class:`HeaderTimeoutProtocol`): the request line and headers must all arrive within
+  ``http_header_timeout_s`` of the request's first byte, or of the connection's opening for its
+  first request; else the connection is closed (with a coded 408 if part of a request came);
+* body (:class:`BodyReadTimeout`): each part within ``http_body_timeout_s``, and the whole at
+  ``http_body_min_rate`` bytes a second at least once that first timeout has passed; else a
+  coded 408.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import json
 from typing import Any
 
+import h11
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from graph_store.deadline import request_deadline
 from server.limits import graphql_error
@@ -20,13 +32,88 @@ from server.settings import Settings
 
 def uvicorn_options(settings: Settings) -> dict[str, Any]:
     """What ``reformgraph serve`` (and the tests' live server) give uvicorn besides the app,
-    host and port."""
-    return {"timeout_keep_alive": settings.http_keep_alive_s}
+    host and port: the keep-alive timeout, and the h11 protocol with the header timeout (a
+    ``functools.partial`` of a module-level class: uvicorn's worker processes get it pickled)."""
+    return {
+        "timeout_keep_alive": settings.http_keep_alive_s,
+        "http": functools.partial(
+            HeaderTimeoutProtocol, header_timeout_s=settings.http_header_timeout_s
+        ),
+    }
+
+
+#: The answer to a request whose headers did not all arrive in time (h11 cannot send a
+#: response to a request it has not read, so it is written as it goes on the wire).
+_HEADER_TIMEOUT_BODY = json.dumps(
+    {
+        "data": None,
+        "errors": [
+            {
+                "message": "The request's headers did not arrive in time.",
+                "extensions": {"code": "LIMIT_EXCEEDED", "limit": "header_read_timeout"},
+            }
+        ],
+    }
+).encode()
+_HEADER_TIMEOUT_RESPONSE = (
+    b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n"
+    b"connection: close\r\ncontent-length: %d\r\n\r\n" % len(_HEADER_TIMEOUT_BODY)
+    + _HEADER_TIMEOUT_BODY
+)
+
+
+class HeaderTimeoutProtocol(H11Protocol):
+    """uvicorn's h11 protocol with a bound on the time a request's line and headers take to
+    arrive, counted from the connection's opening (its first request) or from the first byte
+    of a later request on a kept-alive connection. Idle kept-alive connections are left to
+    uvicorn's ``timeout_keep_alive``, which stops at a request's first byte: from there, this
+    timer takes over."""
+
+    def __init__(self, *args: Any, header_timeout_s: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.header_timeout_s = header_timeout_s
+        self._header_timer: asyncio.TimerHandle | None = None
+        self._partial = False  # part of a request arrived, its headers not all
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self.conn.their_state is h11.IDLE:  # the request's headers are not all in
+            self._partial = self._partial or bool(data)
+            if self._header_timer is None:
+                self._arm()
+        else:
+            self._disarm()
+            self._partial = False
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _arm(self) -> None:
+        if self.header_timeout_s > 0:
+            self._header_timer = self.loop.call_later(self.header_timeout_s, self._timed_out)
+
+    def _disarm(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _timed_out(self) -> None:
+        self._header_timer = None
+        if self.conn.their_state is not h11.IDLE or self.transport.is_closing():
+            return
+        if self._partial:
+            self.transport.write(_HEADER_TIMEOUT_RESPONSE)
+        self.transport.close()
 
 
 class RequestDeadline:
     """Open the per-request deadline (:mod:`graph_store.deadline`) around every HTTP request:
-    its graph calls answer within ``seconds`` (plus the grace period) of the request having
+    its graph calls answer within ``seconds`` of the request having
     arrived, its body included (a slow upload, bounded by :class:`BodyReadTimeout`, does not
     eat into the graph's time)."""
 
@@ -57,11 +144,14 @@ class RequestDeadline:
 
 class BodyReadTimeout:
     """Answer 408 (``LIMIT_EXCEEDED``, ``limit: body_read_timeout``) when a part of the request
-    body does not arrive within ``seconds`` of asking for it."""
+    body does not arrive within ``seconds`` of asking for it, or the body arrives slower than
+    ``min_rate`` bytes a second on average once ``seconds`` have passed (a body sent a byte
+    every few seconds met the first bound forever)."""
 
-    def __init__(self, app: ASGIApp, seconds: float) -> None:
+    def __init__(self, app: ASGIApp, seconds: float, min_rate: float = 0) -> None:
         self.app = app
         self.seconds = seconds
+        self.min_rate = min_rate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -69,15 +159,27 @@ class BodyReadTimeout:
             return
         started = False
         body_done = False
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        received = 0
+
+        def wait_s() -> float:
+            """How long the next part may take: the per-part timeout, or less when the
+            body would otherwise fall under its minimum rate."""
+            if self.min_rate <= 0:
+                return self.seconds
+            allowed_until = began + self.seconds + received / self.min_rate
+            return min(self.seconds, allowed_until - loop.time())
 
         async def bounded_receive() -> Message:
-            nonlocal body_done
+            nonlocal body_done, received
             if body_done:  # later calls wait for the client to go away: not bounded
                 return await receive()
             try:
-                message = await asyncio.wait_for(receive(), self.seconds)
+                message = await asyncio.wait_for(receive(), max(0.0, wait_s()))
             except TimeoutError:
                 raise _BodyTimeoutError from None
+            received += len(message.get("body", b""))
             body_done = message["type"] != "http.request" or not message.get("more_body")
             return message
 

@@ -58,7 +58,15 @@ CHROMIUM_FLAGS = (
 )
 
 
-def start_chromium(user_data_dir: Path) -> Chrome:
+#: No network but loopback: every other host name resolves to nothing, and every other
+#: address goes through a proxy on a port where nothing listens (the discard port).
+OFFLINE_FLAGS = (
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+    "--proxy-server=http://127.0.0.1:9",  # loopback itself bypasses any proxy
+)
+
+
+def start_chromium(user_data_dir: Path, extra_flags: tuple[str, ...] = ()) -> Chrome:
     """Headless Chromium on a new, empty profile with the browser console captured."""
     missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
     if missing:
@@ -66,7 +74,7 @@ def start_chromium(user_data_dir: Path) -> Chrome:
     os.environ.setdefault("SE_AVOID_STATS", "true")
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for flag in CHROMIUM_FLAGS:
+    for flag in (*CHROMIUM_FLAGS, *extra_flags):
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={user_data_dir}")
     options.add_argument(f"--window-size={WINDOW[0]},{WINDOW[1]}")

@@ -71,6 +71,12 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     terminalreporter.write_line(pytest_report_header(terminalreporter.config))
 
 
+#: The suite's services answer within a minute rather than the default 10 s: the default is a
+#: production bound, and on a loaded 2-core machine (a CI run at load average 40) queries and
+#: uploads that take a second here took longer. The tests of the deadline set their own.
+os.environ.setdefault("REFORMGRAPH_REQUEST_DEADLINE_S", "60")
+
+
 def falkordb_settings(host: str, port: int, **overrides: Any) -> Settings:
     """Service settings on a running FalkorDB, whatever the environment says: ``NEO4J_URI``
     (set when the suite also runs on Neo4j) would otherwise switch them to Neo4j."""

@@ -21,6 +21,7 @@ from openpyxl import Workbook
 
 from graph_store import GraphStore
 from schema.auth import hash_key
+from schema.imports import _CHECK_SLOT
 from tests.conftest import LiveServer
 from tests.datasets import DATA_DIR, FIXTURES, load_fixture
 from tests.uploads import IMPORT_CLAIMS, IMPORT_LIST, post_upload, upload
@@ -327,3 +328,49 @@ async def test_uploads_and_other_bodies_have_their_own_caps(
         "code": "LIMIT_EXCEEDED",
         "limit": "body_size",
     }
+
+
+async def test_an_upload_waiting_past_its_deadline_for_another_check_is_busy(
+    store: GraphStore, service: LiveServer, live_server: Callable[..., LiveServer]
+) -> None:
+    """Checks run one at a time (a table at the readers' bounds takes seconds of CPU): while
+    another is being checked, an upload waits within its deadline, then answers BUSY and
+    writes nothing; once the check is done, the same upload goes through."""
+    hurried = live_server(
+        dataset_dir=DATA_DIR,
+        api_key_hashes=hash_key(KEY),
+        request_deadline_s=1.0,
+        import_deadline_s=1.0,
+    )
+    before = await counts(store)
+    assert _CHECK_SLOT.acquire(timeout=5)  # another upload's check
+    try:
+        body = await upload(
+            hurried.url, IMPORT_LIST, {**LIST_ARGS, "dryRun": False}, "list.csv", LIST_CSV,
+            token=KEY,
+        )
+    finally:
+        _CHECK_SLOT.release()
+    assert body["data"] is None
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "BUSY"
+    assert "Another upload is being checked" in error["message"]
+    assert await counts(store) == before
+    body = await upload(  # on a service with the default deadline: a check takes a second
+        service.url, IMPORT_LIST, {**LIST_ARGS, "dryRun": True}, "list.csv", LIST_CSV
+    )
+    assert result(body)["canApply"] is True
+
+
+async def test_an_import_has_the_import_deadline_not_the_request_deadline(
+    store: GraphStore, live_server: Callable[..., LiveServer]
+) -> None:
+    """Queries of this service get 10 ms, far less than any import takes: the import still
+    applies, on the import deadline (a CI run on a loaded machine cut uploads off at 10 s)."""
+    service = live_server(
+        dataset_dir=DATA_DIR, api_key_hashes=hash_key(KEY), request_deadline_s=0.01
+    )
+    body = await upload(
+        service.url, IMPORT_LIST, {**LIST_ARGS, "dryRun": False}, "list.csv", LIST_CSV, token=KEY
+    )
+    assert result(body)["applied"] is True

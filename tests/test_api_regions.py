@@ -151,6 +151,7 @@ async def test_readyz_is_503_when_the_graph_is_unreachable(
     ready = await server.get("/readyz")
     assert ready.status_code == 503
     assert ready.json()["status"] == "unavailable"
+    assert ready.json()["code"] == "BACKEND_UNAVAILABLE"  # what a probe or a dashboard keys on
 
 
 async def test_nested_regions_cost_a_fixed_number_of_statements(store: GraphStore) -> None:

@@ -4,14 +4,22 @@ the same data, and the same errors at the same item paths, whatever the resolver
 from __future__ import annotations
 
 import datetime
-from typing import Any
+import importlib.metadata
+import inspect
+import tomllib
+from pathlib import Path
+from typing import Any, ClassVar
 
 import strawberry
 from hypothesis import given
 from hypothesis import strategies as st
+from packaging.requirements import Requirement
+from packaging.version import Version
 
 from schema import build_schema
 from schema.execution import ScalarListExecutionContext
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _values(info: strawberry.Info) -> Any:
@@ -87,3 +95,66 @@ def test_items_are_coerced_as_their_type_says() -> None:
 
 def test_the_service_schema_executes_with_it() -> None:
     assert build_schema().execution_context_class is ScalarListExecutionContext
+
+
+def _spying(base: type[Any]) -> type[Any]:
+    """``base`` (an execution context class) recording what completed the lists: each call of
+    the list override, and each item completed one by one as a leaf (graphql-core's path)."""
+
+    class Spy(base):  # type: ignore[misc]
+        lists: ClassVar[list[str]] = []
+        leaves: ClassVar[list[object]] = []
+
+        def complete_iterable_value(self, *args: Any, **kwargs: Any) -> Any:
+            Spy.lists.append(args[3].key)  # the path of the list's field
+            return super().complete_iterable_value(*args, **kwargs)
+
+        def complete_leaf_value(self, return_type: Any, result: Any) -> Any:
+            Spy.leaves.append(result)
+            return super().complete_leaf_value(return_type, result)
+
+    return Spy
+
+
+def _completions(context_class: type[Any], values: list[Any]) -> tuple[Any, list[str], int]:
+    spy = _spying(context_class)
+    schema = strawberry.Schema(query=Query, execution_context_class=spy)
+    result = schema.execute_sync("{ lists { texts } }", context_value={"values": values})
+    return result.data, spy.lists, len(spy.leaves)
+
+
+def test_the_service_completes_scalar_lists_in_one_loop_not_item_by_item() -> None:
+    """If graphql-core stopped calling the override (as 3.2 never did) or it fell back to the
+    item-by-item path, the hundred items would be completed as a hundred leaves."""
+    values = [f"t{index}" for index in range(100)]
+    data, lists, leaves = _completions(build_schema().execution_context_class, values)
+    assert data == {"lists": {"texts": values}}
+    assert lists == ["texts"]
+    assert leaves == 0
+    # the same spy on graphql-core's own path sees every item: the count above is meaningful
+    assert _completions(GENERAL.execution_context_class, values)[2] == 100
+
+
+def test_the_override_has_the_signature_of_the_method_it_replaces() -> None:
+    """A graphql-core that renamed or reordered the parameters would otherwise be called with
+    arguments the override misreads."""
+    base: Any = ScalarListExecutionContext.__mro__[1]
+    ours = inspect.signature(ScalarListExecutionContext.complete_iterable_value)
+    theirs = inspect.signature(base.complete_iterable_value)
+    assert list(ours.parameters) == list(theirs.parameters)
+
+
+def test_graphql_core_is_pinned_to_the_minor_version_installed_and_tested() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    pins = [
+        Requirement(line)
+        for line in pyproject["project"]["dependencies"]
+        if Requirement(line).name == "graphql-core"
+    ]
+    assert len(pins) == 1, "graphql-core must be pinned in pyproject.toml's dependencies"
+    specifier = pins[0].specifier
+    installed = Version(importlib.metadata.version("graphql-core"))
+    assert installed in specifier
+    # one minor version only: the next minor and the previous one are both refused
+    assert Version(f"{installed.major}.{installed.minor + 1}.0") not in specifier
+    assert Version(f"{installed.major}.{installed.minor - 1}.99") not in specifier

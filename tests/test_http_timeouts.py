@@ -1,5 +1,7 @@
-"""HTTP read and keep-alive timeouts: a client that stops sending its body, or idles on a
-keep-alive connection, does not hold the connection (uvicorn alone has no body timeout)."""
+"""HTTP read and keep-alive timeouts: a client that stops sending its headers or its body, sends
+them a byte at a time, or idles on a keep-alive connection, does not hold the connection
+(uvicorn alone has neither a header nor a body timeout: the red team of issue 14 held
+connections open with half a request's headers for as long as it waited)."""
 
 from __future__ import annotations
 
@@ -29,6 +31,8 @@ def server(local_engine: LocalEngine) -> Iterator[LiveServer]:
         dataset_dir=None,
         http_body_timeout_s=1.0,
         http_keep_alive_s=1.0,
+        http_header_timeout_s=1.0,
+        http_body_min_rate=100.0,
     )
     with LiveServer(settings) as live:
         yield live
@@ -76,3 +80,120 @@ async def test_a_whole_body_is_answered_and_an_idle_connection_closed(server: Li
         assert time.monotonic() - started < 1.0 + 5  # the keep-alive timeout, generous slack
     finally:
         writer.close()
+
+
+async def _until_closed(reader: asyncio.StreamReader) -> tuple[bytes, float]:
+    """Everything the server sends until it closes the connection, and how long that took."""
+    started = time.monotonic()
+    answer = await asyncio.wait_for(reader.read(), timeout=30)
+    return answer, time.monotonic() - started
+
+
+def _refusal(answer: bytes, limit: str) -> None:
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408 ")
+    error = json.loads(body)["errors"][0]
+    assert error["extensions"] == {"code": "LIMIT_EXCEEDED", "limit": limit}
+
+
+async def test_half_the_headers_then_silence_is_answered_408_and_closed(
+    server: LiveServer,
+) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    try:
+        writer.write(_request(len(BODY))[:30])  # "POST /graphql HTTP/1.1\r\nHost: t"
+        await writer.drain()
+        answer, elapsed = await _until_closed(reader)
+    finally:
+        writer.close()
+    _refusal(answer, "header_read_timeout")
+    assert elapsed < 1.0 + 5  # the header timeout, with generous slack: not held for good
+
+
+async def test_a_connection_that_sends_nothing_is_closed(server: LiveServer) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    try:
+        answer, elapsed = await _until_closed(reader)
+    finally:
+        writer.close()
+    assert answer == b""  # nothing was asked: closed without an answer
+    assert elapsed < 1.0 + 5
+
+
+async def test_headers_sent_a_byte_at_a_time_are_cut_off(server: LiveServer) -> None:
+    """Each byte comes well within the header timeout; the headers as a whole do not."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    request = _request(len(BODY))
+    sent = 0
+    try:
+        while sent < len(request):
+            try:
+                writer.write(request[sent : sent + 1])
+                await writer.drain()
+            except ConnectionError:  # closed by the server
+                break
+            sent += 1
+            try:  # the server's answer, if it has given one
+                answer = await asyncio.wait_for(reader.read(), timeout=0.2)
+            except TimeoutError:
+                continue
+            break
+        else:
+            answer, _ = await _until_closed(reader)
+    finally:
+        writer.close()
+    assert sent < len(request)  # closed before the headers were all sent (~5 of 93 bytes)
+    _refusal(answer, "header_read_timeout")
+
+
+async def test_a_request_after_a_kept_alive_one_has_its_headers_bounded_too(
+    server: LiveServer,
+) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    try:
+        writer.write(_request(len(BODY)) + BODY)
+        await writer.drain()
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=30)
+        assert head.startswith(b"HTTP/1.1 200 ")
+        length = next(
+            int(line.split(b":")[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        )
+        await reader.readexactly(length)
+        writer.write(b"POST /gra")  # the next request's first bytes stop the keep-alive timer
+        await writer.drain()
+        answer, elapsed = await _until_closed(reader)
+    finally:
+        writer.close()
+    _refusal(answer, "header_read_timeout")
+    assert elapsed < 1.0 + 5
+
+
+async def test_a_body_below_the_minimum_rate_is_answered_408(server: LiveServer) -> None:
+    """A byte every 0.2 s: each part well within the 1 s body timeout, but 5 bytes a second
+    is under the 100 the fixture asks for once that first second has passed."""
+    body = json.dumps({"query": "{ regions { name } }", "padding": "x" * 2_000}).encode()
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    sent = 0
+    try:
+        writer.write(_request(len(body)))
+        while sent < len(body):
+            try:
+                writer.write(body[sent : sent + 1])
+                await writer.drain()
+            except ConnectionError:  # closed by the server
+                answer = await reader.read()
+                break
+            sent += 1
+            try:
+                answer = await asyncio.wait_for(reader.read(), timeout=0.2)
+            except TimeoutError:
+                continue
+            break
+        else:
+            answer = await asyncio.wait_for(reader.read(), timeout=30)
+    finally:
+        writer.close()
+    assert sent < 100  # cut off after about 1 s (5 bytes), nowhere near the 2 KB
+    _refusal(answer, "body_read_timeout")

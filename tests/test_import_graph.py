@@ -30,8 +30,13 @@ MATCH (a:Entity)-[r]->(b:Entity)
 RETURN type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props"""
 
 
+#: What the importer adds for name search (graph_store/search_terms.py).
+SEARCH_PROPERTIES = frozenset({"searchGrams", "searchText"})
+
+
 async def _graph(store: GraphStore, tmp_path: Path) -> tuple[dict[str, Any], list[Any]]:
-    """Nodes by id (labels sorted, search grams left out: tests/test_search covers them) and
+    """Nodes by id (labels sorted, search grams and text left out: tests/test_search covers
+    them) and
     the relationships as sorted (type, from, to, properties) tuples."""
     directory = tmp_path / "cypher"
     shutil.rmtree(directory, ignore_errors=True)
@@ -44,7 +49,7 @@ async def _graph(store: GraphStore, tmp_path: Path) -> tuple[dict[str, Any], lis
     by_id = {
         row["id"]: (
             sorted(row["labels"]),
-            {k: v for k, v in row["props"].items() if k != "searchGrams"},
+            {k: v for k, v in row["props"].items() if k not in SEARCH_PROPERTIES},
         )
         for row in nodes
     }

@@ -54,14 +54,15 @@ async def _merge(server: LiveServer, bodies: list[str], name: str) -> dict[str, 
 
 
 def _without_names(snapshot: Snapshot, ids: set[str]) -> Snapshot:
-    """``snapshot`` with the names (and the search grams made from them) of ``ids`` left out."""
+    """``snapshot`` with the names (and the search grams and text made from them) of ``ids``
+    left out."""
     return {
         key: {
             "out": node["out"],
             "props": {
                 k: v
                 for k, v in node["props"].items()
-                if key not in ids or k not in {"name", "searchGrams"}
+                if key not in ids or k not in {"name", "searchGrams", "searchText"}
             },
         }
         for key, node in snapshot.items()

@@ -4,8 +4,10 @@ documented dataset's real Chinese names, and it pages without fetching the whole
 from __future__ import annotations
 
 import random
+import unicodedata
 from typing import Any
 
+import opencc
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -92,8 +94,8 @@ async def _all_found(store: GraphStore, text: str) -> tuple[set[str], int]:
 
 def _expected_matches() -> tuple[list[str], dict[str, set[str]]]:
     """Parts of the documented names (a fixed sample) and, for each, the regions and bodies
-    whose name, alias or signboard contains it, worked out here without the graph, over
-    everything `data/` loads (the region tree's ~1,350 regions too)."""
+    whose name, alias or signboard contains it (in either script: :func:`_form`), worked out
+    here without the graph, over everything `data/` loads (the region tree's ~1,350 regions too)."""
     documented, problems = read_dataset_dir(DATA_DIR)
     assert not problems
     validated = validate(dataset_files(DATA_DIR), DATA_DIR / "corpus")
@@ -120,9 +122,18 @@ def _expected_matches() -> tuple[list[str], dict[str, set[str]]]:
                 parts.add(name[start : start + length])
     chosen = sorted(parts)
     return chosen, {
-        part: {key for key, names in texts.items() if any(part in n for n in names)}
+        part: {key for key, names in texts.items() if any(_form(part) in _form(n) for n in names)}
         for part in chosen
     }
+
+
+_T2S = opencc.OpenCC("t2s")
+
+
+def _form(text: str) -> str:
+    """How search compares texts, written out here: NFKC, traditional characters as simplified
+    (OpenCC's t2s, the converter the service uses), lower case."""
+    return str(_T2S.convert(unicodedata.normalize("NFKC", text))).lower()
 
 
 @pytest.mark.anyio
@@ -197,3 +208,50 @@ async def test_region_and_list_filters_are_walked_only_when_asked_for(
     assert plain.names == ["search_entities"]
     assert filtered.names == ["search_entities_within"]
     assert 0 < within["search"]["totalCount"] < everywhere["search"]["totalCount"]
+
+
+KEYS = """
+query($text: String!, $kinds: [SearchKind!]) {
+  search(text: $text, kinds: $kinds, first: 50) {
+    totalCount
+    edges { node { ... on Region { key } ... on Body { key } ... on Statistic { key }
+                   ... on ReformEvent { key } } }
+  }
+}"""
+
+
+async def _keys(store: GraphStore, text: str, *kinds: str) -> set[str]:
+    """The keys a search of ``kinds`` finds."""
+    data = await _run(store, KEYS, text=text, kinds=list(kinds))
+    return {edge["node"]["key"] for edge in data["search"]["edges"]}
+
+
+@pytest.mark.anyio
+async def test_simplified_and_traditional_find_each_other(documented: GraphStore) -> None:
+    """The documents write some names in traditional characters, and users type either
+    script: each finds the other, not only a simplified alias the dataset added."""
+    # titled 黨政機構改革 and 海勃湾区党政机构改革：… in data/, neither with an alias in the
+    # other script: each query finds one of them only through the conversion
+    reform = {"event:nmg:party-government-reform-2018", "event:haibowan:party-government-reform"}
+    assert await _keys(documented, "党政机构改革", "REFORM_EVENT") == reform
+    assert await _keys(documented, "黨政機構改革", "REFORM_EVENT") == reform
+    bureau = await _keys(documented, "海勃灣區綜合行政執法局", "BODY", "ENFORCEMENT_TEAM")
+    assert bureau == {"body:haibowan:enforcement-bureau"}  # named 海勃湾区综合行政执法局
+
+
+@pytest.mark.anyio
+async def test_statistics_are_found_by_label_and_metric(documented: GraphStore) -> None:
+    # labels 行政职能实现合理归位（000） and 事業單位承擔的行政職權合理歸位（001）
+    returned = {"stat:nmg:admin-functions-returned-000", "stat:nmg:admin-functions-returned-001"}
+    assert await _keys(documented, "合理归位", "STATISTIC") == returned
+    assert await _keys(documented, "合理歸位", "STATISTIC") == returned
+    # metric admin_functions_returned, and institutions_admin_functions_returned contains it
+    assert await _keys(documented, "admin_functions_returned", "STATISTIC") == {
+        *returned,
+        "stat:haibowan:institutions-functions-returned",
+    }
+    assert await _keys(documented, "Admin_Functions", "STATISTIC") == await _keys(
+        documented, "admin_functions", "STATISTIC"
+    )
+    # only when asked for among the kinds: statistics are not regions
+    assert await _keys(documented, "合理归位", "REGION") == set()

@@ -568,3 +568,33 @@ def test_unknown_key_shows_the_error_code(page: Explorer, api: Api) -> None:
     error = page.wait_for("error")
     assert code in error.text, error.text
     page.screenshot("error")
+
+
+def test_region_figures_show_their_sources_and_where_they_disagree(
+    page: Explorer, api: Api
+) -> None:
+    """The autonomous region's figures: each source by its document's title (not only its
+    file), and every disagreement about them with each source's own words."""
+    region = api.query(
+        """query($k: String!) { region(key: $k) { statistics { key
+             provenance { source document { title } }
+             disagreements { key statements { quote document { title } } } } } }""",
+        k="region:nmg",
+    )["region"]
+    disputed = [s for s in region["statistics"] if s["disagreements"]]
+    expected = {d["key"]: d for s in disputed for d in s["disagreements"]}
+    assert len(expected) >= 3  # the documents disagree about several of these figures
+    page.load(key_route("region", "region:nmg"))
+    view = page.wait_view("region")
+    assert len(page.all("disputed", view)) == len(disputed)
+    shown = {a["key"]: a for a in page.attrs("disagreement", "key")}
+    assert set(shown) == set(expected)
+    for key, disagreement in expected.items():
+        element = page.one("disagreement", key=key)
+        for statement in disagreement["statements"]:
+            assert statement["quote"] in element.text, key
+            assert statement["document"]["title"] in element.text, key
+    titles = {t.get_attribute("textContent") for t in page.all("source-title", view)}
+    cited = {p["document"]["title"] for s in region["statistics"] for p in s["provenance"]}
+    assert cited <= titles
+    page.screenshot("region-disagreements")

@@ -59,5 +59,12 @@ async function send({ headers, body }) {
   return answer.data;
 }
 
-/** Fields every fact carries: enough to show where it comes from. */
-export const FACT = "synthetic provenance { source quote }";
+/** Fields every fact carries: enough to show where it comes from (the document's title). */
+export const FACT = "synthetic provenance { source quote document { key title issuer date } }";
+
+/** The same for the many facts of a grid (a claim matrix's cells): the file, not the title. */
+export const CELL_FACT = "synthetic provenance { source quote }";
+
+/** Where sources disagree about a fact: which source says what. */
+export const DISAGREEMENTS = `disagreements { key about note
+  statements { source quote document { key title issuer date } } }`;

@@ -60,6 +60,8 @@ export function routeOf(node) {
     case "PowerItem": return route.item(node.key);
     case "PowerList": return route.list(node.key);
     case "ReformEvent": return route.event(node.key);
+    // a statistic is shown with its region's figures
+    case "Statistic": return node.region ? route.region(node.region.key) : null;
     default: return null;
   }
 }
@@ -86,9 +88,32 @@ export function provenance(fact, { compact = false } = {}) {
   if (!sources.length) return h("span", { class: "badge unsourced" }, "无出处");
   return h("details", { class: "provenance", "data-testid": "provenance" },
     h("summary", { title: "查看原文出处" }, `出处 ${sources.length}`),
-    h("ul", {}, sources.map((p) => h("li", {},
-      h("span", { class: "source", "data-testid": "provenance-source" }, p.source),
+    h("ul", {}, sources.map((p) => h("li", {}, sourceLine(p),
       h("q", { "data-testid": "provenance-quote" }, p.quote)))));
+}
+
+/** A cited source: the document's title, issuer and date when the graph has it, and its file. */
+function sourceLine({ source, document }) {
+  const about = document ? [document.issuer, document.date].filter(Boolean).join("，") : "";
+  return h("span", { class: "source", "data-testid": "provenance-source" },
+    document ? h("cite", { "data-testid": "source-title" }, document.title) : null,
+    about ? h("small", {}, `（${about}）`) : null,
+    h("span", { class: "file" }, source));
+}
+
+/**
+ * Where sources state different things about the facts shown (`disagreements` of the API):
+ * what differs, then each source's words. Nothing when they agree.
+ */
+export function disagreements(list) {
+  const unique = [...new Map(list.map((d) => [d.key, d])).values()];
+  if (!unique.length) return null;
+  return h("section", { class: "disagreements", "data-testid": "disagreements" },
+    h("h2", {}, `说法不一（${unique.length}）`),
+    h("ul", {}, unique.map((d) => h("li", { "data-testid": "disagreement", "data-key": d.key },
+      h("p", { class: "note" }, d.note),
+      h("ul", {}, d.statements.map((s) => h("li", { "data-testid": "disagreement-statement" },
+        sourceLine(s), h("q", {}, s.quote))))))));
 }
 
 /** A definition list from [label, value] pairs, skipping empty values. */

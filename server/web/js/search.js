@@ -1,5 +1,6 @@
 // Search as you type, across regions (by name or official code), bodies (signboards and
-// aliases included), teams, power items, lists, cited documents and reform events. Shared by the sidebar and the what-if body picker.
+// aliases included), teams, power items, lists, cited documents, reform events and statistics
+// (by label or metric), in simplified or traditional characters. Shared by the sidebar and the what-if body picker.
 
 import { gql } from "./api.js";
 import { h, routeOf, shortLabel } from "./dom.js";
@@ -16,6 +17,7 @@ const SEARCH = `query Search($text: String!, $kinds: [SearchKind!], $level: Regi
       ... on PowerList { key title synthetic }
       ... on Document { key title docNumber synthetic }
       ... on ReformEvent { key title date synthetic }
+      ... on Statistic { key metricLabel metric synthetic region { key name } }
     } }
   }
 }`;
@@ -74,6 +76,9 @@ export function describe(node, text) {
     case "ReformEvent":
       parts.push("改革事件", node.date);
       break;
+    case "Statistic":
+      parts.push("统计", node.metric, node.region?.name);
+      break;
     default:
       break;
   }
@@ -82,7 +87,7 @@ export function describe(node, text) {
 
 /** One result row: name (a link when `href` is given), what it is, and a synthetic mark. */
 export function resultRow(node, text, attrs, href = null) {
-  const name = node.name ?? node.title;
+  const name = node.name ?? node.title ?? node.metricLabel;
   return h("li", { "data-key": node.key, "data-type": node.__typename, ...attrs },
     href ? h("a", { href, class: "name" }, name) : h("span", { class: "name" }, name),
     node.synthetic ? h("span", { class: "badge synthetic small" }, "合成") : null,

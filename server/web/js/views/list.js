@@ -1,14 +1,15 @@
 // A power list: who issued it, its counts by type as stated, its named items, and the way
 // to its claim matrix over the region it was issued for.
 
-import { FACT, gql } from "../api.js";
-import { facts, h, label, nodeLink, provenance, route } from "../dom.js";
+import { DISAGREEMENTS, FACT, gql } from "../api.js";
+import { disagreements, facts, h, label, nodeLink, provenance, route } from "../dom.js";
 
 const LIST = `query List($key: String!) {
   powerList(key: $key) {
     __typename key title issuer docNumber date itemCount ${FACT}
     region { __typename key name level children { __typename key name level } }
     countsByType { powerType count }
+    ${DISAGREEMENTS}
     items(first: 200) { totalCount edges { node { __typename key seq name powerType legalBasis synthetic } } }
   }
 }`;
@@ -25,6 +26,7 @@ export async function render({ key }) {
       ["事项数（文件所载）", list.itemCount], ["适用地区", list.region ? nodeLink(list.region) : null],
       ["按类型", list.countsByType.map((c) => `${label(c.powerType)} ${c.count}`).join("；")],
     ]),
+    disagreements(list.disagreements),
     regions.length ? [h("h2", {}, "认领热力图"), h("ul", { class: "chips" }, regions.map((r) => h("li", {},
       h("a", { href: route.matrix(list.key, r.key), "data-testid": "open-matrix", "data-list": list.key }, r.name))))] : null,
     h("h2", {}, `列名事项（${list.items.totalCount}）`),

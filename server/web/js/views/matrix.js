@@ -4,7 +4,7 @@
 // shows the item; clicking pins it with its sources. Towns whose items the documents do
 // not name get their stated count and no cells: nothing is invented.
 
-import { FACT, exportUrl, gql } from "../api.js";
+import { CELL_FACT, FACT, exportUrl, gql } from "../api.js";
 import { h, label, nodeLink, percent, provenance, route, shortLabel } from "../dom.js";
 
 const MATRIX = `query Matrix($list: String!, $region: String!, $target: Float!) {
@@ -12,12 +12,12 @@ const MATRIX = `query Matrix($list: String!, $region: String!, $target: Float!) 
     targetRate itemCount
     list { __typename key title issuer docNumber date ${FACT} }
     region { __typename key name level ancestors { __typename key name } }
-    items { key seq name powerType legalBasis ${FACT} }
+    items { key seq name powerType legalBasis ${CELL_FACT} }
     towns {
       town { __typename key name level synthetic }
       hasEnforcementBureau claimedCount ofCount rate rateStated meetsTarget itemsNamed note
       ${FACT}
-      claims { item mode date status ${FACT} }
+      claims { item mode date status ${CELL_FACT} }
     }
   }
 }`;

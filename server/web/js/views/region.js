@@ -1,8 +1,8 @@
 // A region: where it sits, what is under it, its bodies and figures, and the claim
 // matrices that can be drawn for it (one per power list in force there).
 
-import { FACT, gql } from "../api.js";
-import { facts, h, nodeLink, provenance, route, shortLabel } from "../dom.js";
+import { DISAGREEMENTS, FACT, gql } from "../api.js";
+import { disagreements, facts, h, nodeLink, provenance, route, shortLabel } from "../dom.js";
 
 const REGION = `query Region($key: String!) {
   region(key: $key) {
@@ -10,7 +10,7 @@ const REGION = `query Region($key: String!) {
     ancestors { __typename key name level }
     children { __typename key name level synthetic }
     powerLists { __typename key title itemCount issuer docNumber ${FACT} region { key name } }
-    statistics { key metricLabel before after value unit date note ${FACT} }
+    statistics { key metricLabel before after value unit date note ${FACT} ${DISAGREEMENTS} }
     bodies(first: 100) {
       totalCount
       edges { node { __typename key name kind isEnforcementTeam staffQuota synthetic } }
@@ -79,8 +79,14 @@ export async function render({ key }) {
           h("th", {}, "出处"))),
         h("tbody", {}, region.statistics.map((s) => h("tr", {},
           h("td", {}, s.metricLabel, s.note ? h("small", { class: "note" }, s.note) : null),
-          h("td", { class: "num" }, figure(s)), h("td", {}, s.date ?? ""),
+          h("td", { class: "num" }, figure(s),
+            s.disagreements.length ? h("span", {
+              class: "badge warn small", "data-testid": "disputed",
+              title: "来源说法不一，见下方",
+            }, "说法不一") : null),
+          h("td", {}, s.date ?? ""),
           h("td", {}, provenance(s)))))),
+      disagreements(region.statistics.flatMap((s) => s.disagreements)),
     ] : null,
     h("h2", {}, `机构（${region.bodies.totalCount}）`),
     region.bodies.totalCount

@@ -1,0 +1,6 @@
+// Every disagreement between sources, by id, at most $limit: rows of `props`.
+MATCH (d:Disagreement)
+WITH d
+ORDER BY d.id
+LIMIT $limit
+RETURN properties(d) AS props
