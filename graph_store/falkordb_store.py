@@ -23,6 +23,25 @@ its copy while holding the lock too:
   it, that the version is still the one it planned against; if a write came in between, it
   raises :class:`WriteConflictError` and its caller plans again.
 
+**No copy while the engine has a child process.** ``GRAPH.COPY`` forks; when redis already has
+a child (an append-only-file rewrite, a ``BGSAVE``) the fork fails ("Can't fork for module: File
+exists") and FalkorDB 4.16.3 hangs for good (``cypher/COMPAT.md``; reproduced at the first copy
+after a ``BGREWRITEAOF``). So the store owns the compaction of the append-only file: it turns the
+engine's automatic rewrites off (:meth:`_own_log_compaction`, at start-up), starts a rewrite
+itself under the write lock when the file has grown (:meth:`_compact_log_if_grown`), and a copy
+waits, under the lock, until no child is running (:meth:`_wait_for_no_child`).
+
+**A write runs to its end once sent, even if its caller stops waiting** (the request's deadline
+or a client gone): :meth:`_to_the_end` runs it in a task of its own that keeps the lock until
+the engine has answered every command it was sent, and only then releases it. A caller
+cancelled mid-copy used to release the lock as soon as it gave up while the engine went on
+copying; the next writer then wrote during the copy and the engine hung for good (reproduced
+within ten rounds, ``tests/test_falkordb_writes.py``). The work left behind sends nothing new
+once the deadline has passed (:func:`_still_wanted`): it ends the command in flight, drops its
+staging copy and releases the lock, so a write whose caller was told it failed is not applied
+later — unless its swap was already sent when the deadline passed (the engine's answer to it
+is then lost with the caller, as with any write whose connection drops after it committed).
+
 The swap renames only while the lock is still the writer's: a script checks the token and
 renames in one step (``_SWAP_SCRIPT``), so a writer whose lock expired (a process paused past
 the lock's time to live) cannot overwrite what came after.
@@ -45,7 +64,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from falkordb.asyncio.graph import AsyncGraph
 from falkordb.helpers import stringify_param_value
@@ -68,11 +87,26 @@ from graph_store.values import plain
 
 log = logging.getLogger(__name__)
 
+_T = TypeVar("_T")
+
 _UNAVAILABLE = (redis_errors.ConnectionError, redis_errors.TimeoutError, OSError)
 
 #: How long past the engine-side statement timeout the client waits on a socket before it
 #: decides that the engine is not answering.
 _SOCKET_MARGIN_S = 5.0
+
+#: ``INFO persistence`` fields that say redis has (or is about to start) a child process, during
+#: which a ``GRAPH.COPY`` must not fork.
+_CHILD_FLAGS = (
+    "aof_rewrite_in_progress",
+    "aof_rewrite_scheduled",
+    "rdb_bgsave_in_progress",
+    "module_fork_in_progress",
+)
+
+#: The store rewrites the append-only file once it is this large and twice its size after the
+#: last rewrite (redis's own defaults for its automatic rewrites, which the store turns off).
+_LOG_REWRITE_MIN_BYTES = 64 * 1024 * 1024
 
 #: The engine's one write lock (not per graph: see the module's docstring).
 WRITE_LOCK = "reformgraph:writelock"
@@ -123,6 +157,15 @@ def _engine_may_be_away(exc: BaseException) -> bool:
     )
 
 
+def _still_wanted(what: str) -> None:
+    """Raise :class:`DeadlineExceededError` if the current request's deadline has passed: the
+    work a cancelled caller left behind (:meth:`FalkorDBStore._to_the_end`) sends nothing more
+    to the engine then, so that a write its caller was told had failed does not apply."""
+    left = remaining_s()
+    if left is not None and left <= 0:
+        raise DeadlineExceededError(f"the request's deadline passed before {what}")
+
+
 def _glob_escaped(text: str) -> str:
     """``text`` as a literal inside a redis ``SCAN MATCH`` pattern."""
     return "".join(f"\\{c}" if c in "*?[]\\" else c for c in text)
@@ -158,6 +201,7 @@ class FalkorDBStore(GraphStore):
         self._connect_timeout_s = connect_timeout_s
         self._redis_client: Redis | None = None
         self._background: set[asyncio.Task[Any]] = set()
+        self._writes_in_flight: set[asyncio.Task[Any]] = set()
 
     @property
     def lock_name(self) -> str:
@@ -203,6 +247,8 @@ class FalkorDBStore(GraphStore):
         text: str | None = None,
     ) -> list[Row]:
         """Run ``statement`` with ``params``, or its already :func:`encode`-d ``text``."""
+        if not read_only:
+            _still_wanted(statement.name)
         default_s = (timeout_ms or self.query_timeout_ms) / 1000
         timeout = max(1, int(statement_timeout_s(default_s) * 1000))
         query = text if text is not None else statement.text
@@ -231,9 +277,13 @@ class FalkorDBStore(GraphStore):
         return await self._run(self._graph(), statement, params, read_only=True)
 
     async def _write(self, statement: Statement, params: dict[str, Any]) -> list[Row]:
+        return await self._to_the_end(self._write_now(statement, params))
+
+    async def _write_now(self, statement: Statement, params: dict[str, Any]) -> list[Row]:
         async with self._write_lock(self._request_lock_wait_s()):
             rows = await self._run(self._graph(), statement, params, read_only=False)
             await self._advance_on(self._graph(), None)
+            await self._compact_log_if_grown()
         return rows
 
     async def _version_of(self, graph: AsyncGraph) -> int:
@@ -256,6 +306,25 @@ class FalkorDBStore(GraphStore):
                 expected=expected_version,
                 found=found,
             )
+
+    # -- writes that outlive their caller ---------------------------------------------------
+
+    async def _to_the_end(self, work: Coroutine[Any, Any, _T]) -> _T:
+        """Run ``work`` (a write, which takes the engine's write lock) in a task of its own and
+        wait for it; if the caller is cancelled, the task goes on to the engine's answer and
+        releases the lock only then (see the module's docstring: releasing it while the engine
+        still copies lets the next writer hang the engine)."""
+        task = asyncio.ensure_future(work)
+        self._writes_in_flight.add(task)
+        task.add_done_callback(self._write_ended)
+        return await asyncio.shield(task)
+
+    def _write_ended(self, task: asyncio.Task[Any]) -> None:
+        """Forget a write that ended; one whose caller had stopped waiting has its outcome
+        logged here (nobody else will read it)."""
+        self._writes_in_flight.discard(task)
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            log.debug("a write whose caller stopped waiting ended with: %s", exc)
 
     # -- the write lock ---------------------------------------------------------------------
 
@@ -291,6 +360,11 @@ class FalkorDBStore(GraphStore):
             raise WriteBusyError(
                 f"another write to the graph engine held its lock for over {wait_s:.1f} s"
             )
+        try:
+            _still_wanted("the write began")
+        except DeadlineExceededError:
+            await self._release(lock, token)
+            raise
         renewal = asyncio.create_task(self._keep_renewed(lock))
         try:
             yield token
@@ -403,17 +477,76 @@ class FalkorDBStore(GraphStore):
         with contextlib.suppress(Exception):
             await asyncio.wait_for(client.aclose(), self._connect_timeout_s)
 
-    async def _copy_live_to(self, staging: str, client: Redis) -> None:
+    async def _copy_live_to(self, staging: str, client: Redis, wait_s: float) -> None:
         """Copy the live graph to ``staging`` (or give ``staging`` the schema if there is no
-        live graph yet), through the staging connection."""
+        live graph yet), through the staging connection, once the engine has no child process
+        (waiting at most ``wait_s``)."""
+        _still_wanted("the copy")
         untyped: Any = client  # redis-py leaves execute_command untyped
         existing = await untyped.execute_command("GRAPH.LIST")
         if self.graph_name in existing:
+            await self._wait_for_no_child(wait_s)
             await self._graph(self.graph_name, client).copy(staging)
         else:
             await self._apply_schema_to(self._graph(staging, client))
 
+    # -- the engine's child processes (see the module's docstring) ---------------------------
+
+    async def _wait_for_no_child(self, wait_s: float) -> None:
+        """Return once redis runs no child process and has none scheduled (the caller holds
+        the write lock, so no rewrite of ours starts meanwhile); :class:`WriteBusyError` if one
+        is still running after ``wait_s``."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + wait_s
+        while True:
+            info = await self._redis().info("persistence")
+            if not any(int(info.get(flag, 0)) for flag in _CHILD_FLAGS):
+                return
+            if loop.time() >= until:
+                raise WriteBusyError(
+                    "the graph engine was still rewriting its append-only file (a copy of the "
+                    f"graph cannot start meanwhile) after {wait_s:.1f} s"
+                )
+            _still_wanted("the copy")
+            await asyncio.sleep(0.02)
+
+    async def _compact_log_if_grown(self) -> None:
+        """Start a rewrite of the append-only file if it has grown past
+        :data:`_LOG_REWRITE_MIN_BYTES` and twice its size after the last rewrite (the caller
+        holds the write lock; the next copy waits for the rewrite to end)."""
+        info = await self._redis().info("persistence")
+        if not int(info.get("aof_enabled", 0)) or any(int(info.get(f, 0)) for f in _CHILD_FLAGS):
+            return
+        size, base = int(info.get("aof_current_size", 0)), int(info.get("aof_base_size", 0))
+        if size > max(_LOG_REWRITE_MIN_BYTES, 2 * base):
+            log.info("rewriting the engine's append-only file (%d MB)", size // 2**20)
+            await self.execute_command("BGREWRITEAOF")
+
+    async def _own_log_compaction(self) -> None:
+        """Turn the engine's automatic append-only-file rewrites off: one starting during a
+        copy would hang the engine, so the store starts them itself, between writes. Logged,
+        not raised, where the engine refuses ``CONFIG`` (a managed server): it must then have
+        them turned off in its own configuration (``docs/operations.md``)."""
+        try:
+            setting = await self._redis().config_get("auto-aof-rewrite-percentage")
+            if setting.get("auto-aof-rewrite-percentage") not in (None, "0"):
+                await self._redis().config_set("auto-aof-rewrite-percentage", "0")
+                log.warning(
+                    "turned the FalkorDB server's automatic append-only-file rewrites off: "
+                    "reformgraph rewrites it itself between writes (a rewrite during a graph "
+                    "copy hangs FalkorDB 4.16)"
+                )
+        except _UNAVAILABLE as exc:
+            raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
+        except redis_errors.ResponseError as exc:
+            log.warning(
+                "could not turn the FalkorDB server's automatic append-only-file rewrites "
+                "off (%s): set auto-aof-rewrite-percentage 0 in its configuration",
+                exc,
+            )
+
     async def _swap(self, token: str, staging: str) -> None:
+        _still_wanted("the swap")
         try:
             await self._redis().eval(
                 _SWAP_SCRIPT, 3, self.lock_name, staging, self.graph_name, token
@@ -432,8 +565,8 @@ class FalkorDBStore(GraphStore):
         await self.clean_up_interrupted_writes()
         try:
             if expected_version is None:
-                return await self._staged_under_lock(steps)
-            return await self._staged_against(steps, expected_version)
+                return await self._to_the_end(self._staged_under_lock(steps))
+            return await self._to_the_end(self._staged_against(steps, expected_version))
         except _UNAVAILABLE as exc:
             raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
 
@@ -443,10 +576,11 @@ class FalkorDBStore(GraphStore):
             self._write_lock(self._request_lock_wait_s()) as token,
             self._staging() as (staging, client),
         ):
-            await self._copy_live_to(staging, client)
+            await self._copy_live_to(staging, client, self._request_lock_wait_s())
             await self._write_steps(self._graph(staging, client), steps)
             version = await self._advance_on(self._graph(staging, client), None)
             await self._swap(token, staging)
+            await self._compact_log_if_grown()
         return version
 
     async def _staged_against(
@@ -460,16 +594,22 @@ class FalkorDBStore(GraphStore):
             self._staging() as (staging, client),
         ):
             await self._check_version(expected_version)
-            await self._copy_live_to(staging, client)
+            await self._copy_live_to(staging, client, wait_s)
             await self._write_steps(self._graph(staging, client), steps)
             version = await self._advance_on(self._graph(staging, client), expected_version)
             await self._swap(token, staging)
+            await self._compact_log_if_grown()
         return version
 
     async def copy_graph(self, source: str, target: str) -> None:
         """``GRAPH.COPY`` of ``source`` to ``target`` under the write lock (a copy must not
         overlap any write on the engine): for tests and tools that clone a graph."""
-        async with self._write_lock(self.import_timeout_ms / 1000):
+        await self._to_the_end(self._copy_now(source, target))
+
+    async def _copy_now(self, source: str, target: str) -> None:
+        wait_s = self.import_timeout_ms / 1000
+        async with self._write_lock(wait_s):
+            await self._wait_for_no_child(wait_s)
             await self.execute_command("GRAPH.COPY", source, target)
 
     async def _write_steps(
@@ -526,11 +666,15 @@ class FalkorDBStore(GraphStore):
             raise BackendUnavailableError(f"FalkorDB unreachable: {exc}") from exc
 
     async def _apply_schema(self) -> None:
+        await self._own_log_compaction()
         if await self._apply_schema_to(self._graph(), dry_run=True):
             # creating an index or a constraint writes the graph: under the lock, like any
             # write (a replica starting while an import holds it waits for the import)
-            async with self._write_lock(self.import_timeout_ms / 1000):
-                await self._apply_schema_to(self._graph())
+            await self._to_the_end(self._apply_schema_now())
+
+    async def _apply_schema_now(self) -> None:
+        async with self._write_lock(self.import_timeout_ms / 1000):
+            await self._apply_schema_to(self._graph())
 
     async def _apply_schema_to(self, graph: AsyncGraph, *, dry_run: bool = False) -> bool:
         """Create what the schema lacks on ``graph`` (the caller holds the write lock), or
@@ -583,6 +727,11 @@ class FalkorDBStore(GraphStore):
             raise BackendUnavailableError("FalkorDB did not answer PING within 2 s") from exc
 
     async def close(self) -> None:
+        if self._writes_in_flight:  # let the engine answer them, so that they release the lock
+            _, unfinished = await asyncio.wait(self._writes_in_flight, timeout=self.lock_ttl_s)
+            for task in unfinished:
+                task.cancel()
+            await asyncio.gather(*unfinished, return_exceptions=True)
         for task in list(self._background):  # what they would clean, time or start-up will
             task.cancel()
         if self._background:

@@ -169,6 +169,10 @@ class LocalEngine:
             "yes",
             "--appendfsync",
             "always",  # an acknowledged import survives kill -9
+            # no rewrite of its own: one during a GRAPH.COPY hangs FalkorDB 4.16 for good; the
+            # store rewrites the file itself between writes (graph_store/falkordb_store.py)
+            "--auto-aof-rewrite-percentage",
+            "0",
             "--save",
             "",
             "--protected-mode",

@@ -339,8 +339,8 @@ async def test_an_upload_waiting_past_its_deadline_for_another_check_is_busy(
     hurried = live_server(
         dataset_dir=DATA_DIR,
         api_key_hashes=hash_key(KEY),
-        request_deadline_s=1.0,
-        import_deadline_s=1.0,
+        request_deadline_s=3.0,
+        import_deadline_s=3.0,
     )
     before = await counts(store)
     assert _CHECK_SLOT.acquire(timeout=5)  # another upload's check

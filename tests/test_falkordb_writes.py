@@ -4,6 +4,7 @@ see, and staging copies left by writers that died (removed at start-up)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -21,7 +22,7 @@ from cypher.registry import CypherRegistry
 from graph_loaders.importer import import_dataset
 from graph_loaders.synthetic import generate
 from graph_store.errors import WriteBusyError
-from graph_store.falkordb_store import FalkorDBStore
+from graph_store.falkordb_store import WRITE_LOCK, FalkorDBStore
 from graph_store.local_engine import LocalEngine
 from schema.auth import hash_key
 from tests.conftest import LiveServer, falkordb_settings
@@ -210,3 +211,85 @@ async def test_staged_writes_to_two_graphs_of_one_engine_never_overlap_a_copy(
         for store in stores:
             await store.close()
         engine.stop()
+
+
+@pytest.fixture
+async def copied_engine(tmp_path: Path) -> AsyncIterator[tuple[LocalEngine, FalkorDBStore]]:
+    """An engine of its own (a regression hangs only it) with a graph big enough that a copy
+    takes a while, and a store on it."""
+    engine = LocalEngine(tmp_path / "engine")
+    engine.start()
+    store = FalkorDBStore(CypherRegistry("falkordb"), engine.host, engine.port, "graph-a")
+    try:
+        await store.apply_schema()
+        await import_dataset(store, generate("inner-mongolia", 1, scale=0.05))
+        yield engine, store
+    finally:
+        await store.close()
+        engine.stop()
+
+
+async def test_a_copy_waits_for_a_rewrite_of_the_engines_log(
+    copied_engine: tuple[LocalEngine, FalkorDBStore], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FalkorDB 4.16.3 hangs for good when a ``GRAPH.COPY`` forks while redis rewrites its
+    append-only file (found as a full test run stuck at about 30%: the engine's automatic
+    rewrite had started during a merger's copy; cypher/COMPAT.md). A rewrite started by hand
+    before every staged write, and one started by the store after every write (its size
+    threshold lowered to nothing): every write still lands and the engine still answers."""
+    engine, store = copied_engine
+    monkeypatch.setattr("graph_store.falkordb_store._LOG_REWRITE_MIN_BYTES", 0)
+    before = (await store.meta()).version
+    admin = redis.Redis(host=engine.host, port=engine.port, socket_timeout=30)
+
+    async def writes() -> int:
+        for _ in range(4):
+            with contextlib.suppress(redis.ResponseError):  # "already in progress"
+                admin.bgrewriteaof()
+            await store.write_atomically([])
+        return (await store.meta()).version
+
+    assert await asyncio.wait_for(writes(), timeout=120) == before + 4
+    assert admin.ping() is True
+
+
+async def test_the_store_turns_the_engines_own_log_rewrites_off(
+    falkordb: FalkorDBStore,
+) -> None:
+    """A rewrite the engine starts by itself can fall during a copy (see above): the store
+    turns them off when it starts, and rewrites the file itself between writes."""
+    client = falkordb._redis()
+    await client.config_set("auto-aof-rewrite-percentage", "100")
+    await falkordb.apply_schema()
+    setting = await client.config_get("auto-aof-rewrite-percentage")
+    assert setting["auto-aof-rewrite-percentage"] == "0"
+
+
+async def test_a_write_whose_caller_stops_waiting_mid_copy_keeps_the_lock_to_its_end(
+    copied_engine: tuple[LocalEngine, FalkorDBStore],
+) -> None:
+    """A merger's caller that gives up (cancelled, as at a request's deadline or a client
+    gone) while the engine copies the graph: the copy goes on in the engine, so the write keeps
+    the engine's write lock until the engine has answered, and finishes. Releasing the lock
+    at the cancellation let the next writer write during the copy, which crashed FalkorDB
+    4.16.3 (signal 11) or hung it. Here the next writer waits for the lock, then writes after
+    the first write was swapped in: versions 1 and 2, in that order."""
+    engine, store = copied_engine
+    other = FalkorDBStore(CypherRegistry("falkordb"), engine.host, engine.port, "graph-a")
+    admin = Redis(host=engine.host, port=engine.port, decode_responses=True)
+    before = (await store.meta()).version
+    try:
+        first = asyncio.ensure_future(store.write_atomically([]))
+        while not any(c.get("cmd", "").lower() == "graph.copy" for c in await admin.client_list()):
+            assert not first.done(), "the copy was over before it could be seen"
+            await asyncio.sleep(0.001)
+        first.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await first
+        second = await asyncio.wait_for(other.write_atomically([]), timeout=60)
+        assert second == before + 2  # the cancelled write landed first, then this one
+        assert await admin.ping() is True
+        assert await admin.get(WRITE_LOCK) is None
+    finally:
+        await other.close()
+        await admin.aclose()
