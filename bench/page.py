@@ -21,6 +21,7 @@ BLOCKS: dict[str, str] = {
     "falkordb": "",
     "neo4j": "# On Neo4j\n",
     "peer": "# Side by side with @neo4j/graphql on Neo4j\n",
+    "workers": "# Serving on every core, and several services on one engine\n",
 }
 
 

@@ -19,14 +19,13 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
-from graph_store import GraphStore
 from schema import build_schema
 from schema.auth import bearer_token, key_is_valid
 from schema.context import GraphContext
 from schema.errors import classify
 from schema.limits import Limits
 from server import health
-from server.dataset import load_dataset_dir, load_synthetic_sample
+from server.dataset import load_start_up_data
 from server.export import export_router
 from server.ide import ide_page, mount_ide
 from server.limits import (
@@ -107,16 +106,6 @@ class CodedGraphQLRouter(GraphQLRouter[HttpContext, None]):
         return await super().process_result(request, result)
 
 
-async def _load_start_up_data(store: GraphStore, settings: Settings) -> None:
-    """The dataset folder, and the synthetic sample, that ``settings`` ask for at start-up."""
-    if settings.dataset_dir is not None:
-        await load_dataset_dir(store, settings.dataset_dir)
-    if settings.synthetic_profile is not None:
-        await load_synthetic_sample(
-            store, settings.synthetic_profile, settings.synthetic_seed, settings.synthetic_scale
-        )
-
-
 def limits_of(settings: Settings) -> Limits:
     """Every cap of the API (schema/limits.py), from the settings that configure them."""
     return Limits(
@@ -136,7 +125,9 @@ def limits_of(settings: Settings) -> Limits:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; its lifespan opens the graph from ``settings`` (starting the local
-    engine unless Neo4j or a running FalkorDB is configured) and closes it on shutdown."""
+    engine unless Neo4j or a running FalkorDB is configured, and then watching it), applies
+    the start-up data, and closes it on shutdown. A worker of ``serve --workers`` is given the
+    parent's engine and ``load_at_start`` off, so it starts, watches and loads nothing."""
     settings = settings or load_settings()
     app = FastAPI(
         title="reformgraph",
@@ -168,7 +159,8 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMan
             app.state.store = runtime.store
             watchdog = asyncio.create_task(runtime.watch_engine())
             try:
-                await _load_start_up_data(runtime.store, settings)
+                if settings.load_at_start:  # off in the workers of `serve --workers`
+                    await load_start_up_data(runtime.store, settings)
                 # What start-up built (modules, the schema, the clients) lives as long as the
                 # process. Frozen, it is left out of the cyclic collector's passes, which a
                 # request that allocates many objects triggers, and which otherwise walk all

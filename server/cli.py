@@ -29,6 +29,7 @@ from server.load_report import GRAPH_FAILURES, failure_line, loaded_lines
 from server.runtime import open_runtime
 from server.settings import ConfigurationError, Settings, load_settings
 from server.timeouts import uvicorn_options
+from server.workers import LOG_FORMAT, serve_workers
 
 SCHEMA_FILE = Path("schema.graphql")
 #: The shortest API key ``hash-key`` accepts: 32 characters (e.g. ``openssl rand -hex 16``).
@@ -54,7 +55,7 @@ def settings_or_exit(**overrides: Any) -> Settings:
 def main(verbose: bool) -> None:
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        format=LOG_FORMAT,
     )
 
 
@@ -73,8 +74,18 @@ def main(verbose: bool) -> None:
     default=None,
     help="Dataset folder to apply at start-up if it changed (default data/).",
 )
-def serve(host: str | None, port: int | None, dataset: Path | None) -> None:
+@click.option(
+    "--workers",
+    default=None,
+    metavar="N|auto",
+    help="API processes on the port (default 1, or REFORMGRAPH_WORKERS); `auto`: one per "
+    "core. They share one engine, started once, and the dataset is applied once; SIGTERM "
+    "stops every worker, then the engine.",
+)
+def serve(host: str | None, port: int | None, dataset: Path | None, workers: str | None) -> None:
     overrides: dict[str, object] = {}
+    if workers is not None:
+        overrides["workers"] = workers
     if host is not None:
         overrides["host"] = host
     if port is not None:
@@ -87,6 +98,10 @@ def serve(host: str | None, port: int | None, dataset: Path | None) -> None:
             f"port {settings.port} on {settings.host} is already in use; stop what holds it "
             "or pass --port (or set REFORMGRAPH_PORT)"
         )
+    count = settings.worker_count
+    if count > 1:
+        serve_workers(settings, count)
+        return
     uvicorn.run(
         create_app(settings),
         host=settings.host,

@@ -11,9 +11,10 @@ message naming its environment variable: a typo stops start-up, not the first re
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
@@ -28,6 +29,13 @@ NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 Port = Annotated[int, Field(ge=0, le=65_535)]
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (at least 1)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1  # pragma: no cover - not Linux
+
+
 class Settings(BaseSettings):
     """Everything the service reads from its environment, with defaults for local use."""
 
@@ -35,6 +43,17 @@ class Settings(BaseSettings):
 
     host: str = Field("127.0.0.1", description="Address the HTTP API listens on.")
     port: Port = Field(8000, description="Port the HTTP API listens on.")
+    workers: int | Literal["auto"] = Field(
+        1,
+        description="API processes `serve` runs on the port (uvicorn's supervisor): a "
+        "number, or `auto` for one per core this process may run on.",
+    )
+    load_at_start: bool = Field(
+        True,
+        description="Apply the dataset folder and the synthetic sample at start-up when they "
+        "changed. `serve --workers` applies them once in its parent and starts its workers "
+        "with this off.",
+    )
     data_dir: Path = Field(
         Path(".reformgraph"), description="Where the local engine keeps its files."
     )
@@ -185,6 +204,13 @@ class Settings(BaseSettings):
             return None
         return value
 
+    @field_validator("workers")
+    @classmethod
+    def _at_least_one_worker(cls, value: int | str) -> int | str:
+        if isinstance(value, int) and value < 1:
+            raise ValueError("REFORMGRAPH_WORKERS (--workers) is a number from 1, or `auto`")
+        return value
+
     @field_validator("api_key_hashes")
     @classmethod
     def _hashes_are_sha256(cls, value: str) -> str:
@@ -230,6 +256,14 @@ class Settings(BaseSettings):
                 f"schemes {', '.join(NEO4J_SCHEMES)}, e.g. neo4j://db.example.org:7687"
             )
         return value.strip()
+
+    @property
+    def worker_count(self) -> int:
+        """How many API processes to run: ``workers``, with ``auto`` resolved to the cores
+        this process may run on (its CPU affinity, which a container's cpuset narrows)."""
+        if self.workers == "auto":
+            return usable_cores()
+        return self.workers
 
     @property
     def metrics_operation_names(self) -> list[str]:
