@@ -208,7 +208,7 @@ class Settings(BaseSettings):
     @classmethod
     def _at_least_one_worker(cls, value: int | str) -> int | str:
         if isinstance(value, int) and value < 1:
-            raise ValueError("REFORMGRAPH_WORKERS (--workers) is a number from 1, or `auto`")
+            raise ValueError("a number from 1 (--workers), or `auto`")
         return value
 
     @field_validator("api_key_hashes")

@@ -598,7 +598,7 @@ def test_workers_setting_takes_a_number_or_auto(monkeypatch: pytest.MonkeyPatch)
     for wrong in ("0", "-2", "two"):
         result = CliRunner().invoke(main, ["serve", "--workers", wrong])
         assert result.exit_code != 0
-        assert "invalid configuration: workers" in result.output, result.output
+        assert "invalid configuration: REFORMGRAPH_WORKERS: " in result.output, result.output
 
 
 def test_workers_read_exactly_the_parents_settings(monkeypatch: pytest.MonkeyPatch) -> None:
