@@ -109,6 +109,9 @@ _CHILD_FLAGS = (
 #: last rewrite (redis's own defaults for its automatic rewrites, which the store turns off).
 _LOG_REWRITE_MIN_BYTES = 64 * 1024 * 1024
 
+#: Seconds a pooled connection may sit idle before it is checked with a PING on its next use.
+_HEALTH_CHECK_S = 2
+
 #: The engine's one write lock (not per graph: see the module's docstring).
 WRITE_LOCK = "reformgraph:writelock"
 
@@ -221,6 +224,10 @@ class FalkorDBStore(GraphStore):
                 timeout=self.query_timeout_ms / 1000,
                 socket_connect_timeout=self._connect_timeout_s,
                 socket_timeout=self.query_timeout_ms / 1000 + _SOCKET_MARGIN_S,
+                # a connection idle this long is PINGed (and reopened) before it is used: after
+                # the engine restarted, pooled connections are dead, and a write on one would
+                # otherwise fail BACKEND_UNAVAILABLE although /readyz already passed
+                health_check_interval=_HEALTH_CHECK_S,
                 decode_responses=True,
             )
             self._redis_client = Redis(connection_pool=pool)
@@ -255,7 +262,13 @@ class FalkorDBStore(GraphStore):
         query = text if text is not None else statement.text
         try:
             if read_only:
-                result = await graph.ro_query(query, params, timeout=timeout)
+                try:
+                    result = await graph.ro_query(query, params, timeout=timeout)
+                except (redis_errors.ConnectionError, ConnectionError):
+                    # once more, on a new connection: a pooled one may have died with an engine
+                    # that has since restarted (a read is safe to send twice; a write is not;
+                    # a timeout is not retried: a frozen engine would be waited for twice)
+                    result = await graph.ro_query(query, params, timeout=timeout)
             else:
                 result = await graph.query(query, params, timeout=timeout)
         except _UNAVAILABLE as exc:

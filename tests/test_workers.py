@@ -200,11 +200,14 @@ class Serve:
         raise AssertionError(f"serve was not ready within {timeout_s} s:\n{self.output}")
 
     def wait_workers(self, count: int, timeout_s: float = 60) -> set[int]:
-        """The worker pids once there are ``count`` of them, each answering."""
+        """The worker pids once there are ``count`` of them and as many have finished their
+        start-up (a worker still opening the graph when a test kills the engine fails to start,
+        and uvicorn's supervisor then stops the whole service)."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             workers = _workers(self.pid)
-            if len(workers) == count:
+            started = self.output.count("Application startup complete.")
+            if len(workers) == count and started >= count:
                 return workers
             time.sleep(0.1)
         raise AssertionError(f"{len(_workers(self.pid))} workers, not {count}:\n{self.output}")
@@ -569,7 +572,8 @@ def test_the_readiness_of_services_on_one_engine_follows_that_engine(
         engine.restart()  # the same port and folder
         for serve in pair:
             serve.wait_ready(timeout_s=30)
-            assert serve.graphql(TOWN)["data"] == {"region": {"name": "甲镇"}}
+            answer = serve.graphql(TOWN)
+            assert answer["data"] == {"region": {"name": "甲镇"}}, answer
         for serve in pair:  # uvicorn ends a single process by re-raising the signal it took
             assert serve.stop(signal.SIGTERM) in (0, -signal.SIGTERM)
         assert engine.is_running(), "a service stopped the engine it did not start"
