@@ -4,11 +4,13 @@ prices them is linear in the document."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from typing import Any
 
 import pytest
+import strawberry
 from graphql import (
     GraphQLList,
     GraphQLNonNull,
@@ -28,6 +30,7 @@ from schema.context import GraphContext
 from schema.cost import Price, price_operation
 from schema.limits import admit, price_table
 from schema.metrics import EXPLORER_OPERATIONS
+from schema.query import Query
 from server.cookbook import read_recipes
 from tests.conftest import REPO_ROOT
 
@@ -378,6 +381,11 @@ async def test_a_claim_matrix_over_the_town_cap_is_refused(store: GraphStore) ->
     assert whole.errors is None
     assert whole.data is not None
     assert len(whole.data["claimMatrix"]["towns"]) > 1  # the cap, not the data, refused it
+    # a schema built on the service's types without its limits holds to the default caps
+    plain = strawberry.Schema(query=Query)
+    unlimited = await plain.execute(query, context_value=GraphContext(store=store))
+    assert unlimited.errors is None
+    assert unlimited.data == whole.data
 
 
 @pytest.mark.anyio
@@ -424,3 +432,121 @@ async def test_only_short_documents_are_kept_in_the_caches(store: GraphStore) ->
     after_short = cache.cache_info()
     assert after_short.misses == before.misses + 1
     assert after_short.hits == before.hits + 1
+
+
+# ------------------------------------------------------ the caps the service enforces, priced
+
+#: Caps set away from their defaults, so that a list priced at the page cap (500) or at a
+#: default instead of at its own configured cap shows in the price.
+SMALL_CAPS = Limits(max_page_size=40, claim_matrix_towns=7, merger_bodies=3, max_list_length=2)
+
+
+@pytest.mark.parametrize(
+    ("query", "cost"),
+    [
+        # claimMatrix: 1 + its weight 1,000 + 7 towns × (1 + hasEnforcementBureau)
+        ('{ claimMatrix(list: "l", region: "r") { towns { hasEnforcementBureau } } }', 1_015),
+        (
+            '{ claimMatrix(list: "l", region: "r") { shortOfTarget { hasEnforcementBureau } } }',
+            1_015,
+        ),
+        # mergerImpact: 1 + 1,000 + 3 bodies × (1 + name)
+        ('{ mergerImpact(bodies: ["a"]) { bodies { name } } }', 1_007),
+        ('{ mergerImpact(bodies: ["a"]) { regionsTouched { name } } }', 1_007),
+        # the staff quota before the merger: one per body and the target's (3 + 1)
+        ('{ mergerImpact(bodies: ["a"]) { staffQuotaBefore } }', 1_005),
+        # 500 overlaps (the data bound) × (1 + 3 holders)
+        ('{ mergerImpact(bodies: ["a"]) { overlaps { heldBy } } }', 1 + 1_000 + 500 * 4),
+        # a list of chains is priced per chain: 1,000 chains × (1 + 9 hops × (1 + relation)),
+        # 9 hops being 6 delegations, the listing, the holding and the exercising; + 1,000
+        ('{ delegationChains(item: "i") { hops { relation } } }', 1_000 * 19 + 1_000),
+        ('{ chainsThrough(body: "b") { hops { relation } } }', 1_000 * 19 + 1_000),
+        # a region's ancestors: one per level above it, at most 5
+        ('{ region(key: "r") { ancestors { name } } }', 1 + 5 * 2),
+        # a page of 40 (the configured page cap) when no `first` is given
+        ('{ regions { name } }', 40 * 2),
+    ],
+)
+def test_the_lists_the_service_caps_are_priced_at_the_configured_cap(query: str, cost: int) -> None:
+    table = price_table(SMALL_CAPS, GRAPHQL_SCHEMA)
+    assert price_operation(GRAPHQL_SCHEMA, parse(query), None, None, table).cost == cost
+
+
+@pytest.mark.parametrize(
+    ("query", "limit"),
+    [
+        ('{ mergerImpact(bodies: ["a", "b", "c", "d"]) { targetName } }', "merger_bodies"),
+        (
+            'mutation { applyMerger(bodies: ["a", "b", "c", "d"], date: "2020-01-01") '
+            "{ applied } }",
+            "merger_bodies",
+        ),
+        ('{ search(text: "x", kinds: [BODY, REGION, DOCUMENT]) { totalCount } }', "list_length"),
+    ],
+)
+def test_list_arguments_are_held_to_the_configured_caps(query: str, limit: str) -> None:
+    document = parse(query)
+    assert validate(GRAPHQL_SCHEMA, document) == [], query
+    table = price_table(SMALL_CAPS, GRAPHQL_SCHEMA)
+    price, refusal = admit(GRAPHQL_SCHEMA, document, None, None, SMALL_CAPS, table)
+    assert refusal is not None
+    assert refusal.extensions == {"code": "LIMIT_EXCEEDED", "limit": limit}
+    within = query.replace(', "d"]', "]").replace(", DOCUMENT]", "]")
+    assert admit(GRAPHQL_SCHEMA, parse(within), None, None, SMALL_CAPS, table)[1] is None
+
+
+# ------------------------------------------------- what the operations in flight cost together
+
+
+@pytest.fixture
+def shared_budget(store: GraphStore) -> Any:
+    """A schema whose large operations may cost 2,000 together (``{ regions { name } }``,
+    priced 1,000, is large under a budget of 5,000), its store's context, and a run with a
+    request deadline."""
+    from graph_store.deadline import request_deadline
+
+    schema = build_schema(Limits(max_cost=5_000, max_cost_in_flight=2_000))
+    context = GraphContext(store=store)
+
+    async def run(query: str, deadline_s: float = 2.0) -> Any:
+        with request_deadline(deadline_s):
+            return await schema.execute(query, context_value=context)
+
+    return schema, run
+
+
+def _busy(result: Any) -> bool:
+    return bool(result.errors) and result.errors[0].extensions["code"] == "BUSY"
+
+
+@pytest.mark.anyio
+async def test_operations_that_fill_the_shared_budget_exactly_run_together(
+    shared_budget: Any,
+) -> None:
+    schema, run = shared_budget
+    assert await schema.in_flight.take(1_000, 0)  # an operation of 1,000 is running
+    try:
+        fits = await run("{ regions { name } }")  # 1,000 + 1,000: the whole budget
+        assert fits.errors is None
+        assert fits.data == {"regions": []}
+        # the one still running is still counted: 1,000 + 1,500 does not fit
+        over = await run("{ regions { name key } }", deadline_s=0.2)
+        assert _busy(over), over
+    finally:
+        schema.in_flight.give_back(1_000)
+    assert (await run("{ regions { name key } }")).errors is None  # alone, it runs
+
+
+@pytest.mark.anyio
+async def test_an_operation_that_waited_runs_when_room_is_given_back(shared_budget: Any) -> None:
+    """It waits for room (up to half its deadline), rather than answering BUSY at once."""
+    schema, run = shared_budget
+    assert await schema.in_flight.take(2_000, 0)  # the whole budget is in use
+    waiting = asyncio.ensure_future(run("{ regions { name } }", deadline_s=20.0))
+    await asyncio.sleep(0.3)
+    assert not waiting.done()
+    schema.in_flight.give_back(2_000)
+    result = await waiting
+    assert result.errors is None
+    assert result.data == {"regions": []}
+    assert schema.in_flight.used == 0
