@@ -550,3 +550,58 @@ async def test_an_operation_that_waited_runs_when_room_is_given_back(shared_budg
     assert result.errors is None
     assert result.data == {"regions": []}
     assert schema.in_flight.used == 0
+
+
+def _longest(lists: Any) -> int:
+    return max(len(items or []) for items in lists)
+
+
+def test_introspection_lists_are_priced_at_the_longest_the_schema_answers() -> None:
+    """GraphiQL's introspection is priced at what the schema can answer: each introspection
+    list at the longest such list the schema's own introspection gives (counted here from
+    the answer), not at the page cap."""
+    from graphql import graphql_sync
+
+    def answer(query: str) -> Any:
+        result = graphql_sync(GRAPHQL_SCHEMA, query)
+        assert result.errors is None, result.errors
+        assert result.data is not None
+        return result.data["__schema"]
+
+    every = answer(
+        "{ __schema { types { fields { name args { name } } interfaces { name } "
+        "possibleTypes { name } enumValues { name } inputFields { name } } "
+        "directives { name args { name } locations } } }"
+    )
+    types, directives = every["types"], every["directives"]
+    n, d = len(types), len(directives)
+    fields = _longest(t["fields"] for t in types)
+    field_args = _longest(f["args"] for t in types for f in t["fields"] or [])
+    # inputFields are bounded by the most fields of any type, input or output
+    input_fields = max(fields, _longest(t["inputFields"] for t in types))
+    expected = {
+        "{ __schema { types { name } } }": 1 + n * 2,
+        "{ __schema { directives { name } } }": 1 + d * 2,
+        "{ __schema { types { fields { name } } } }": 1 + n * (1 + fields * 2),
+        "{ __schema { types { interfaces { name } } } }": (
+            1 + n * (1 + _longest(t["interfaces"] for t in types) * 2)
+        ),
+        "{ __schema { types { possibleTypes { name } } } }": (
+            1 + n * (1 + _longest(t["possibleTypes"] for t in types) * 2)
+        ),
+        "{ __schema { types { enumValues { name } } } }": (
+            1 + n * (1 + _longest(t["enumValues"] for t in types) * 2)
+        ),
+        "{ __schema { types { inputFields { name } } } }": 1 + n * (1 + input_fields * 2),
+        "{ __schema { types { fields { args { name } } } } }": (
+            1 + n * (1 + fields * (1 + field_args * 2))
+        ),
+        "{ __schema { directives { args { name } } } }": (
+            1 + d * (1 + _longest(x["args"] for x in directives) * 2)
+        ),
+        "{ __schema { directives { locations } } }": (
+            1 + d * (1 + _longest(x["locations"] for x in directives))
+        ),
+    }
+    assert 50 < n < 500  # the schema's types, far fewer than a page
+    assert {query: _price(query).cost for query in expected} == expected

@@ -145,3 +145,25 @@ async def test_a_malformed_global_id_is_bad_input(store: GraphStore, global_id: 
             }
         ],
     }
+
+
+async def test_a_request_out_of_time_is_deadline_exceeded_before_the_graph_is_asked(
+    store: GraphStore,
+) -> None:
+    from graph_store.deadline import request_deadline
+
+    with request_deadline(30.0) as deadline:
+        assert deadline is not None
+        deadline.at -= 60  # the request's time ran out before its first statement
+        body = await _execute(store, '{ region(key: "r:nowhere") { name } }')
+    assert body == {
+        "data": None,
+        "errors": [
+            {
+                "message": "The graph took longer than this request may.",
+                "locations": [{"line": 1, "column": 3}],
+                "path": ["region"],
+                "extensions": {"code": "DEADLINE_EXCEEDED"},
+            }
+        ],
+    }
