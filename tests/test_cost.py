@@ -515,10 +515,6 @@ def shared_budget(store: GraphStore) -> Any:
     return schema, run
 
 
-def _busy(result: Any) -> bool:
-    return bool(result.errors) and result.errors[0].extensions["code"] == "BUSY"
-
-
 @pytest.mark.anyio
 async def test_operations_that_fill_the_shared_budget_exactly_run_together(
     shared_budget: Any,
@@ -531,7 +527,11 @@ async def test_operations_that_fill_the_shared_budget_exactly_run_together(
         assert fits.data == {"regions": []}
         # the one still running is still counted: 1,000 + 1,500 does not fit
         over = await run("{ regions { name key } }", deadline_s=0.2)
-        assert _busy(over), over
+        assert over.data is None
+        [busy] = over.errors
+        assert busy.extensions == {"code": "BUSY", "cost": 1_500}
+        assert busy.message.startswith("The service is busy answering other large queries")
+        assert "ask again shortly" in busy.message
     finally:
         schema.in_flight.give_back(1_000)
     assert (await run("{ regions { name key } }")).errors is None  # alone, it runs
@@ -605,3 +605,48 @@ def test_introspection_lists_are_priced_at_the_longest_the_schema_answers() -> N
     }
     assert 50 < n < 500  # the schema's types, far fewer than a page
     assert {query: _price(query).cost for query in expected} == expected
+
+
+@pytest.mark.anyio
+async def test_one_large_operation_alone_runs_whatever_the_shared_budget(store: GraphStore) -> None:
+    schema = build_schema(Limits(max_cost=5_000, max_cost_in_flight=10))  # under any large one
+    result = await schema.execute("{ regions { name } }", context_value=GraphContext(store=store))
+    assert result.errors is None
+    assert result.extensions == {"cost": {"requested": 1_000, "budget": 5_000}}
+    assert schema.in_flight.used == 0
+
+
+def test_each_limit_admits_its_own_value_and_refuses_one_more() -> None:
+    def nested(levels: int) -> str:
+        return "{ regions { " + "parent { " * (levels - 1) + "name" + " }" * (levels - 1) + " } }"
+
+    def aliased(count: int) -> str:
+        return "{ " + " ".join(f"a{i}: region(key: \"r\") {{ name }}" for i in range(count)) + " }"
+
+    assert _price(nested(12)).depth == 12
+    assert _admit(nested(12))[1] is None
+    deep = _admit(nested(13))[1]
+    assert deep is not None
+    assert deep.extensions == {"code": "LIMIT_EXCEEDED", "limit": "depth"}
+    assert deep.message == "The query nests 13 levels deep; at most 12 are allowed."
+    assert _admit(aliased(30))[1] is None
+    many = _admit(aliased(31))[1]
+    assert many is not None
+    assert many.extensions == {"code": "LIMIT_EXCEEDED", "limit": "aliases"}
+    assert many.message == (
+        "The query uses 31 aliases (fragment spreads counted each time); at most 30 are allowed."
+    )
+    # the budget: { regions { name key } } costs 500 × 3
+    budget = Limits(max_cost=1_500)
+    table = price_table(budget, GRAPHQL_SCHEMA)
+
+    def priced(query: str) -> tuple[Price | None, Any]:
+        return admit(GRAPHQL_SCHEMA, parse(query), None, None, budget, table)
+
+    assert priced("{ regions { name key } }") == (Price(1_500, 1, 0), None)
+    price, over = priced("{ regions { name key level } }")
+    assert price == Price(2_000, 1, 0)
+    assert over is not None
+    assert over.extensions == {"code": "COST_EXCEEDED", "cost": 2_000, "budget": 1_500}
+    assert over.message.startswith("The query could cost 2,000 (the most fields its answer")
+    assert "the budget is 1,500. Ask for smaller pages" in over.message
