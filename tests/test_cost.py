@@ -464,7 +464,7 @@ SMALL_CAPS = Limits(max_page_size=40, claim_matrix_towns=7, merger_bodies=3, max
         # a region's ancestors: one per level above it, at most 5
         ('{ region(key: "r") { ancestors { name } } }', 1 + 5 * 2),
         # a page of 40 (the configured page cap) when no `first` is given
-        ('{ regions { name } }', 40 * 2),
+        ("{ regions { name } }", 40 * 2),
     ],
 )
 def test_the_lists_the_service_caps_are_priced_at_the_configured_cap(query: str, cost: int) -> None:
@@ -488,7 +488,7 @@ def test_list_arguments_are_held_to_the_configured_caps(query: str, limit: str) 
     document = parse(query)
     assert validate(GRAPHQL_SCHEMA, document) == [], query
     table = price_table(SMALL_CAPS, GRAPHQL_SCHEMA)
-    price, refusal = admit(GRAPHQL_SCHEMA, document, None, None, SMALL_CAPS, table)
+    _, refusal = admit(GRAPHQL_SCHEMA, document, None, None, SMALL_CAPS, table)
     assert refusal is not None
     assert refusal.extensions == {"code": "LIMIT_EXCEEDED", "limit": limit}
     within = query.replace(', "d"]', "]").replace(", DOCUMENT]", "]")
@@ -621,7 +621,7 @@ def test_each_limit_admits_its_own_value_and_refuses_one_more() -> None:
         return "{ regions { " + "parent { " * (levels - 1) + "name" + " }" * (levels - 1) + " } }"
 
     def aliased(count: int) -> str:
-        return "{ " + " ".join(f"a{i}: region(key: \"r\") {{ name }}" for i in range(count)) + " }"
+        return "{ " + " ".join(f'a{i}: region(key: "r") {{ name }}' for i in range(count)) + " }"
 
     assert _price(nested(12)).depth == 12
     assert _admit(nested(12))[1] is None
