@@ -650,3 +650,67 @@ def test_each_limit_admits_its_own_value_and_refuses_one_more() -> None:
     assert over.extensions == {"code": "COST_EXCEEDED", "cost": 2_000, "budget": 1_500}
     assert over.message.startswith("The query could cost 2,000 (the most fields its answer")
     assert "the budget is 1,500. Ask for smaller pages" in over.message
+
+
+@pytest.mark.anyio
+async def test_an_operation_priced_at_a_tenth_of_the_budget_is_not_held_for_room(
+    store: GraphStore,
+) -> None:
+    """Only operations over a tenth of ``max_cost`` are counted in flight."""
+    from graph_store.deadline import request_deadline
+
+    schema = build_schema(Limits(max_cost=10_000, max_cost_in_flight=1_000))
+    assert await schema.in_flight.take(1_000, 0)  # the whole shared budget is in use
+    try:
+        with request_deadline(0.5):
+            result = await schema.execute(  # priced 1,000: a tenth
+                "{ regions { name } }", context_value=GraphContext(store=store)
+            )
+    finally:
+        schema.in_flight.give_back(1_000)
+    assert result.errors is None
+    assert result.data == {"regions": []}
+
+
+@pytest.mark.anyio
+async def test_a_refused_operation_is_refused_at_once_for_what_it_asks(shared_budget: Any) -> None:
+    """Over the cost budget is COST_EXCEEDED whatever else is running, not BUSY after a wait."""
+    schema, run = shared_budget
+    assert await schema.in_flight.take(2_000, 0)
+    try:
+        # 500 regions × (1 + 4 fields + parent (1 + 3 fields + parent (1 + name))): 5,500
+        query = "{ regions { name key level code parent { name key level parent { name } } } }"
+        result = await run(query, deadline_s=0.5)
+    finally:
+        schema.in_flight.give_back(2_000)
+    assert result.data is None
+    [error] = result.errors
+    assert error.extensions == {"code": "COST_EXCEEDED", "cost": 5_500, "budget": 5_000}
+
+
+@pytest.mark.anyio
+async def test_the_operation_named_is_the_one_priced(store: GraphStore) -> None:
+    document = "query Small { __typename } query Large { regions { name key } }"
+    context = GraphContext(store=store)
+    small = await SCHEMA.execute(document, operation_name="Small", context_value=context)
+    assert small.errors is None
+    assert small.extensions == {"cost": {"requested": 1, "budget": LIMITS.max_cost}}
+    capped = build_schema(Limits(max_cost=1_000))
+    large = await capped.execute(document, operation_name="Large", context_value=context)
+    assert large.data is None
+    assert large.errors is not None
+    assert large.errors[0].extensions == {"code": "COST_EXCEEDED", "cost": 1_500, "budget": 1_000}
+
+
+@pytest.mark.anyio
+async def test_a_document_that_fails_validation_gets_its_validation_errors_unpriced(
+    store: GraphStore,
+) -> None:
+    """A document graphql-core refuses is answered with what is wrong in it, even when it is
+    over a limit too (31 aliases here), and is not priced."""
+    query = "{ " + " ".join(f"a{i}: regions {{ nope }}" for i in range(31)) + " }"
+    result = await SCHEMA.execute(query, context_value=GraphContext(store=store))
+    assert result.errors is not None
+    assert {error.extensions["code"] for error in result.errors} == {"BAD_INPUT"}
+    assert result.errors[0].message.startswith("Cannot query field 'nope' on type 'Region'.")
+    assert not (result.extensions or {}).get("cost")
