@@ -16,10 +16,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from graphql import FieldNode, NameNode, located_error
 
 from graph_store import GraphStore, StatementFailedError
+from graph_store.errors import (
+    BackendUnavailableError,
+    DeadlineExceededError,
+    WriteBusyError,
+    WriteConflictError,
+)
 from schema import build_schema
 from schema.context import GraphContext
+from schema.errors import classify
 from tests.conftest import LiveServer, with_extra_statements
 
 pytestmark = pytest.mark.anyio
@@ -166,4 +174,46 @@ async def test_a_request_out_of_time_is_deadline_exceeded_before_the_graph_is_as
                 "extensions": {"code": "DEADLINE_EXCEEDED"},
             }
         ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("failure", "code", "message"),
+    [
+        (
+            BackendUnavailableError("connection refused"),
+            "BACKEND_UNAVAILABLE",
+            "The graph is unavailable.",
+        ),
+        (
+            DeadlineExceededError("statement timed out"),
+            "DEADLINE_EXCEEDED",
+            "The graph took longer than this request may.",
+        ),
+        (
+            WriteBusyError("lock held by import-7"),
+            "BUSY",
+            "Another write to the graph is in progress; try again.",
+        ),
+        (
+            WriteConflictError("version 7 expected, 8 found", expected=7, found=8),
+            "CONFLICT",
+            "The graph changed while this write was prepared.",
+        ),
+    ],
+    ids=["unavailable", "deadline", "busy", "conflict"],
+)
+def test_each_failure_of_the_graph_has_its_code_and_says_what_to_do(
+    failure: Exception, code: str, message: str
+) -> None:
+    """What a resolver's failed graph call becomes for the client (a write conflict cannot be
+    provoked on demand through the API: an import plans again on it, several times, first):
+    the store's own words, which name locks and versions, stay with the operator."""
+    raised = located_error(
+        failure, [FieldNode(name=NameNode(value="applyMerger"))], ["applyMerger"]
+    )
+    assert classify(raised).formatted == {
+        "message": message,
+        "path": ["applyMerger"],
+        "extensions": {"code": code},
     }
