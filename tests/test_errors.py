@@ -217,3 +217,16 @@ def test_each_failure_of_the_graph_has_its_code_and_says_what_to_do(
         "path": ["applyMerger"],
         "extensions": {"code": code},
     }
+
+
+def test_validation_that_ran_out_of_stack_is_a_validation_limit() -> None:
+    """graphql-core validates recursively: a document that exhausts Python's stack is refused
+    as too complex to validate, not masked as the service's own failure."""
+    raised = located_error(RecursionError("maximum recursion depth exceeded"), None, None)
+    assert classify(raised).formatted == {
+        "message": (
+            "The query is too complex to validate: too many fields of the same name to compare, "
+            "or fragments nested too deeply."
+        ),
+        "extensions": {"code": "LIMIT_EXCEEDED", "limit": "validation"},
+    }
