@@ -530,8 +530,10 @@ async def test_operations_that_fill_the_shared_budget_exactly_run_together(
         assert over.data is None
         [busy] = over.errors
         assert busy.extensions == {"code": "BUSY", "cost": 1_500}
-        assert busy.message.startswith("The service is busy answering other large queries")
-        assert "ask again shortly" in busy.message
+        assert busy.message == (
+            "The service is busy answering other large queries; ask again shortly, or ask a "
+            "smaller one (smaller pages, fewer aliases)."
+        )
     finally:
         schema.in_flight.give_back(1_000)
     assert (await run("{ regions { name key } }")).errors is None  # alone, it runs
@@ -719,3 +721,30 @@ async def test_a_document_that_fails_validation_gets_its_validation_errors_unpri
     assert {error.extensions["code"] for error in result.errors} == {"BAD_INPUT"}
     assert result.errors[0].message.startswith("Cannot query field 'nope' on type 'Region'.")
     assert not (result.extensions or {}).get("cost")
+
+
+@pytest.mark.anyio
+async def test_an_operation_with_no_time_left_does_not_wait_for_room(store: GraphStore) -> None:
+    """It waits at most half the time its request has left: none left, no wait (room given
+    back half a second later does not reach it)."""
+    from graph_store.deadline import request_deadline
+
+    schema = build_schema(Limits(max_cost=5_000, max_cost_in_flight=2_000))
+
+    async def out_of_time() -> Any:
+        with request_deadline(30.0) as deadline:
+            assert deadline is not None
+            deadline.at -= 60
+            return await schema.execute(
+                "{ regions { name } }", context_value=GraphContext(store=store)
+            )
+
+    assert await schema.in_flight.take(2_000, 0)
+    asked = asyncio.ensure_future(out_of_time())
+    try:
+        await asyncio.sleep(0.5)
+    finally:
+        schema.in_flight.give_back(2_000)
+    result = await asked
+    assert result.data is None
+    assert result.errors[0].extensions == {"code": "BUSY", "cost": 1_000}
