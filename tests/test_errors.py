@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from graphql import FieldNode, NameNode, located_error
+from graphql import FieldNode, GraphQLError, NameNode, located_error
 
 from graph_store import GraphStore, StatementFailedError
 from graph_store.errors import (
@@ -230,3 +230,12 @@ def test_validation_that_ran_out_of_stack_is_a_validation_limit() -> None:
         ),
         "extensions": {"code": "LIMIT_EXCEEDED", "limit": "validation"},
     }
+
+
+def test_a_stored_value_graphql_cannot_serialise_is_masked() -> None:
+    """graphql-core's own error while completing a field (a path, and its GraphQLError as the
+    cause) is the service's failure, not the client's: INTERNAL, without graphql-core's words
+    about the value."""
+    cause = GraphQLError("Int cannot represent non 32-bit signed integer value: 1099511627776")
+    raised = located_error(cause, [FieldNode(name=NameNode(value="staffQuota"))], ["staffQuota"])
+    assert classify(raised).formatted == {**INTERNAL, "path": ["staffQuota"]}
