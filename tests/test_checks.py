@@ -498,8 +498,7 @@ bodies:
             str(second),
             "bodies[1]",
             "provenance",
-            "documented record without provenance: add {source, quote}, or mark it synthetic: "
-            "true",
+            "documented record without provenance: add {source, quote}, or mark it synthetic: true",
             9,
         ),
     ]
@@ -516,4 +515,40 @@ def test_a_document_given_with_the_dataset_counts_as_a_declared_source() -> None
     assert check_dataset(dataset, CORPUS, {"list.csv": text}) == []
     assert [p.reason for p in check_dataset(dataset, CORPUS)] == [
         f"source 'list.csv' is not in the corpus folder {CORPUS}: the quote points at nothing"
+    ]
+
+
+def test_a_quote_from_a_given_document_is_found_on_the_lines_its_record_was_read_from() -> None:
+    """A table row's cell may hold a line break: its quote is looked for on the row's lines
+    first, and found there; a quote the document lacks is still a problem."""
+    from graph_loaders.dataset import Origin
+
+    text = "序号,事项\n1,对违反某某规定\n行为的处罚\n2,其他事项\n"
+    quoted = body("b:a", provenance=[{"source": "list.csv", "quote": "对违反某某规定 行为的处罚"}])
+    misquoted = body("b:b", provenance=[{"source": "list.csv", "quote": "不在清单里的话"}])
+    dataset = Dataset.model_validate({**BASE, "bodies": [quoted, misquoted]})
+    for index, record in enumerate(dataset.bodies):
+        record.with_origin(Origin(file="list.csv", section="bodies", index=index, line=2))
+    found = check_dataset(dataset, CORPUS, {"list.csv": text})
+    assert [(p.location, p.field, p.reason) for p in found] == [
+        (
+            "bodies[1]",
+            "provenance[0].quote",
+            "quote not found in list.csv (whitespace aside): '不在清单里的话'",
+        ),
+    ]
+
+
+def test_a_document_must_be_scoped_to_a_region() -> None:
+    found = problems(
+        **BASE,
+        documents=[
+            {"id": "doc:a", "title": "某某通知", "scope_region": "r:county", "provenance": DOC},
+            {"id": "doc:b", "title": "某某意见", "scope_region": "r:nowhere", "provenance": DOC},
+            {"id": "doc:c", "title": "某某方案", "scope_region": "source:002", "provenance": DOC},
+        ],
+    )
+    assert found == [
+        ("documents[1]", "scope_region", "unknown region 'r:nowhere'"),
+        ("documents[2]", "scope_region", "'source:002' is a source, not a region"),
     ]
