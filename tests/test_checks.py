@@ -552,3 +552,41 @@ def test_a_document_must_be_scoped_to_a_region() -> None:
         ("documents[1]", "scope_region", "unknown region 'r:nowhere'"),
         ("documents[2]", "scope_region", "'source:002' is a source, not a region"),
     ]
+
+
+def test_nothing_in_a_statutory_list_is_delegated_claimed_or_held_by_an_original_body() -> None:
+    where = {"region": "r:county", "list": "l:law"}
+    found = problems(
+        **BASE,
+        bodies=[body("b:a")],
+        power_lists=[plist("l:law", kind="STATUTORY"), plist("l:a")],
+        power_items=[item("i:law", "l:law"), item("i:a")],
+        holdings=[
+            {"body": "b:a", "item": "i:law", "provenance": DOC},
+            {"body": "b:a", "item": "i:a", "provenance": DOC},
+        ],
+        delegations=[
+            {
+                "id": "d:law",
+                "list": "l:law",
+                "item": "i:law",
+                "from_body": "b:a",
+                "to_region": "r:county",
+                "provenance": DOC,
+            }
+        ],
+        claims=[{**where, "item": "i:law", "mode": "CONFIRM", "provenance": DOC}],
+        claim_summaries=[{**where, "claimed_count": 1, "provenance": DOC}],
+    )
+    law = "'l:law' is in a statutory list (法定): towns hold its items by law, nothing in it is"
+    assert found == [
+        ("delegations[0]", "list", f"{law} delegated"),
+        ("claims[0]", "list", f"{law} claimed"),
+        ("claim_summaries[0]", "list", f"{law} claimed"),
+        (
+            "holdings[0]",
+            "item",
+            "'i:law' is in a statutory list (法定): towns hold its items by law: it has no "
+            "original holder",
+        ),
+    ]
