@@ -573,6 +573,16 @@ async def test_a_page_holds_at_most_500_and_never_a_negative_number(answers: Gra
         )
 
 
+@pytest.mark.parametrize("cursor", ["not-a-cursor", "YXJyYXljb25uZWN0aW9uOng="])
+async def test_a_cursor_the_api_did_not_give_is_bad_input(answers: GraphStore, cursor: str) -> None:
+    # not base64, and base64 of "arrayconnection:x" (no offset)
+    query = "query($c: String) { reformEvents(first: 2, after: $c) { totalCount } }"
+    assert await error_of(answers, query, c=cursor) == {
+        "message": "Not a valid cursor: pass a `cursor` or `endCursor` this API gave.",
+        "extensions": {"code": "BAD_INPUT"},
+    }
+
+
 async def test_a_connection_holds_to_the_page_cap_on_its_own(answers: GraphStore) -> None:
     """The service's cost walk refuses these pages before anything runs; a schema built on the
     service's types without it (only the error codes) gets the same answers from the
