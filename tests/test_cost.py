@@ -718,7 +718,7 @@ async def test_a_document_that_fails_validation_gets_its_validation_errors_unpri
     query = "{ " + " ".join(f"a{i}: regions {{ nope }}" for i in range(31)) + " }"
     result = await SCHEMA.execute(query, context_value=GraphContext(store=store))
     assert result.errors is not None
-    assert {error.extensions["code"] for error in result.errors} == {"BAD_INPUT"}
+    assert [error.extensions for error in result.errors] == [{"code": "BAD_INPUT"}] * 31
     assert result.errors[0].message.startswith("Cannot query field 'nope' on type 'Region'.")
     assert not (result.extensions or {}).get("cost")
 
