@@ -590,3 +590,16 @@ def test_nothing_in_a_statutory_list_is_delegated_claimed_or_held_by_an_original
             "original holder",
         ),
     ]
+
+
+def test_a_region_code_given_twice_is_a_problem_of_the_second_record() -> None:
+    found = problems(
+        sources=[SOURCE],
+        regions=[
+            region("r:city", "LEAGUE_CITY"),  # no code: the ones after it are still compared
+            region("r:a", parent="r:city", code="150302"),
+            region("r:b", parent="r:city", code="150303"),
+            region("r:c", parent="r:city", code="150302"),
+        ],
+    )
+    assert found == [("regions[3]", "code", "code 150302 is also 'r:a''s")]
