@@ -752,9 +752,9 @@ async def test_an_operation_with_no_time_left_does_not_wait_for_room(store: Grap
 
 @pytest.mark.anyio
 async def test_the_validation_budget_is_the_configured_one(store: GraphStore) -> None:
-    """Eight fields of one name cost graphql-core's field merging 28 comparisons: over a
-    budget of 5, within the default (the schemas are built here, as the service builds its
-    own from its settings)."""
+    """graphql-core's field merging compares eight fields of one name pairwise: over a budget
+    of 5 comparisons, within the default (the schemas are built here, as the service builds
+    its own from its settings)."""
     query = "{ regions { name name name name name name name name } }"
     context = GraphContext(store=store)
     tight = await build_schema(Limits(validation_work=5)).execute(query, context_value=context)
