@@ -39,7 +39,7 @@ test: $(STAMP) test-deps
 
 ## mutate: mutation testing (mutmut) of the modules that decide answers, each with its own
 ## tests (pyproject.toml [tool.reformgraph.mutate]); MODULES="schema/claims.py ..." for some
-## of them. About half an hour for all: not part of `make test` or CI (docs/testing.md)
+## of them. Not part of `make test` or CI: too long (docs/testing.md, "Time", has what was measured)
 mutate: $(STAMP)
 	$(BIN)/python -m tests.mutation $(MODULES)
 
