@@ -17,9 +17,11 @@ TITLE = "# Performance\n"
 
 #: The blocks in page order, each with the heading it goes under.
 BLOCKS: dict[str, str] = {
+    "import": "# Import on both engines\n",
     "falkordb": "",
     "neo4j": "# On Neo4j\n",
     "peer": "# Side by side with @neo4j/graphql on Neo4j\n",
+    "workers": "# Serving on every core, and several services on one engine\n",
 }
 
 

@@ -215,24 +215,23 @@ async def run(plan: Plan) -> dict[str, Any]:
     ds = generate("inner-mongolia", seed=1, scale=plan.scale)
     keys = pick_keys(ds)
     queries = side_by_side_queries(keys)
-    store = target.open_store(GRAPH)
-    try:
-        await target.clear(store)
-        await store.apply_schema()
-        imported = await import_dataset(store, ds)
-        del ds
-        counts = (await store.read("graph_counts"))[0]
-        with Service(target.settings(GRAPH)) as ours:
-            with PeerServer(
-                target.uri, target.user, target.password, target.database, debug=True
-            ) as peer:
-                checked = await check_all(ours.url, peer, store, queries)
-            with PeerServer(target.uri, target.user, target.password, target.database) as peer:
-                figures = await time_all({"ours": ours.url, "peer": peer.url}, queries, plan)
-                rss = {"ours": _rss_mb(ours.pid), "peer": _rss_mb(peer.pid)}
-    finally:
-        await target.clear(store)
-        await store.close()
+    async with target.open_store(GRAPH) as store:
+        try:
+            await target.clear(store)
+            await store.apply_schema()
+            imported = await import_dataset(store, ds)
+            del ds
+            counts = (await store.read("graph_counts"))[0]
+            with Service(target.settings(GRAPH)) as ours:
+                with PeerServer(
+                    target.uri, target.user, target.password, target.database, debug=True
+                ) as peer:
+                    checked = await check_all(ours.url, peer, store, queries)
+                with PeerServer(target.uri, target.user, target.password, target.database) as peer:
+                    figures = await time_all({"ours": ours.url, "peer": peer.url}, queries, plan)
+                    rss = {"ours": _rss_mb(ours.pid), "peer": _rss_mb(peer.pid)}
+        finally:
+            await target.clear(store)
     out: dict[str, Any] = {
         "date": str(date.today()),
         "mode": plan.mode,

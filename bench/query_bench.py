@@ -38,7 +38,7 @@ import statistics
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AsyncExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -58,7 +58,8 @@ from bench.engines import (
 from bench.load import Result, Samples, run_query, send
 from bench.profiling import profile_requests
 from bench.service import Service
-from graph_loaders.dataset import BodyKind, Dataset, Region, RegionLevel
+from domain import BodyKind, RegionLevel
+from graph_loaders.dataset import Dataset, Region
 from graph_loaders.importer import import_dataset
 from graph_loaders.synthetic import generate
 from graph_store import GraphStore, trace_statements
@@ -247,15 +248,21 @@ class Loaded:
 
 
 async def bench_profile(
-    target: BenchEngine, profile: str, scale: float, requests: int, concurrency: int
+    target: BenchEngine,
+    profile: str,
+    scale: float,
+    requests: int,
+    concurrency: int,
+    stores: AsyncExitStack,
 ) -> tuple[dict[str, Any], Loaded]:
-    """Load one profile and measure every headline operation on it; the graph stays loaded."""
+    """Load one profile and measure every headline operation on it; the graph stays loaded,
+    its store open until ``stores`` closes."""
     graph = f"bench-{profile}"
     started = time.perf_counter()
     ds = generate(profile, seed=1, scale=scale)  # type: ignore[arg-type]
     generated = time.perf_counter() - started
     county = pick_county(ds)
-    store = target.open_store(graph)
+    store = await stores.enter_async_context(target.open_store(graph))
     await target.clear(store)
     await store.apply_schema()
     started = time.perf_counter()
@@ -573,20 +580,22 @@ async def run_engine(
     requests, concurrency = (80, 4) if quick else (300, 8)
     results: list[dict[str, Any]] = []
     loaded: list[Loaded] = []
-    try:
-        for profile, scale in profiles:
-            print(f"benchmarking {profile} at scale {scale} on {target.name} ...", flush=True)
-            result, kept = await bench_profile(target, profile, scale, requests, concurrency)
-            results.append(result)
-            loaded.append(kept)
-        if target.holds_several_graphs:
-            figures = await growth(target, loaded[0], loaded[1], GROWTH_ROUNDS)
-        else:  # one database: each profile's own c=1 figures, measured one after the other
-            figures = _sequential_growth(results, loaded)
-    finally:
-        for kept in loaded:
-            await target.clear(kept.store)
-            await kept.store.close()
+    async with AsyncExitStack() as stores:
+        try:
+            for profile, scale in profiles:
+                print(f"benchmarking {profile} at scale {scale} on {target.name} ...", flush=True)
+                result, kept = await bench_profile(
+                    target, profile, scale, requests, concurrency, stores
+                )
+                results.append(result)
+                loaded.append(kept)
+            if target.holds_several_graphs:
+                figures = await growth(target, loaded[0], loaded[1], GROWTH_ROUNDS)
+            else:  # one database: each profile's own c=1 figures, measured one after another
+                figures = _sequential_growth(results, loaded)
+        finally:
+            for kept in loaded:
+                await target.clear(kept.store)
     return results, figures
 
 

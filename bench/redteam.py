@@ -65,18 +65,18 @@ from bench.redteam_report import (
     replace_section,
 )
 from bench.with_neo4j import neo4j_local
-from cypher.registry import CypherRegistry
-from graph_loaders.dataset import Region, RegionLevel
+from domain import RegionLevel
+from graph_loaders.dataset import Region
 from graph_loaders.synthetic import generate, write_dataset
 from graph_store import GraphStore
-from graph_store.falkordb_store import FalkorDBStore
 from graph_store.local_engine import free_port
-from graph_store.neo4j_store import Neo4jStore
 from schema import Limits, build_schema
 from schema.auth import hash_key
 from schema.cost import price_operation
 from schema.limits import price_table
 from server.cookbook import read_recipes
+from server.runtime import open_runtime
+from server.settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = REPO_ROOT / "bench" / "results"
@@ -197,14 +197,20 @@ class Engine:
     falkordb_port: int | None = None
     neo4j: tuple[str, str, str] | None = None  # uri, user, password
 
-    def open_store(self) -> GraphStore:
-        """A store on the same graph, for counts and the graph's record (no clean-up: a
+    @contextlib.asynccontextmanager
+    async def open_store(self) -> AsyncIterator[GraphStore]:
+        """A store on the same graph, for counts and the graph's record (not prepared: a
         staging copy left by a killed import must stay for the service to remove)."""
+        settings: dict[str, Any] = {"dataset_dir": None, "neo4j_connect_attempts": 5}
         if self.neo4j is not None:
             uri, user, password = self.neo4j
-            return Neo4jStore(CypherRegistry("neo4j"), uri, user, password)
-        assert self.falkordb_port is not None
-        return FalkorDBStore(CypherRegistry("falkordb"), "127.0.0.1", self.falkordb_port)
+            settings |= {"neo4j_uri": uri, "neo4j_user": user, "neo4j_password": password}
+        else:
+            assert self.falkordb_port is not None
+            settings |= {"neo4j_uri": None, "falkordb_port": self.falkordb_port}
+        settings |= {"falkordb_host": "127.0.0.1", "graph_name": "reformgraph"}
+        async with open_runtime(Settings(**settings), prepare=False) as runtime:
+            yield runtime.store
 
     def staging_keys(self) -> list[str]:
         """FalkorDB: the staging copies in the engine (writes in progress or left behind)."""
@@ -632,13 +638,8 @@ class RedTeam:
         return self.results
 
     async def _clear_neo4j(self) -> None:
-        store = self.engine.open_store()
-        try:
-            assert isinstance(store, Neo4jStore)
-            await store.connect(attempts=5)
+        async with self.engine.open_store() as store:
             await store.write("graph_clear")
-        finally:
-            await store.close()
 
     async def baseline(self) -> None:
         async with self.probe("cookbook queries (control)", ["200 ok"]) as probe:
@@ -932,14 +933,9 @@ class RedTeam:
             probe.check("every applied merger is in the graph", not missing, missing)
 
     async def _fingerprint(self) -> dict[str, Any]:
-        store = self.engine.open_store()
-        try:
-            if isinstance(store, Neo4jStore):
-                await store.connect(attempts=5)
+        async with self.engine.open_store() as store:
             counts = (await store.read("graph_counts"))[0]
             meta = await store.meta()
-        finally:
-            await store.close()
         return {
             "counts": dict(counts),
             "version": meta.version,

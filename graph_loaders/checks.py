@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from domain import LEVEL_ORDER, ListKind
 from graph_loaders.dataset import (
-    LEVEL_ORDER,
     SECTIONS,
     ClaimSummary,
     Dataset,
@@ -28,7 +28,6 @@ from graph_loaders.dataset import (
     Disagreement,
     Exercise,
     Holding,
-    ListKind,
     Model,
     PowerItem,
     PowerList,

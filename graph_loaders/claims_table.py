@@ -12,18 +12,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from graph_loaders.dataset import (
-    Claim,
-    ClaimMode,
-    Dataset,
-    ListKind,
-    Origin,
-    PowerItem,
-    PowerList,
-    Provenance,
-    Region,
-    RegionLevel,
-)
+from domain import TOWN_LEVELS, ClaimMode, ListKind
+from graph_loaders.dataset import Claim, Dataset, Origin, PowerItem, PowerList, Provenance, Region
 from graph_loaders.problems import Problem
 from graph_loaders.region_match import RegionMatcher, RegionMatchError, is_county
 from graph_loaders.shapes import CLAIM_DATE as DATE
@@ -40,8 +30,6 @@ from graph_loaders.tabular import (
     read_table,
 )
 from graph_loaders.text_keys import key
-
-_TOWN_LEVELS = (RegionLevel.TOWNSHIP, RegionLevel.SUBDISTRICT)
 
 
 class _ClaimsReader:
@@ -189,7 +177,7 @@ class _ClaimsReader:
         if region is None:
             self.problem(table, row, TOWN, f"unknown town {text!r}: not a region id or name")
             return None
-        if region.level not in _TOWN_LEVELS:
+        if region.level not in TOWN_LEVELS:
             self.problem(
                 table,
                 row,

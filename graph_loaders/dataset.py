@@ -12,8 +12,6 @@ Importing this module has no side effects: no files are read, nothing is registe
 
 from __future__ import annotations
 
-import re
-from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -26,34 +24,32 @@ from pydantic import (
     StringConstraints,
 )
 
+from domain import (
+    ID_MAX_LENGTH,
+    ID_PATTERN,
+    METRIC_PATTERN,
+    BodyKind,
+    ClaimMode,
+    EventKind,
+    ListKind,
+    PowerType,
+    RegionDivision,
+    RegionLevel,
+    SourceKind,
+    SuperiorRelation,
+    check_partial_date,
+)
 from graph_store.region_codes import is_code_like, normalise_code
 
 FORMAT: Literal["reformgraph/v1"] = "reformgraph/v1"
 
 # --------------------------------------------------------------------------- scalar types
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9_.:-]*$"
 Id = Annotated[
     str,
-    StringConstraints(pattern=ID_PATTERN, max_length=200),
+    StringConstraints(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH),
     Field(description="A global id, e.g. `region:wuhai`, `body:haibowan:market-enforcement`."),
 ]
-
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-def _check_date(value: str) -> str:
-    """Sources give dates to the year, month or day; keep the precision they give."""
-    match = _DATE.match(value)
-    if not match:
-        raise ValueError("a date must be YYYY, YYYY-MM or YYYY-MM-DD")
-    month, day = match.group(2), match.group(3)
-    if month is not None and not 1 <= int(month) <= 12:
-        raise ValueError(f"month {month} is not 01-12")
-    if month is not None and day is not None and not 1 <= int(day) <= _DAYS[int(month) - 1]:
-        raise ValueError(f"day {day} does not exist in month {month}")
-    return value
 
 
 def _date_from_yaml(value: Any) -> Any:
@@ -68,9 +64,10 @@ def _date_from_yaml(value: Any) -> Any:
 PartialDate = Annotated[
     str,
     BeforeValidator(_date_from_yaml),
-    AfterValidator(_check_date),
+    AfterValidator(check_partial_date),
     Field(
-        description="`YYYY`, `YYYY-MM` or `YYYY-MM-DD`: the precision the source gives.",
+        description="`YYYY`, `YYYY-MM` or `YYYY-MM-DD`: the precision the source gives; a "
+        "real calendar date (no 2019-02-29).",
         json_schema_extra={"pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
     ),
 ]
@@ -81,146 +78,19 @@ Number = int | float
 Text = Annotated[str, StringConstraints(min_length=1)]
 
 # --------------------------------------------------------------------------------- enums
-
-
-class RegionLevel(StrEnum):
-    """Administrative level (自治区 / 盟市 / 旗县(市、区) / 苏木乡镇 / 街道)."""
-
-    AUTONOMOUS_REGION = "AUTONOMOUS_REGION"
-    LEAGUE_CITY = "LEAGUE_CITY"
-    BANNER_COUNTY = "BANNER_COUNTY"
-    TOWNSHIP = "TOWNSHIP"
-    SUBDISTRICT = "SUBDISTRICT"
-
-
-#: Rank of each level, top first; a region's parent must be at a higher level.
-LEVEL_ORDER = {level: rank for rank, level in enumerate(RegionLevel)}
-
-
-class RegionDivision(StrEnum):
-    """What kind of unit a region is, as its official code and name state it (finer than
-    the level; rule in :mod:`graph_loaders.region_levels`, documented in docs/model.md)."""
-
-    # province level
-    AUTONOMOUS_REGION = "AUTONOMOUS_REGION"  # 自治区
-    PROVINCE = "PROVINCE"  # 省
-    MUNICIPALITY = "MUNICIPALITY"  # 直辖市
-    # prefecture level
-    LEAGUE = "LEAGUE"  # 盟
-    CITY = "CITY"  # 地级市
-    PREFECTURE = "PREFECTURE"  # 地区
-    AUTONOMOUS_PREFECTURE = "AUTONOMOUS_PREFECTURE"  # 自治州
-    # county level
-    DISTRICT = "DISTRICT"  # 市辖区
-    BANNER = "BANNER"  # 旗, 自治旗
-    COUNTY = "COUNTY"  # 县, 自治县
-    COUNTY_CITY = "COUNTY_CITY"  # 县级市
-    DEVELOPMENT_ZONE = "DEVELOPMENT_ZONE"  # county part 71-80: 开发区, 管理区 (类似县级单位)
-    # township level
-    SUBDISTRICT = "SUBDISTRICT"  # 街道: township part 001-099
-    TOWN = "TOWN"  # 镇: 100-199
-    TOWNSHIP = "TOWNSHIP"  # 乡 (民族乡): 200-399
-    SUMU = "SUMU"  # 苏木 (民族苏木): 200-399, named so
-    TOWNSHIP_LIKE = "TOWNSHIP_LIKE"  # 400-599: 类似乡级单位 (farms, parks, zone offices)
-    OTHER = "OTHER"  # a name no rule above covers (placeholders such as 市辖区)
-
-
-class BodyKind(StrEnum):
-    """What sort of body (机构) a record is."""
-
-    PARTY_ORGAN = "PARTY_ORGAN"
-    GOVERNMENT_DEPARTMENT = "GOVERNMENT_DEPARTMENT"
-    LOCAL_GOVERNMENT = "LOCAL_GOVERNMENT"  # a town government or a subdistrict office
-    PUBLIC_INSTITUTION = "PUBLIC_INSTITUTION"
-    INTERNAL_UNIT = "INTERNAL_UNIT"
-    DELIBERATIVE_BODY = "DELIBERATIVE_BODY"
-    SERVICE_CENTRE = "SERVICE_CENTRE"
-    ENFORCEMENT_BUREAU = "ENFORCEMENT_BUREAU"
-    ENFORCEMENT_TEAM = "ENFORCEMENT_TEAM"
-
-
-class SuperiorRelation(StrEnum):
-    """How a body stands to its superior."""
-
-    LEADERSHIP = "LEADERSHIP"
-    INTERNAL = "INTERNAL"  # an internal unit of its superior
-    MANAGED_BY = "MANAGED_BY"  # 归口管理 / 主管
-    VERTICAL = "VERTICAL"  # 垂管: run by a higher level
-
-
-class PowerType(StrEnum):
-    """Type of an administrative power item; OTHER = types the source does not itemise."""
-
-    LICENSING = "LICENSING"
-    PENALTY = "PENALTY"
-    COERCION = "COERCION"
-    INSPECTION = "INSPECTION"
-    CONFIRMATION = "CONFIRMATION"
-    PAYMENT = "PAYMENT"
-    REWARD = "REWARD"
-    LEVY = "LEVY"
-    ADJUDICATION = "ADJUDICATION"  # 行政裁决
-    PUBLIC_SERVICE = "PUBLIC_SERVICE"
-    OTHER = "OTHER"
-
-
-class ListKind(StrEnum):
-    """What a power list says of its items.
-
-    DELEGATED: powers a county gives its towns (赋权清单): items may have original holders
-    and delegations. STATUTORY: what towns hold by law (法定清单): no original holder, never
-    a delegation. POWER_AND_RESPONSIBILITY: a power-and-responsibility list (权责清单): each
-    item with the duties (责任事项) and the cases of accountability (追责情形) that go with it.
-    """
-
-    DELEGATED = "DELEGATED"
-    STATUTORY = "STATUTORY"
-    POWER_AND_RESPONSIBILITY = "POWER_AND_RESPONSIBILITY"
-
-
-class ClaimMode(StrEnum):
-    """How a town takes up a delegated power: by confirmation (确认) or assignment (交办)."""
-
-    CONFIRM = "CONFIRM"
-    ASSIGN = "ASSIGN"
-
-
-_MODE_WORDS = {"确认": "CONFIRM", "確認": "CONFIRM", "交办": "ASSIGN", "交辦": "ASSIGN"}
+# The enums themselves are the vocabulary's (:mod:`domain`); a claim's mode is also read
+# from the words the sources use.
 
 
 def _mode_from_chinese(value: Any) -> Any:
-    """Accept the words the sources use (确认 / 交办) as well as the enum names."""
+    """Accept the words the sources use (确认 / 交办, either script) as well as the names."""
     if isinstance(value, str):
-        return _MODE_WORDS.get(value.strip(), value)
+        found = ClaimMode.from_words(value)
+        return found.value if found is not None else value
     return value
 
 
 Mode = Annotated[ClaimMode, BeforeValidator(_mode_from_chinese)]
-
-
-class EventKind(StrEnum):
-    """Kind of reform event (撤并, 组建, 更名, 上划, 下放, 整合, ...)."""
-
-    MERGE = "MERGE"
-    SPLIT = "SPLIT"
-    ESTABLISH = "ESTABLISH"
-    ABOLISH = "ABOLISH"
-    RENAME = "RENAME"
-    TRANSFER_UP = "TRANSFER_UP"
-    TRANSFER_DOWN = "TRANSFER_DOWN"
-    INTEGRATE = "INTEGRATE"
-    RESTRUCTURE = "RESTRUCTURE"
-
-
-class SourceKind(StrEnum):
-    """What kind of document a source is."""
-
-    YEARBOOK = "YEARBOOK"
-    ACCOUNT = "ACCOUNT"
-    REPORT = "REPORT"
-    PROGRAMME = "PROGRAMME"
-    SUMMARY = "SUMMARY"
-    STATISTICAL_CODES = "STATISTICAL_CODES"  # a register of official division codes (NBS)
 
 
 # ------------------------------------------------------------------------------- records
@@ -528,7 +398,7 @@ class Statistic(Record):
     """A figure, or a before/after pair, about a region."""
 
     id: Id
-    metric: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.]*$")]
+    metric: Annotated[str, StringConstraints(pattern=METRIC_PATTERN)]
     label: Text
     scope_region: Id
     before: Number | None = None
@@ -550,7 +420,7 @@ class Disagreement(Model):
     """Sources that state different things about the same fact; both are kept."""
 
     id: Id
-    about: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.:-]*$")] = Field(
+    about: Annotated[str, StringConstraints(pattern=ID_PATTERN)] = Field(
         description="The id of a record, or a statistic `metric`, the statements are about."
     )
     statements: Annotated[list[Statement], Field(min_length=2)]

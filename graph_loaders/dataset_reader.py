@@ -31,6 +31,19 @@ DATASET_SUFFIXES = (".yaml", ".yml", ".json")
 _Lines = dict[str, int]
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader, with dates left as the text they are written as: the format's
+    validators check them (a partial date, a real calendar day), so an unquoted ``2019-02-29``
+    is reported as a problem with its field instead of stopping the reader."""
+
+
+def _date_text(loader: _Loader, node: yaml.Node) -> str:
+    return str(loader.construct_scalar(node))  # type: ignore[arg-type]
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _date_text)
+
+
 def read_dataset_dir(directory: Path | str) -> tuple[Dataset, list[Problem]]:
     """Read every ``*.yaml``/``*.yml``/``*.json`` file directly in ``directory`` (not below)."""
     folder = Path(directory)
@@ -176,7 +189,7 @@ def _load(path: Path, name: str, problems: list[Problem]) -> tuple[Any, yaml.Nod
             node = None  # valid JSON that YAML cannot mark: no line numbers, nothing else lost
         return data, node
     try:
-        loader = yaml.SafeLoader(text)  # refuses control characters right here
+        loader = _Loader(text)  # refuses control characters right here
     except yaml.YAMLError as error:
         problems.append(Problem(name, "", "", f"YAML error: {error}"))
         return None

@@ -25,23 +25,18 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from domain import TOWN_LEVELS, BodyKind, ClaimMode, ListKind, PowerType, is_id
 from graph_loaders.dataset import (
-    ID_PATTERN,
     Body,
-    BodyKind,
-    ClaimMode,
     Dataset,
     Delegation,
     Holding,
-    ListKind,
     Model,
     Origin,
     PowerItem,
     PowerList,
-    PowerType,
     Provenance,
     Region,
-    RegionLevel,
 )
 from graph_loaders.problems import Problem, Severity
 from graph_loaders.region_match import RegionMatcher, RegionMatchError
@@ -129,10 +124,6 @@ GENERIC_TOWN_PREFIXES = (
     "苏木",
 )
 
-#: The levels 全部乡镇 and its like stand for.
-TOWN_LEVELS = (RegionLevel.TOWNSHIP, RegionLevel.SUBDISTRICT)
-
-_ID = re.compile(ID_PATTERN)
 _ALL_NOISE = re.compile(r"[()（）\[\]【】/和及、\s]")
 _KINDS_BY_WORD = {
     "delegated": ListKind.DELEGATED,
@@ -286,7 +277,7 @@ class _ListReader:
 
     def check_arguments(self) -> bool:
         ok = True
-        if self.list_id is not None and (not _ID.match(self.list_id) or len(self.list_id) > 150):
+        if self.list_id is not None and (not is_id(self.list_id) or len(self.list_id) > 150):
             self.problem(
                 None,
                 "list_id",

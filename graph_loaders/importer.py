@@ -3,20 +3,21 @@
 The plan is a list of named statements with row batches: nodes first (``upsert_*``), then the
 structural links each record owns are removed and written again (so a corrected file moves a
 record instead of adding a second link), then the relationships. The whole plan runs through
-:meth:`graph_store.GraphStore.write_atomically`: one Neo4j transaction, or a staged copy of
-the FalkorDB graph swapped in with ``RENAME`` — a failure part-way leaves no trace.
+:meth:`graph_store.GraphStore.import_atomically`: a staged copy of the FalkorDB graph swapped
+in with ``RENAME``; on Neo4j one transaction, or, past ``single_transaction_rows`` rows (the
+national profile), a staged generation promoted in one transaction — a failure part-way
+leaves no trace readers can see.
 
 Every import then replays the writes recorded through the API (:mod:`graph_loaders.recorded`)
-in the same atomic write, planned against the graph's version: if another write is
-acknowledged meanwhile, the import is planned again (a bounded number of times), so that it
-never drops an acknowledged write.
+in the same atomic write (its *final* steps, after the dataset's *bulk*), planned against the
+graph's version: if another write is acknowledged meanwhile, the import is planned again (a
+bounded number of times), so that it never drops an acknowledged write.
 """
 
 from __future__ import annotations
 
 import functools
 import gc
-import itertools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -422,10 +423,11 @@ async def import_dataset(
         )
         plan = ImportPlan()
         marked = [] if mark is None else [_mark_step(mark)]
-        steps = itertools.chain(import_steps(dataset, plan), replay, marked)
         try:
             with _cyclic_gc_paused():
-                await store.write_atomically(steps, expected_version=meta.version)
+                await store.import_atomically(
+                    import_steps(dataset, plan), [*replay, *marked], expected_version=meta.version
+                )
         except WriteConflictError as exc:
             log.warning("import attempt %d of %d: %s", attempt, attempts, exc)
             continue

@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from domain import ListKind
 from graph_loaders.checks import check_dataset
 from graph_loaders.claims_table import read_claims_table
-from graph_loaders.dataset import Dataset, ListKind
+from graph_loaders.dataset import Dataset
 from graph_loaders.dataset_reader import read_dataset_files
 from graph_loaders.delegation_lists import read_delegation_list
 from graph_loaders.importer import ImportPlan, import_dataset

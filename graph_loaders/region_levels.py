@@ -21,7 +21,7 @@ Levels follow: SUBDISTRICT for 001-099, TOWNSHIP for every other township-level 
 
 from __future__ import annotations
 
-from graph_loaders.dataset import RegionDivision, RegionLevel
+from domain import RegionDivision, RegionLevel
 
 D = RegionDivision
 

@@ -18,7 +18,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from graph_loaders.dataset import Region, RegionLevel
+from domain import RegionLevel
+from graph_loaders.dataset import Region
 from graph_loaders.text_keys import key
 
 #: Suffixes of township-level names, longest first (街道办事处 before 街道 and 办事处).

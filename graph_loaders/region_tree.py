@@ -28,14 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from graph_loaders.dataset import (
-    Dataset,
-    Origin,
-    Provenance,
-    Region,
-    Source,
-    SourceKind,
-)
+from domain import SourceKind
+from graph_loaders.dataset import Dataset, Origin, Provenance, Region, Source
 from graph_loaders.problems import Problem
 from graph_loaders.region_levels import division_of, level_of, parent_code_of
 

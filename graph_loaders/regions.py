@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from graph_loaders.dataset import Dataset, Region, RegionLevel
+from domain import RegionLevel
+from graph_loaders.dataset import Dataset, Region
 from graph_store.region_codes import is_code_like, normalise_code
 
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from graph_loaders.dataset import ClaimMode, ListKind, PowerType
+from domain import ClaimMode, ListKind, PowerType
 from graph_loaders.tabular import Column, HeaderedTable, Table, find_header
 from graph_loaders.text_keys import key
 
@@ -167,23 +167,14 @@ CLAIMS_COLUMNS: tuple[Column, ...] = (
 # ------------------------------------------------------------------------------ words
 
 #: 权力类型 words → :class:`PowerType` (compared by ``key``; the English names are accepted
-#: too). Each 行政X is also accepted as X alone (处罚, 许可, ...).
+#: too): each type's own words (:mod:`domain`), then the other ways lists write them. Each
+#: 行政X is also accepted as X alone (处罚, 许可, ...).
 POWER_TYPES: dict[str, PowerType] = {
-    "行政许可": PowerType.LICENSING,
-    "行政处罚": PowerType.PENALTY,
-    "行政强制": PowerType.COERCION,
+    **{power_type.words: power_type for power_type in PowerType},
     "行政强制措施": PowerType.COERCION,
     "行政强制执行": PowerType.COERCION,
-    "行政检查": PowerType.INSPECTION,
     "行政监督检查": PowerType.INSPECTION,
-    "行政确认": PowerType.CONFIRMATION,
-    "行政给付": PowerType.PAYMENT,
-    "行政奖励": PowerType.REWARD,
-    "行政征收": PowerType.LEVY,
     "行政征收征用": PowerType.LEVY,
-    "行政裁决": PowerType.ADJUDICATION,
-    "公共服务": PowerType.PUBLIC_SERVICE,
-    "其他": PowerType.OTHER,
     "其它": PowerType.OTHER,
     "其他行政权力": PowerType.OTHER,
     "其它行政权力": PowerType.OTHER,
@@ -193,7 +184,7 @@ POWER_TYPES: dict[str, PowerType] = {
 _SHORT_TYPES = {word[2:]: kind for word, kind in POWER_TYPES.items() if word.startswith("行政")}
 
 #: 认领方式 words → :class:`ClaimMode` (compared by ``key``, so 確認 is 确认).
-MODES: dict[str, ClaimMode] = {"确认": ClaimMode.CONFIRM, "交办": ClaimMode.ASSIGN}
+MODES: dict[str, ClaimMode] = {mode.words: mode for mode in ClaimMode}
 
 
 def power_type(text: str) -> PowerType | None:

@@ -26,33 +26,26 @@ import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
+from domain import BodyKind, ClaimMode, EventKind, PowerType, RegionLevel, SuperiorRelation
+from domain.profiles import PROFILES, Profile
 from graph_loaders.dataset import (
     FORMAT,
     SECTIONS,
     Body,
-    BodyKind,
     Claim,
-    ClaimMode,
     Dataset,
     Delegation,
-    EventKind,
     Exercise,
     Holding,
     PowerItem,
     PowerList,
-    PowerType,
     ReformEvent,
     Region,
-    RegionLevel,
     Statistic,
-    SuperiorRelation,
     TypeCount,
 )
-
-Profile = Literal["inner-mongolia", "national"]
-PROFILES: tuple[Profile, ...] = ("inner-mongolia", "national")
 
 #: Every generated id starts with this; documented ids (``region:…``, ``body:…``) never do.
 ID_PREFIX = "syn:"

@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
+from domain import check_partial_date
 from graph_loaders.problems import Problem
 from graph_loaders.text_keys import header_key, key
 
@@ -78,7 +79,6 @@ _DELIMITERS = (",", "\t", ";")
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _SEP_DATE = re.compile(r"^(\d{4})[./](\d{1,2})(?:[./](\d{1,2}))?$")
 _CN_DATE = re.compile(r"^(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?$")
-_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 class TableReadError(ValueError):
@@ -701,21 +701,11 @@ def parse_date(text: str) -> str | None:
     if match is None:
         return None
     year, month, day = match.groups()
-    if month is None:
-        return year
-    if not 1 <= int(month) <= 12:
+    iso = "-".join([year, *(f"{int(part):02d}" for part in (month, day) if part is not None)])
+    try:
+        return check_partial_date(iso)  # the vocabulary's rule: a real calendar date
+    except ValueError:
         return None
-    if day is None:
-        return f"{year}-{int(month):02d}"
-    if not 1 <= int(day) <= _DAYS[int(month) - 1]:
-        return None
-    if int(month) == 2 and int(day) == 29 and not _leap(int(year)):
-        return None
-    return f"{year}-{int(month):02d}-{int(day):02d}"
-
-
-def _leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
 def csv_quote_text(table: Table, text: str) -> str:

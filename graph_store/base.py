@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import abc
 import contextvars
+import itertools
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -136,10 +137,8 @@ class GraphStore(abc.ABC):
         merger: its statements match what they move), waiting a bounded time for other writes
         (:class:`~graph_store.errors.WriteBusyError` past it). With it, the steps were planned
         against that version (:meth:`meta`): if any write was acknowledged since, nothing is
-        applied and :class:`~graph_store.errors.WriteConflictError` is raised. A write too
-        large for one transaction (batches of a national import) chains its batches: each
-        passes the version the previous one returned, so that a write from anyone else in
-        between is refused at the next batch.
+        applied and :class:`~graph_store.errors.WriteConflictError` is raised. An import too
+        large for one transaction goes through :meth:`import_atomically` instead.
         """
         started = time.perf_counter()
         async with within_deadline(self.engine):
@@ -150,6 +149,44 @@ class GraphStore(abc.ABC):
             time.perf_counter() - started
         )
         return version
+
+    async def import_atomically(
+        self,
+        bulk: Iterable[tuple[str, Params]],
+        final: Iterable[tuple[str, Params]],
+        *,
+        expected_version: int,
+    ) -> int:
+        """Apply an import planned against ``expected_version``: its ``bulk`` steps (a dataset's
+        records, millions of rows on the national profile), then its ``final`` steps (the
+        replay of recorded writes and the record of what was loaded, a few statements), as
+        :meth:`write_atomically` does, so that readers see the graph before the import or
+        after it, never a part; returns the graph's write version after it.
+
+        The split lets an adapter write a bulk too large for one transaction apart from the
+        graph readers see and make it visible at once (Neo4j's staged generation, see
+        :mod:`graph_store.neo4j_store`): every bulk step must then have a staging twin, and
+        the final steps run in the transaction that makes it visible. By default the two run
+        one after the other in one :meth:`write_atomically`.
+        """
+        started = time.perf_counter()
+        trace = current_trace()
+        async with within_deadline(self.engine):
+            version = await self._import_atomically(
+                self._resolved(bulk, trace), self._resolved(final, trace), expected_version
+            )
+        STATEMENT_SECONDS.labels(self.engine, "<import>", "write").observe(
+            time.perf_counter() - started
+        )
+        return version
+
+    async def _import_atomically(
+        self,
+        bulk: Iterator[tuple[Statement, dict[str, Any]]],
+        final: Iterator[tuple[Statement, dict[str, Any]]],
+        expected_version: int,
+    ) -> int:
+        return await self._write_atomically(itertools.chain(bulk, final), expected_version)
 
     async def meta(self) -> GraphMeta:
         """What the graph records about itself: its write version and what it was loaded

@@ -10,38 +10,65 @@ lock timeout) is run again once as a managed ``execute_read``, with the driver's
 Writes run in ``execute_write``; an atomic batch is one write transaction, so Neo4j's own
 rollback gives the all-or-nothing import.
 
-Every write transaction ends with ``graph_meta_advance``, which write-locks the one
-``GraphMeta`` node and advances the graph's version: Neo4j then serialises the commits of
-concurrent writers (the service, ``reformgraph load``, replicas) on that node, and a
-transaction planned against a version (an import) rolls back with
-:class:`~graph_store.errors.WriteConflictError` if another write committed first. The lock is
-taken last, after the transaction's data writes, in every writer, so writers always lock in the
-same order (data, then the version). Whatever writes Neo4j in batches of transactions later
-(generations of a national import) ends the same way: its final transaction passes the version
-it started from.
+Every write transaction begins with ``graph_meta_lock``, which write-locks the one
+``GraphMeta`` node until the commit, and ends with ``graph_meta_advance``, which advances the
+graph's version there: Neo4j then runs concurrent writers (the service, ``reformgraph load``,
+replicas) one after the other, and a transaction planned against a version (an import) rolls
+back with :class:`~graph_store.errors.WriteConflictError` if another write committed first.
+The lock is taken first, before the transaction reads anything, in every writer, so writers
+always lock in the same order (the version, then data) and none can have matched a record
+that another writer's commit replaced while it waited for the record's lock: Neo4j reads
+committed data without locks and does not match again after waiting, and a staged import's
+promotion (below) replaces every record with its promoted copy.
+
+**An import too large for one transaction** (more than ``single_transaction_rows`` rows: the
+national profile's 8 million relationships need far more transaction memory than a 4 GiB heap
+has) is written as a **staged generation** (:meth:`Neo4jStore._write_generation`,
+``docs/operations.md``): a complete copy of the live graph plus the import, built in batches
+of transactions on nodes labelled only ``Staged`` (the ``staged_*`` twins of the import's
+statements), which no reader's statement matches — readers match ``Entity``, ``Region``,
+``Body``… and follow relationships from such nodes, and no relationship joins a staged node to
+a live one. One transaction then *promotes* it: the live nodes become ``Retired`` (no label a
+reader matches), the staged ones get their labels, the recorded writes are replayed and the
+version advanced; the retired generation is deleted in batches afterwards. Readers see the
+graph before or after, never a part; a failure before the promotion leaves the live graph
+untouched and its staged nodes are deleted (or, if the process died, by the next import or
+start-up: :meth:`Neo4jStore.clean_up_interrupted_writes`).
+
+Each transaction of a batched import ends with ``staging_claim`` on the ``GraphMeta`` node
+(its write lock, as above): it goes on only while the version is still the one the import was
+planned against and the node still names its generation as the one being staged, so a write
+acknowledged meanwhile stops it at its next batch (:class:`WriteConflictError`, planned
+again). A process that stages keeps a transaction open whose metadata names its generation
+(``staging_alive``, ``SHOW TRANSACTIONS``): another import waits while it is alive and takes
+over, deleting its leftovers, once it is gone.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import itertools
 import logging
 import re
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from typing import Any
 
 import neo4j
 from neo4j import AsyncGraphDatabase, AsyncManagedTransaction, Query, unit_of_work
 from neo4j import exceptions as neo4j_errors
 
-from cypher.registry import CypherRegistry, Statement
-from graph_store.base import GraphStore, Row
+from cypher.registry import CypherRegistry, Statement, UnknownStatementError
+from graph_store.base import GRAPH_META_ID, GraphStore, Row
 from graph_store.deadline import remaining_s, statement_timeout_s
 from graph_store.errors import (
     BackendUnavailableError,
     DeadlineExceededError,
     StatementFailedError,
     WriteBusyError,
+    WriteConflictError,
 )
 from graph_store.schema_spec import INDEXED_PROPERTIES, UNIQUE_ID_LABELS
 from graph_store.values import plain
@@ -69,6 +96,58 @@ _QUIET = [neo4j.NotificationDisabledClassification.UNRECOGNIZED]
 _OUT_OF_TRANSACTION_MEMORY = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
 
 
+#: Rows an import may write in one transaction (its bulk steps' ``rows``/``ids``); a larger one
+#: is staged in batches. The national profile at scale 0.1 (0.8 million rows) already failed in
+#: one transaction at a 1.4 GiB transaction-memory limit; an upload of a county's list or
+#: claims table is a few thousand rows.
+SINGLE_TRANSACTION_ROWS = 50_000
+
+#: Rows (or relationships copied or deleted) per transaction of a batched import.
+BATCH_ROWS = 20_000
+
+#: The transaction metadata key that names the generation a process is staging.
+_STAGING_KEY = "reformgraph_staging"
+
+#: How often an import that waits for another one's staging to end looks again.
+_CLAIM_POLL_S = 1.0
+
+Step = tuple[Statement, dict[str, Any]]
+
+
+def step_rows(params: dict[str, Any]) -> int:
+    """The rows a step writes (its ``rows`` or ``ids``), at least one."""
+    values = params.get("rows", params.get("ids"))
+    return max(1, len(values)) if isinstance(values, list) else 1
+
+
+def _weighed_chunks(rows: Sequence[Row], limit: int) -> Iterator[list[Row]]:
+    """``rows`` in consecutive chunks whose ``degree`` + 1 add up to at most ``limit`` (a row
+    heavier than that alone): batches of about the same number of relationships."""
+    chunk: list[Row] = []
+    weight = 0
+    for row in rows:
+        heavy = int(row.get("degree") or 0) + 1
+        if chunk and weight + heavy > limit:
+            yield chunk
+            chunk, weight = [], 0
+        chunk.append(row)
+        weight += heavy
+    if chunk:
+        yield chunk
+
+
+@contextlib.contextmanager
+def _phase(done: str) -> Iterator[None]:
+    """Log how long a phase of a batched import took (``done`` says what it did)."""
+    started = time.perf_counter()
+    yield
+    log.info("batched import: %s in %.1f s", done, time.perf_counter() - started)
+
+
+class _ClaimLostError(WriteConflictError):
+    """Another import claimed the staging between this one's look and its claim, or after."""
+
+
 class _NotRetriedError(Exception):
     """Raised inside a transaction function to stop the driver retrying a transient error."""
 
@@ -82,6 +161,17 @@ class _RetryManagedError(Exception):
 
 
 Work = Callable[[AsyncManagedTransaction], Awaitable[tuple[list[Row], int | None]]]
+
+#: What a write transaction runs after its statements, last (it locks ``GraphMeta``): returns
+#: the graph's version, or raises to roll the transaction back.
+Finish = Callable[[AsyncManagedTransaction], Awaitable[int | None]]
+
+
+async def _rows(
+    tx: AsyncManagedTransaction, statement: Statement, params: dict[str, Any]
+) -> list[Row]:
+    result = await tx.run(statement.text, params)
+    return [plain(record) for record in await result.data()]
 
 
 def ddl(statement: Statement, **identifiers: str) -> str:
@@ -142,9 +232,14 @@ class Neo4jStore(GraphStore):
         query_timeout_ms: int = 10_000,
         connect_timeout_s: float = 2.0,
         import_timeout_ms: int = 600_000,
+        single_transaction_rows: int = SINGLE_TRANSACTION_ROWS,
+        batch_rows: int = BATCH_ROWS,
     ) -> None:
         super().__init__(registry)
         self.database = database
+        self.single_transaction_rows = single_transaction_rows
+        self.batch_rows = batch_rows
+        self._staging_index_ready = False
         self.query_timeout_s = query_timeout_ms / 1000
         self.import_timeout_s = import_timeout_ms / 1000
         self._driver = AsyncGraphDatabase.driver(
@@ -173,45 +268,48 @@ class Neo4jStore(GraphStore):
             f"Neo4j did not answer after {attempts} attempts: {last}"
         ) from last
 
-    def _work(
-        self,
-        statements: list[tuple[Statement, dict[str, Any]]],
-        timeout_s: float,
-        advance: tuple[int | None] | None,
-    ) -> Work:
-        """One transaction function: the statements in order; returns the rows of the last
-        and, for a write (``advance`` holds the expected version, or None), the version it
-        advanced the graph to, checked at the end so that a conflict rolls it all back."""
+    def _work(self, statements: list[Step], timeout_s: float, finish: Finish | None) -> Work:
+        """One transaction function: the statements in order, then ``finish`` (for a write: the
+        statement that locks ``GraphMeta`` and checks the version, so that a conflict rolls it
+        all back); returns the rows of the last statement and what ``finish`` returned."""
+
+        lock = self.registry.get("graph_meta_lock")
 
         @unit_of_work(timeout=timeout_s)
         async def work(tx: AsyncManagedTransaction) -> tuple[list[Row], int | None]:
             rows: list[Row] = []
             try:
+                if finish is not None:  # a write: the GraphMeta lock first (module docstring)
+                    await _rows(tx, lock, {"meta": GRAPH_META_ID})
                 for statement, params in statements:
-                    result = await tx.run(statement.text, params)
-                    rows = [plain(record) for record in await result.data()]
-                if advance is None:
-                    return rows, None
-                statement, params = self._advance(advance[0])
-                result = await tx.run(statement.text, params)
-                advanced = [plain(record) for record in await result.data()]
+                    rows = await _rows(tx, statement, params)
+                version = None if finish is None else await finish(tx)
             except neo4j_errors.TransientError as exc:
                 if exc.code == _OUT_OF_TRANSACTION_MEMORY:
                     raise _NotRetriedError(exc) from exc
                 raise
-            return rows, self._check_advanced(advanced, advance[0])
+            return rows, version
 
         return work
 
+    def _advancing(self, expected_version: int | None) -> Finish:
+        """Finish a write by advancing the graph's version (``graph_meta_advance``)."""
+
+        async def finish(tx: AsyncManagedTransaction) -> int:
+            statement, params = self._advance(expected_version)
+            return self._check_advanced(await _rows(tx, statement, params), expected_version)
+
+        return finish
+
     async def _session_run(
         self,
-        statements: list[tuple[Statement, dict[str, Any]]],
+        statements: list[Step],
         access: str,
         timeout_s: float | None = None,
-        advance: tuple[int | None] | None = None,
+        finish: Finish | None = None,
     ) -> tuple[list[Row], int | None]:
         engine_timeout_s = statement_timeout_s(timeout_s or self.query_timeout_s, TIMEOUT_GRACE_S)
-        work = self._work(statements, engine_timeout_s, advance)
+        work = self._work(statements, engine_timeout_s, finish)
         name = statements[0][0].name if len(statements) == 1 else "<atomic>"
         with self._errors(name, access):
             async with self._driver.session(
@@ -221,7 +319,7 @@ class Neo4jStore(GraphStore):
                     return await session.execute_read(work)
                 return await session.execute_write(work)
 
-    @contextmanager
+    @contextlib.contextmanager
     def _errors(self, name: str, access: str) -> Iterator[None]:
         """What a driver error means to the caller (:func:`_statement_error`)."""
         try:
@@ -272,7 +370,7 @@ class Neo4jStore(GraphStore):
 
     async def _write(self, statement: Statement, params: dict[str, Any]) -> list[Row]:
         rows, _ = await self._session_run(
-            [(statement, params)], neo4j.WRITE_ACCESS, advance=(None,)
+            [(statement, params)], neo4j.WRITE_ACCESS, finish=self._advancing(None)
         )
         return rows
 
@@ -283,10 +381,313 @@ class Neo4jStore(GraphStore):
         # error, and a generator cannot be replayed. One transaction, with the import's
         # longer timeout (or the request's time left).
         _, version = await self._session_run(
-            list(steps), neo4j.WRITE_ACCESS, self.import_timeout_s, advance=(expected_version,)
+            list(steps),
+            neo4j.WRITE_ACCESS,
+            self.import_timeout_s,
+            self._advancing(expected_version),
         )
         assert version is not None
         return version
+
+    # -- imports too large for one transaction: a staged generation ---------------------------
+
+    async def _import_atomically(
+        self, bulk: Iterator[Step], final: Iterator[Step], expected_version: int
+    ) -> int:
+        """One transaction if the bulk has at most ``single_transaction_rows`` rows (taken
+        before anything is written), a staged generation otherwise."""
+        head: list[Step] = []
+        rows = 0
+        for step in bulk:
+            head.append(step)
+            rows += step_rows(step[1])
+            if rows > self.single_transaction_rows:
+                return await self._write_generation(
+                    itertools.chain(head, bulk), final, expected_version
+                )
+        return await self._write_atomically(itertools.chain(head, final), expected_version)
+
+    async def _write_generation(
+        self, steps: Iterator[Step], final: Iterator[Step], expected_version: int
+    ) -> int:
+        """Stage a new generation of the whole graph (a copy of the live one, then ``steps``
+        through their ``staged_*`` twins) in batches of transactions, then promote it with
+        ``final`` in one transaction; delete the generation it replaced afterwards."""
+        generation = uuid.uuid4().hex
+        await self._ensure_staging_index()
+        async with self._staging_token(generation):
+            await self._claim(generation, expected_version)
+            try:
+                with _phase("leftovers deleted"):
+                    await self._delete_leftovers(keep=generation)
+                with _phase("live graph copied"):
+                    await self._copy_live(generation, expected_version)
+                with _phase("import staged"):
+                    await self._stage(steps, generation, expected_version)
+                with _phase("generation promoted"):
+                    version = await self._promote(generation, final, expected_version)
+            except BaseException as exc:
+                if not isinstance(exc, asyncio.CancelledError):
+                    await self._drop_generation(generation)
+                raise
+        try:
+            with _phase("replaced generation deleted"):
+                await self._delete_leftovers()
+        except Exception as exc:  # promoted already: the next start or import deletes them
+            log.warning("the generation an import replaced was not all deleted: %s", exc)
+        return version
+
+    async def _internal(
+        self, name: str, params: dict[str, Any], access: str = neo4j.WRITE_ACCESS
+    ) -> list[Row]:
+        """A statement of the staging machinery on its own, with the import's timeout."""
+        rows, _ = await self._session_run(
+            [(self.registry.get(name), params)], access, self.import_timeout_s
+        )
+        return rows
+
+    async def _ensure_staging_index(self) -> None:
+        """Create the staging index (``Staged(generation, id)``) and wait until it is online."""
+        if self._staging_index_ready:
+            return
+        for name in ("ddl_staging_index", "ddl_staging_index_online"):
+            statement = self.registry.get(name)
+            try:
+                await self._driver.execute_query(statement.text, database_=self.database)
+            except _UNAVAILABLE as exc:
+                raise BackendUnavailableError(f"Neo4j unreachable: {exc}") from exc
+        self._staging_index_ready = True
+
+    @contextlib.asynccontextmanager
+    async def _staging_token(self, generation: str) -> AsyncIterator[None]:
+        """Keep a transaction open whose metadata names ``generation`` for as long as the
+        block runs: other processes see the import alive (``staging_alive``) until it ends or
+        its process dies."""
+        try:
+            session = self._driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS
+            )
+            tx = await session.begin_transaction(metadata={_STAGING_KEY: generation})
+            statement = self.registry.get("staging_alive")
+            await (await tx.run(statement.text)).consume()
+        except _UNAVAILABLE as exc:
+            raise BackendUnavailableError(f"Neo4j unreachable: {exc}") from exc
+        try:
+            yield
+        finally:
+            with contextlib.suppress(Exception):
+                await tx.close()
+            with contextlib.suppress(Exception):
+                await session.close()
+
+    def _claiming(self, generation: str, expected_version: int, seen: str | None) -> Finish:
+        """Finish a staging transaction: ``staging_claim``, which goes on only while the
+        version is ``expected_version`` and the claim is still ``seen``."""
+
+        async def finish(tx: AsyncManagedTransaction) -> int:
+            params = {
+                "meta": GRAPH_META_ID,
+                "generation": generation,
+                "expected": expected_version,
+                "seen": seen,
+            }
+            [row] = await _rows(tx, self.registry.get("staging_claim"), params)
+            found = int(row["version"])
+            if found != expected_version:
+                raise WriteConflictError(
+                    f"{found - expected_version} write(s) were acknowledged on the graph after "
+                    f"this import was planned (version {expected_version}, now {found}); "
+                    "nothing was imported",
+                    expected=expected_version,
+                    found=found,
+                )
+            if row["holder"] != seen:
+                raise _ClaimLostError(
+                    "another import began staging the graph while this one ran; nothing was "
+                    "imported"
+                )
+            return found
+
+        return finish
+
+    async def _staging_transaction(
+        self, statements: list[Step], generation: str, expected_version: int
+    ) -> list[Row]:
+        """One transaction of the staging, which goes on only while this import still holds
+        its claim and no write came in; returns the rows of its last statement."""
+        rows, _ = await self._session_run(
+            statements,
+            neo4j.WRITE_ACCESS,
+            self.import_timeout_s,
+            self._claiming(generation, expected_version, generation),
+        )
+        return rows
+
+    async def _claim(self, generation: str, expected_version: int) -> None:
+        """Claim the staging for ``generation``, waiting (up to the import's timeout) while
+        another live process stages; a dead one's claim is taken over."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + self.import_timeout_s
+        while True:
+            [state] = await self._internal(
+                "staging_state", {"meta": GRAPH_META_ID}, neo4j.READ_ACCESS
+            )
+            holder = state["holder"]
+            if holder is not None:
+                [alive] = await self._internal("staging_alive", {}, neo4j.READ_ACCESS)
+                if holder in alive["alive"]:
+                    if loop.time() >= until:
+                        raise WriteBusyError(
+                            "another import has been staging the graph for longer than the "
+                            "import timeout; nothing was imported"
+                        )
+                    await asyncio.sleep(_CLAIM_POLL_S)
+                    continue
+            try:
+                await self._session_run(
+                    [],
+                    neo4j.WRITE_ACCESS,
+                    self.import_timeout_s,
+                    self._claiming(generation, expected_version, holder),
+                )
+                return
+            except _ClaimLostError:
+                continue
+
+    async def _copy_live(self, generation: str, expected_version: int) -> None:
+        """Copy every live node, then every relationship between them, into the generation."""
+        nodes = await self._internal("staging_live_nodes", {}, neo4j.READ_ACCESS)
+        for start in range(0, len(nodes), self.batch_rows):
+            ids = [row["id"] for row in nodes[start : start + self.batch_rows]]
+            await self._staging_transaction(
+                [(self.registry.get("staging_copy_nodes"), {"ids": ids, "generation": generation})],
+                generation,
+                expected_version,
+            )
+        linked = [row for row in nodes if row["degree"]]
+        for chunk in _weighed_chunks(linked, self.batch_rows):
+            params = {"ids": [row["id"] for row in chunk], "generation": generation}
+            [copied] = await self._staging_transaction(
+                [(self.registry.get("staging_copy_links"), params)], generation, expected_version
+            )
+            expected = sum(int(row["degree"]) for row in chunk)
+            if int(copied["copied"]) != expected:
+                raise StatementFailedError(
+                    "staging_copy_links",
+                    f"copied {copied['copied']} of {expected} relationships (a relationship "
+                    "type it has no branch for?); nothing was imported",
+                )
+
+    def _twin(self, statement: Statement) -> Statement:
+        try:
+            return self.registry.get(f"staged_{statement.name}")
+        except UnknownStatementError as exc:
+            raise StatementFailedError(
+                statement.name, "has no staging twin (staged_…) to run in a batched import"
+            ) from exc
+
+    async def _stage(self, steps: Iterator[Step], generation: str, expected_version: int) -> None:
+        """Write ``steps`` through their staging twins, ``batch_rows`` rows per transaction;
+        the next batch is taken (planned, when ``steps`` plans as it goes) in a worker thread
+        while Neo4j writes the current one."""
+
+        def take() -> list[Step]:
+            batch: list[Step] = []
+            rows = 0
+            for statement, params in steps:
+                batch.append((self._twin(statement), {**params, "generation": generation}))
+                rows += step_rows(params)
+                if rows >= self.batch_rows:
+                    break
+            return batch
+
+        upcoming = asyncio.ensure_future(asyncio.to_thread(take))
+        try:
+            while batch := await upcoming:
+                upcoming = asyncio.ensure_future(asyncio.to_thread(take))
+                await self._staging_transaction(batch, generation, expected_version)
+        finally:  # a thread cannot be cancelled: let a batch being taken finish first
+            await asyncio.gather(upcoming, return_exceptions=True)
+
+    async def _promote(self, generation: str, final: Iterator[Step], expected_version: int) -> int:
+        """One transaction: retire the live nodes, promote the staged ones, run ``final``
+        (the replay of recorded writes, the record of what was loaded), give up the claim and
+        advance the version."""
+        clashes = await self._internal(
+            "staging_clashes", {"generation": generation}, neo4j.READ_ACCESS
+        )
+        if clashes:
+            found = ", ".join(f"{row['id']} ({':'.join(row['labels'])})" for row in clashes)
+            raise StatementFailedError(
+                "staging_clashes",
+                f"records of other kinds already have these ids: {found}; nothing was imported",
+            )
+        statements: list[Step] = [
+            (self.registry.get("staging_retire"), {}),
+            (self.registry.get("staging_promote"), {"generation": generation}),
+            *final,
+        ]
+        claimed = self._claiming(generation, expected_version, generation)
+        advance = self._advancing(expected_version)
+        release = self.registry.get("staging_release")
+
+        async def finish(tx: AsyncManagedTransaction) -> int | None:
+            await claimed(tx)
+            await _rows(tx, release, {"meta": GRAPH_META_ID, "generation": generation})
+            return await advance(tx)
+
+        _, version = await self._session_run(
+            statements, neo4j.WRITE_ACCESS, self.import_timeout_s, finish
+        )
+        assert version is not None
+        return version
+
+    async def _drop_generation(self, generation: str) -> None:
+        """After a failure: give up the claim and delete the generation's staged nodes (what
+        cannot be deleted now, the next import or start-up deletes)."""
+        try:
+            await self._internal(
+                "staging_release", {"meta": GRAPH_META_ID, "generation": generation}
+            )
+            nodes = await self._internal(
+                "staging_generation_nodes", {"generation": generation}, neo4j.READ_ACCESS
+            )
+            await self._delete_nodes(nodes)
+        except Exception as exc:
+            log.warning("the staged generation of a failed import was not all deleted: %s", exc)
+
+    async def _delete_leftovers(self, keep: str | None = None) -> int:
+        """Delete what batched imports left behind: the retired generation and the staged
+        generations of imports no longer alive (but ``keep``'s); returns nodes deleted."""
+        [alive] = await self._internal("staging_alive", {}, neo4j.READ_ACCESS)
+        kept = [*alive["alive"], *([keep] if keep else [])]
+        nodes = await self._internal("staging_leftovers", {"keep": kept}, neo4j.READ_ACCESS)
+        return await self._delete_nodes(nodes)
+
+    async def _delete_nodes(self, nodes: list[Row]) -> int:
+        deleted = 0
+        for chunk in _weighed_chunks(nodes, self.batch_rows):
+            params = {
+                "nodes": [row["node"] for row in chunk],
+                "generations": sorted({row["generation"] for row in chunk if row["generation"]}),
+            }
+            [row] = await self._internal("staging_delete", params)
+            deleted += int(row["deleted"])
+        return deleted
+
+    async def clean_up_interrupted_writes(self) -> int:
+        """Delete what batched imports whose process died left behind (their staged
+        generations, a retired generation not yet deleted) and release a dead import's claim;
+        a live import's generation is left alone. Run at start-up."""
+        [state] = await self._internal("staging_state", {"meta": GRAPH_META_ID}, neo4j.READ_ACCESS)
+        [alive] = await self._internal("staging_alive", {}, neo4j.READ_ACCESS)
+        holder = state["holder"]
+        if holder is not None and holder not in alive["alive"]:
+            await self._internal("staging_release", {"meta": GRAPH_META_ID, "generation": holder})
+        removed = await self._delete_leftovers()
+        if removed:
+            log.warning("removed %d nodes left by interrupted imports", removed)
+        return removed
 
     async def _apply_schema(self) -> None:
         unique = self.registry.get("ddl_unique_id")

@@ -17,9 +17,10 @@ from typing import Any, NamedTuple
 import strawberry
 from strawberry import relay
 
+from domain import ChainRelation, ClaimMode
 from schema.errors import ApiError, ErrorCode
 from schema.loaders import Entity, Loaders
-from schema.nodes import PowerItem, Provenance, provenance_of, to_node
+from schema.nodes import PowerItem, Provenance, mode_of, provenance_of, to_node
 
 
 async def _node(info: strawberry.Info, key: str) -> relay.Node:
@@ -32,13 +33,10 @@ async def _node(info: strawberry.Info, key: str) -> relay.Node:
 
 @strawberry.type(description="One hop of a delegation chain: from → to, by a relationship.")
 class ChainHop:
-    relation: str = strawberry.field(
-        description="LISTED_IN (list → item), HOLDS (holder → item), DELEGATES (→ receiver), "
-        "EXERCISES (body → item)."
-    )
+    relation: ChainRelation
     from_key: strawberry.Private[str]
     to_key: strawberry.Private[str]
-    mode: str | None
+    mode: ClaimMode | None
     date: str | None
     doc_number: str | None
     synthetic: bool
@@ -72,10 +70,10 @@ class _Step(NamedTuple):
 
     def hop(self) -> ChainHop:
         return ChainHop(
-            relation=self.relation,
+            relation=ChainRelation(self.relation),
             from_key=self.from_key,
             to_key=self.to_key,
-            mode=self.rel.get("mode"),
+            mode=mode_of(self.rel.get("mode")),
             date=self.rel.get("date"),
             doc_number=self.rel.get("docNumber"),
             synthetic=bool(self.rel.get("synthetic")),
@@ -202,9 +200,7 @@ async def delegation_chains(
 async def chains_through_body(info: strawberry.Info, body_key: str) -> list[DelegationChain]:
     """Every chain in which the body holds, passes on, receives or exercises a power."""
     loaders: Loaders = info.context.loaders
-    body = await loaders.entity.load(body_key)
-    if body is None or "Body" not in body.labels:
-        raise ApiError(ErrorCode.NOT_FOUND, f"No Body with key {body_key!r}.", key=body_key)
+    await loaders.labelled("Body", body_key)
     # one batch for the four lookups, not a round trip each
     holds, exercises, sent, received = await loaders.neighbours.load_many(
         [

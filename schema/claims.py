@@ -13,8 +13,9 @@ from typing import Any
 import strawberry
 from strawberry.types.nodes import SelectedField, Selection
 
+from domain import ClaimMode, ListKind
 from schema.errors import ApiError, ErrorCode
-from schema.nodes import PowerItem, PowerList, Provenance, Region, provenance_of
+from schema.nodes import PowerItem, PowerList, Provenance, Region, mode_of, provenance_of
 
 #: Asked of townships that set up an enforcement bureau (内蒙古, 004 and 002): claim at
 #: least 70% of the delegated items.
@@ -24,7 +25,7 @@ DEFAULT_TARGET_RATE = 0.7
 @strawberry.type(description="One claimed item of one town: mode 确认/交办 (CONFIRM/ASSIGN).")
 class ClaimCell:
     item: str = strawberry.field(description="Key of the power item.")
-    mode: str | None
+    mode: ClaimMode | None
     date: str | None
     status: str | None
     synthetic: bool
@@ -71,7 +72,7 @@ class TownClaims:
         return [
             ClaimCell(
                 item=row["item"],
-                mode=row["mode"],
+                mode=mode_of(row["mode"]),
                 date=row["date"],
                 status=row["status"],
                 synthetic=bool(row["synthetic"]),
@@ -92,8 +93,8 @@ class TownClaims:
         "sources name no items (`itemsNamed: false`). The compact row for drawing a large "
         "matrix: ask for `itemKeys` once and `itemModes` per town."
     )
-    def item_modes(self) -> list[str | None]:
-        modes = {row["item"]: row["mode"] for row in self.claim_rows}
+    def item_modes(self) -> list[ClaimMode | None]:
+        modes = {row["item"]: mode_of(row["mode"]) for row in self.claim_rows}
         return [modes.get(key) for key in self.item_keys]
 
 
@@ -109,6 +110,10 @@ class ClaimMatrix:
         description="Named items, most-claimed first (then by sequence)."
     )
     towns: list[TownClaims]
+    item_claim_counts: list[int] = strawberry.field(
+        description="How many of `towns` claimed each item of `items`, in the same order (the "
+        "order `items` is sorted by)."
+    )
 
     @strawberry.field(
         description="Keys of `items`, in the same order: with `TownClaims.itemModes`, a large "
@@ -228,7 +233,7 @@ async def claim_matrix(
         raise ApiError(ErrorCode.NOT_FOUND, f"No PowerList with key {list_key!r}.", key=list_key)
     if region is None:
         raise ApiError(ErrorCode.NOT_FOUND, f"No Region with key {region_key!r}.", key=region_key)
-    if power_list.get("kind") == "STATUTORY":
+    if power_list.get("kind") == ListKind.STATUTORY:
         raise ApiError(
             ErrorCode.BAD_INPUT,
             f"{list_key!r} is a statutory list (法定): towns hold its items by law, so there "
@@ -242,7 +247,8 @@ async def claim_matrix(
         town["id"]: [dict(zip(columns, values, strict=True)) for values in claims]
         for town, _, _, claims in row["towns"]
     }
-    popularity = Counter(claim["item"] for rows in by_town.values() for claim in rows)
+    # towns per item (a town counts once however many rows name the item)
+    popularity = Counter(item for rows in by_town.values() for item in {c["item"] for c in rows})
     items = sorted(
         (PowerItem.from_props(props) for props in row["items"]),
         key=lambda item: (-popularity[item.entity_id], item.seq or 0, item.name),
@@ -268,4 +274,5 @@ async def claim_matrix(
         item_count=item_count,
         items=items,
         towns=towns,
+        item_claim_counts=[popularity[key] for key in item_keys],
     )

@@ -94,6 +94,7 @@ DATA_BOUNDS: Mapping[str, int] = {
     # the items of one list (99 and 160 in the documents and the generator)
     "ClaimMatrix.items": 200,
     "ClaimMatrix.itemKeys": 200,
+    "ClaimMatrix.itemClaimCounts": 200,
     "TownClaims.claims": 200,
     "TownClaims.claimedItems": 200,
     "TownClaims.itemModes": 200,

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import strawberry
 
+from domain import LEVEL_ORDER, ClaimMode, ConflictCode
 from schema.errors import ApiError, ErrorCode
-from schema.loaders import Direction, Entity, Loaders, Neighbour
-from schema.nodes import LEVEL_ORDER, Body, PowerItem, Region
+from schema.loaders import Direction, Entity, Loaders, Neighbour, checked
+from schema.nodes import Body, PowerItem, Region, mode_of
 
 
 @strawberry.type(description="A power item and which of the merging bodies hold it.")
@@ -29,7 +32,7 @@ class ReroutedDelegation:
     to: str = strawberry.field(description="Key of the receiver (town, subdistrict or body).")
     item: str | None
     power_list: str | None = strawberry.field(name="list")
-    mode: str | None
+    mode: ClaimMode | None
 
 
 @strawberry.type(description="A body whose superior would change.")
@@ -43,10 +46,7 @@ class SuperiorChange:
 
 @strawberry.type(description="Something that makes the merger doubtful or impossible.")
 class Conflict:
-    code: str = strawberry.field(
-        description="DIFFERENT_REGIONS, DIFFERENT_LEVELS, VERTICALLY_MANAGED, "
-        "OWN_SUPERIOR, UNKNOWN_STAFF_QUOTA"
-    )
+    code: ConflictCode
     message: str
     bodies: list[str]
 
@@ -75,27 +75,61 @@ class MergerImpact:
     )
 
 
-async def merger_impact(
-    loaders: Loaders,
-    body_keys: list[str],
-    target_key: str | None,
-    target_name: str | None,
-    recorded_event: str | None = None,
-) -> MergerImpact:
-    """The impact report of merging ``body_keys`` into an existing or a new target."""
+@dataclass(frozen=True)
+class _Merger:
+    """What a merger report is built from: the bodies (then the target, if it exists) as
+    loaded, and their neighbours, one list per body in the same order."""
+
+    body_keys: list[str]
+    target_key: str | None
+    entities: list[Entity]  # the merging bodies, then the existing target
+    held: list[list[Neighbour]]  # per merging body
+    exercised: list[list[Neighbour]]
+    delegations: list[list[Neighbour]]
+    subordinates: list[list[Neighbour]]
+    superiors: list[list[Neighbour]]  # per body of `keys`
+    regions: list[list[Neighbour]]  # per body of `keys`
+
+    @property
+    def keys(self) -> list[str]:
+        """The merging bodies' keys, then the existing target's."""
+        return [*self.body_keys, *([self.target_key] if self.target_key else [])]
+
+    @property
+    def bodies(self) -> list[Entity]:
+        return self.entities[: len(self.body_keys)]
+
+    @property
+    def target(self) -> Entity | None:
+        return self.entities[-1] if self.target_key else None
+
+    @property
+    def region_entities(self) -> dict[str, Entity]:
+        """The regions the bodies and the target sit in, by key, in the order met."""
+        return {r.entity.id: r.entity for rs in self.regions for r in rs}
+
+    @property
+    def quotas(self) -> list[int | None]:
+        """The staff quota of each body of :attr:`keys`, None where unknown."""
+        return [e.props.get("staffQuota") for e in self.entities]
+
+
+def _check_request(body_keys: list[str], target_key: str | None, target_name: str | None) -> None:
+    """BAD_INPUT unless the bodies are distinct and there is one target, not among them."""
     if not body_keys or len(set(body_keys)) != len(body_keys):
         raise ApiError(ErrorCode.BAD_INPUT, "Give one or more distinct bodies to merge.")
     if (target_key is None) == (target_name is None):
         raise ApiError(ErrorCode.BAD_INPUT, "Give either an existing target or a new name.")
     if target_key in body_keys:
         raise ApiError(ErrorCode.BAD_INPUT, "The target cannot be one of the merging bodies.")
+
+
+async def _read_merger(loaders: Loaders, body_keys: list[str], target_key: str | None) -> _Merger:
+    """The bodies and the target (NOT_FOUND for any that is not a Body), and their
+    neighbours, read in one batch per relationship."""
     keys = [*body_keys, *([target_key] if target_key else [])]
-    entities = await loaders.entity.load_many(keys)
-    for key, entity in zip(keys, entities, strict=True):
-        if entity is None or "Body" not in entity.labels:
-            raise ApiError(ErrorCode.NOT_FOUND, f"No Body with key {key!r}.", key=key)
-    bodies: list[Entity] = [e for e in entities[: len(body_keys)] if e is not None]
-    target = entities[-1] if target_key else None
+    loaded = await loaders.entity.load_many(keys)
+    entities = [checked(entity, "Body", key) for key, entity in zip(keys, loaded, strict=True)]
 
     async def batch(rel: str, direction: Direction, ids: list[str]) -> list[list[Neighbour]]:
         return await loaders.neighbours.load_many([(i, rel, direction) for i in ids])
@@ -108,11 +142,26 @@ async def merger_impact(
         batch("SUBORDINATE_TO", "out", keys),
         batch("IN_REGION", "out", keys),
     )
+    return _Merger(
+        body_keys,
+        target_key,
+        entities,
+        held,
+        exercised,
+        delegations,
+        subordinates,
+        superiors,
+        regions,
+    )
 
+
+def _powers(merger: _Merger) -> tuple[list[PowerItem], list[PowerOverlap]]:
+    """The union of the powers the bodies hold or exercise, and those held by several."""
     holders: dict[str, list[str]] = {}
     items: dict[str, Entity] = {}
-    for body, owned in zip(body_keys, [*zip(held, exercised, strict=True)], strict=True):
-        for neighbour in (*owned[0], *owned[1]):
+    owned_by_body = zip(merger.held, merger.exercised, strict=True)
+    for body, (held, exercised) in zip(merger.body_keys, owned_by_body, strict=True):
+        for neighbour in (*held, *exercised):
             items[neighbour.entity.id] = neighbour.entity
             if body not in holders.setdefault(neighbour.entity.id, []):
                 holders[neighbour.entity.id].append(body)
@@ -125,110 +174,149 @@ async def merger_impact(
         for k, v in sorted(holders.items())
         if len(v) > 1
     ]
-    rerouted = [
+    return powers, overlaps
+
+
+def _rerouted(merger: _Merger) -> list[ReroutedDelegation]:
+    """The bodies' delegations, which the target would send from now on."""
+    return [
         ReroutedDelegation(
             from_body=body,
             to=d.entity.id,
             item=d.rel.get("item"),
             power_list=d.rel.get("list"),
-            mode=d.rel.get("mode"),
+            mode=mode_of(d.rel.get("mode")),
         )
-        for body, outgoing in zip(body_keys, delegations, strict=True)
+        for body, outgoing in zip(merger.body_keys, merger.delegations, strict=True)
         for d in sorted(outgoing, key=lambda d: (d.entity.id, str(d.rel.get("id"))))
     ]
-    superior_changes = [
+
+
+def _superior_changes(merger: _Merger) -> list[SuperiorChange]:
+    """The bodies that answer to a merging body, and would answer to the target instead."""
+    keys = merger.keys
+    return [
         SuperiorChange(
-            body=Body.from_props(s.entity.props), old_superior=body, new_superior=target_key
+            body=Body.from_props(s.entity.props),
+            old_superior=body,
+            new_superior=merger.target_key,
         )
-        for body, subs in zip(body_keys, subordinates, strict=True)
+        for body, subs in zip(merger.body_keys, merger.subordinates, strict=True)
         for s in sorted(subs, key=lambda s: s.entity.id)
         if s.entity.id not in keys
     ]
-    region_entities = {r.entity.id: r.entity for rs in regions for r in rs}
-    quotas: list[int | None] = [e.props.get("staffQuota") for e in bodies]
-    if target is not None:
-        quotas.append(target.props.get("staffQuota"))
-    known = [q for q in quotas if q is not None]
 
-    conflicts: list[Conflict] = []
-    if len(region_entities) > 1:
-        conflicts.append(
-            Conflict(
-                code="DIFFERENT_REGIONS",
-                message="The bodies sit in different regions: "
-                + ", ".join(r.props["name"] for r in region_entities.values()),
-                bodies=keys,
-            )
-        )
-    levels = Counter(r.props.get("level") for r in region_entities.values())
-    if len(levels) > 1:
-        conflicts.append(
-            Conflict(
-                code="DIFFERENT_LEVELS",
-                message="The bodies belong to different administrative levels: "
-                + ", ".join(sorted(str(level) for level in levels)),
-                bodies=keys,
-            )
-        )
-    vertical = [
-        e.id for e in (*bodies, *([target] if target else [])) if e.props.get("verticallyManaged")
-    ]
-    if vertical:
-        conflicts.append(
-            Conflict(
-                code="VERTICALLY_MANAGED",
-                message="Vertically managed units (垂管) are run by a higher level and cannot be "
-                "merged by this one.",
-                bodies=vertical,
-            )
-        )
-    if target_key is not None:
-        target_superiors = {s.entity.id for s in superiors[-1]}
-        own = sorted(target_superiors & set(body_keys))
-        if own:
-            conflicts.append(
-                Conflict(
-                    code="OWN_SUPERIOR",
-                    message="The target answers to a body it would absorb: it would become its "
-                    "own superior.",
-                    bodies=[target_key, *own],
-                )
-            )
-    missing = [k for k, q in zip(keys, quotas, strict=True) if q is None]
-    if missing:
-        conflicts.append(
-            Conflict(
-                code="UNKNOWN_STAFF_QUOTA",
-                message="No staff quota is recorded for some bodies; totals leave them out.",
-                bodies=missing,
-            )
-        )
+
+# The conflict rules, each a function of the merger: a Conflict when it applies, else None.
+
+
+def _different_regions(merger: _Merger) -> Conflict | None:
+    regions = merger.region_entities
+    if len(regions) <= 1:
+        return None
+    return Conflict(
+        code=ConflictCode.DIFFERENT_REGIONS,
+        message="The bodies sit in different regions: "
+        + ", ".join(r.props["name"] for r in regions.values()),
+        bodies=merger.keys,
+    )
+
+
+def _different_levels(merger: _Merger) -> Conflict | None:
+    levels = Counter(r.props.get("level") for r in merger.region_entities.values())
+    if len(levels) <= 1:
+        return None
+    return Conflict(
+        code=ConflictCode.DIFFERENT_LEVELS,
+        message="The bodies belong to different administrative levels: "
+        + ", ".join(sorted(str(level) for level in levels)),
+        bodies=merger.keys,
+    )
+
+
+def _vertically_managed(merger: _Merger) -> Conflict | None:
+    vertical = [e.id for e in merger.entities if e.props.get("verticallyManaged")]
+    if not vertical:
+        return None
+    return Conflict(
+        code=ConflictCode.VERTICALLY_MANAGED,
+        message="Vertically managed units (垂管) are run by a higher level and cannot be "
+        "merged by this one.",
+        bodies=vertical,
+    )
+
+
+def _own_superior(merger: _Merger) -> Conflict | None:
+    if merger.target_key is None:
+        return None
+    target_superiors = {s.entity.id for s in merger.superiors[-1]}
+    own = sorted(target_superiors & set(merger.body_keys))
+    if not own:
+        return None
+    return Conflict(
+        code=ConflictCode.OWN_SUPERIOR,
+        message="The target answers to a body it would absorb: it would become its own superior.",
+        bodies=[merger.target_key, *own],
+    )
+
+
+def _unknown_staff_quota(merger: _Merger) -> Conflict | None:
+    missing = [k for k, q in zip(merger.keys, merger.quotas, strict=True) if q is None]
+    if not missing:
+        return None
+    return Conflict(
+        code=ConflictCode.UNKNOWN_STAFF_QUOTA,
+        message="No staff quota is recorded for some bodies; totals leave them out.",
+        bodies=missing,
+    )
+
+
+#: The conflict rules, in the order a report lists their conflicts.
+CONFLICT_RULES: tuple[Callable[[_Merger], Conflict | None], ...] = (
+    _different_regions,
+    _different_levels,
+    _vertically_managed,
+    _own_superior,
+    _unknown_staff_quota,
+)
+
+
+async def merger_impact(
+    loaders: Loaders,
+    body_keys: list[str],
+    target_key: str | None,
+    target_name: str | None,
+    recorded_event: str | None = None,
+) -> MergerImpact:
+    """The impact report of merging ``body_keys`` into an existing or a new target."""
+    _check_request(body_keys, target_key, target_name)
+    merger = await _read_merger(loaders, body_keys, target_key)
+    powers, overlaps = _powers(merger)
+    target = merger.target
+    quotas = merger.quotas
+    known = [q for q in quotas if q is not None]
     return MergerImpact(
-        bodies=[Body.from_props(e.props) for e in bodies],
+        bodies=[Body.from_props(e.props) for e in merger.bodies],
         target=Body.from_props(target.props) if target else None,
         target_name=target.props["name"] if target else str(target_name),
         powers=powers,
         overlaps=overlaps,
-        rerouted_delegations=rerouted,
-        superior_changes=superior_changes,
+        rerouted_delegations=_rerouted(merger),
+        superior_changes=_superior_changes(merger),
         regions_touched=sorted(
-            (Region.from_props(r.props) for r in region_entities.values()),
-            key=lambda r: (LEVEL_ORDER[r.level.value], r.name),
+            (Region.from_props(r.props) for r in merger.region_entities.values()),
+            key=lambda r: (LEVEL_ORDER[r.level], r.name),
         ),
         staff_quota_before=quotas,
         staff_quota_after=sum(known) if known else None,
-        conflicts=conflicts,
+        conflicts=[c for rule in CONFLICT_RULES if (c := rule(merger)) is not None],
         recorded_event=recorded_event,
     )
 
 
 async def recorded_merger_impact(loaders: Loaders, event_key: str) -> MergerImpact:
     """The impact report of a merger that happened, from its recorded inputs and outputs."""
-    event = await loaders.entity.load(event_key)
-    if event is None or "ReformEvent" not in event.labels:
-        raise ApiError(
-            ErrorCode.NOT_FOUND, f"No ReformEvent with key {event_key!r}.", key=event_key
-        )
+    await loaders.labelled("ReformEvent", event_key)
     # by key: engines return neighbours in no set order, and both must give the same report
     inputs = sorted(n.entity.id for n in await loaders.into(event_key, "INPUT_OF"))
     outputs = [n.entity.id for n in await loaders.out(event_key, "RESULTED_IN")]

@@ -26,6 +26,7 @@ from typing import Any
 import strawberry
 from starlette.datastructures import UploadFile
 
+from domain import ClaimMode, PowerType
 from graph_loaders.dataset import Dataset, Model
 from graph_loaders.importer import import_dataset
 from graph_loaders.pipeline import TABLE_SUFFIXES, ListOptions
@@ -150,9 +151,9 @@ class ImportedItem:
     key: str
     seq: int
     name: str
-    power_type: str | None
+    power_type: PowerType | None
     legal_basis: str | None
-    mode: str | None = strawberry.field(description="认领方式 of the row: CONFIRM or ASSIGN.")
+    mode: ClaimMode | None = strawberry.field(description="认领方式 of the row.")
     holder: ImportRef | None = strawberry.field(description="The original holder (原实施主体).")
     towns: list[ImportRef] = strawberry.field(description="The towns it is delegated to.")
     new: bool = strawberry.field(description="Not in the graph yet.")
@@ -165,7 +166,7 @@ class ImportedClaim:
     list: str
     item: ImportRef
     seq: int | None
-    mode: str
+    mode: ClaimMode
     date: str | None
     new: bool = strawberry.field(description="The town had not claimed the item in the graph.")
 
@@ -375,19 +376,19 @@ def _items(checked: CheckedUpload, found: dict[str, Entity | None]) -> list[Impo
     own, names = checked.own, _Names(checked.everything)
     holders = {h.item: h.body for h in own.holdings}
     towns: dict[str, list[str]] = defaultdict(list)
-    modes: dict[str, str] = {}
+    modes: dict[str, ClaimMode] = {}
     for d in own.delegations:
         if d.item is not None and d.to_region is not None:
             towns[d.item].append(d.to_region)
             if d.mode is not None:
-                modes[d.item] = d.mode.value
+                modes[d.item] = d.mode
     return [
         ImportedItem(
             row=_line(item),
             key=item.id,
             seq=item.seq,
             name=item.name,
-            power_type=_value(getattr(item, "power_type", None)),
+            power_type=item.power_type,
             legal_basis=item.legal_basis,
             mode=modes.get(item.id),
             holder=names.ref(holders[item.id]) if item.id in holders else None,
@@ -407,16 +408,13 @@ def _claims(checked: CheckedUpload, links: _Links) -> list[ImportedClaim]:
             list=claim.list,
             item=names.ref(claim.item),
             seq=names.seqs.get(claim.item),
-            mode=claim.mode.value,
+            mode=claim.mode,
             date=claim.date,
             new=f"c{i}" not in links.existing,
         )
         for i, claim in enumerate(checked.own.claims)
     ]
 
-
-def _value(value: Any) -> str | None:
-    return None if value is None else str(getattr(value, "value", value))
 
 
 # ------------------------------------------------------------------------------- resolver

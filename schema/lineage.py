@@ -88,9 +88,7 @@ async def lineage(info: strawberry.Info, body_key: str, depth: int) -> Lineage:
             limit="lineage_depth",
         )
     loaders: Loaders = info.context.loaders
-    entity = await loaders.entity.load(body_key)
-    if entity is None or "Body" not in entity.labels:
-        raise ApiError(ErrorCode.NOT_FOUND, f"No Body with key {body_key!r}.", key=body_key)
+    entity = await loaders.labelled("Body", body_key)
     return Lineage(
         body=Body.from_props(entity.props),
         predecessors=await _walk(loaders, body_key, backwards=True, depth=depth),

@@ -18,6 +18,7 @@ from typing import Any, Literal, TypeVar
 from strawberry.dataloader import DataLoader
 
 from graph_store import GraphStore
+from schema.errors import ApiError, ErrorCode
 
 Row = dict[str, Any]
 Group = TypeVar("Group", bound=Hashable)
@@ -60,6 +61,14 @@ class Linked:
 
     field: str
     neighbours: list[Neighbour]
+
+
+def checked(entity: Entity | None, label: str, key: str) -> Entity:
+    """``entity`` if it is a ``label`` node; else NOT_FOUND naming ``key`` as the client gave
+    it (for the many lookups that load a node by key and must find one of one label)."""
+    if entity is None or label not in entity.labels:
+        raise ApiError(ErrorCode.NOT_FOUND, f"No {label} with key {key!r}.", key=key)
+    return entity
 
 
 NeighbourKey = tuple[str, str, Direction]
@@ -146,6 +155,10 @@ class Loaders:
             lambda group, ids: _neighbour_statement(*group, ids),
             lambda row: Neighbour(Entity.from_row(row), row["rel"]),
         )
+
+    async def labelled(self, label: str, key: str) -> Entity:
+        """The ``label`` node of ``key``, or NOT_FOUND naming the key (:func:`checked`)."""
+        return checked(await self.entity.load(key), label, key)
 
     async def out(self, entity_id: str, rel_type: str) -> list[Neighbour]:
         """Nodes that ``entity_id`` points at through ``rel_type``."""

@@ -5,14 +5,23 @@ operation names of the web explorer, those the service is configured with
 (``REFORMGRAPH_METRICS_OPERATIONS``), ``anonymous``, and ``other`` for every other name. A
 client sending a new name on each request would otherwise grow ``/metrics`` (and Prometheus)
 by a series per request: 5,000 requests made it 9 MB.
+
+With several worker processes (``serve --workers``) each process counts in its own memory, so
+``/metrics`` from one worker would show that worker's share alone. prometheus_client's
+multiprocess mode fixes this: when ``PROMETHEUS_MULTIPROC_DIR`` is set (before the process
+imports prometheus_client; ``serve --workers`` sets it for its workers), every process writes
+its samples to files there and :func:`exposition` sums the files of all of them, those of a
+worker that has died and been replaced included, so counters never go back.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 from strawberry.extensions import SchemaExtension
 
 OPERATIONS = Counter(
@@ -25,6 +34,21 @@ OPERATION_SECONDS = Histogram(
     "Wall time of one GraphQL operation, by operation name.",
     ["operation"],
 )
+
+#: Where the processes of one service write their samples in multiprocess mode.
+MULTIPROC_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def exposition() -> bytes:
+    """The text ``/metrics`` answers: this process's metrics, or in multiprocess mode those of
+    every process of the service, summed (histograms by bucket, counters by label)."""
+    directory = os.environ.get(MULTIPROC_DIR_VARIABLE)
+    if not directory:
+        return generate_latest()
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry, path=directory)  # type: ignore[no-untyped-call]
+    return generate_latest(registry)
+
 
 #: The operations the web explorer sends (server/web/js; a test keeps the two in step).
 EXPLORER_OPERATIONS = frozenset(
@@ -42,6 +66,8 @@ EXPLORER_OPERATIONS = frozenset(
         "Matrix",
         "Region",
         "Search",
+        "TownClaims",
+        "Vocabulary",
     }
 )
 #: The label of an operation sent without a name, and of any name not known.

@@ -13,12 +13,13 @@ import undoes it (``docs/operations.md``).
 from __future__ import annotations
 
 import hashlib
-import re
+from collections.abc import Callable
 from typing import Any
 
 import strawberry
 from starlette.datastructures import UploadFile
 
+from domain import ConflictCode, EventKind, check_id, check_partial_date
 from graph_loaders.pipeline import ListOptions
 from graph_loaders.recorded import RecordedMerger
 from graph_store import GraphStore
@@ -28,10 +29,8 @@ from schema.impact import MergerImpact, merger_impact
 from schema.imports import ImportKind, ImportResult, import_table
 from schema.nodes import ReformEvent
 
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_KEY = re.compile(r"^[a-z0-9][a-z0-9_.:-]*$")
 #: Conflicts that make a merger impossible rather than doubtful.
-BLOCKING_CONFLICTS = frozenset({"OWN_SUPERIOR"})
+BLOCKING_CONFLICTS = frozenset({ConflictCode.OWN_SUPERIOR})
 
 
 @strawberry.type(description="What applyMerger did (or would do, in a dry run).")
@@ -47,6 +46,15 @@ class MergerResult:
             return None
         entity = await info.context.loaders.entity.load(self.event_key)
         return ReformEvent.from_props(entity.props) if entity else None
+
+
+def _check_input(field: str, value: str, check: Callable[[str], str]) -> None:
+    """Refuse an argument the vocabulary refuses: BAD_INPUT saying which argument, its value
+    and why (the ``field`` extension names the argument)."""
+    try:
+        check(value)
+    except ValueError as error:
+        raise ApiError(ErrorCode.BAD_INPUT, f"{field}: {error}.", field=field) from None
 
 
 def _props(**values: Any) -> dict[str, Any]:
@@ -65,10 +73,13 @@ async def apply_merger(
     dry_run: bool,
 ) -> MergerResult:
     """Report, and unless ``dry_run`` record, the merger of ``bodies`` into the target."""
-    if not _DATE.match(date):
-        raise ApiError(ErrorCode.BAD_INPUT, "date must be YYYY, YYYY-MM or YYYY-MM-DD.")
-    if new_key is not None and (target is not None or not _KEY.match(new_key)):
-        raise ApiError(ErrorCode.BAD_INPUT, "newKey goes with newName and must be a valid key.")
+    _check_input("date", date, check_partial_date)
+    if new_key is not None:
+        if target is not None:
+            raise ApiError(
+                ErrorCode.BAD_INPUT, "newKey goes with newName, not with target.", field="newKey"
+            )
+        _check_input("newKey", new_key, check_id)
     impact = await merger_impact(info.context.loaders, bodies, target, new_name)
     digest = hashlib.sha1(  # an id, not a security measure
         "|".join([*sorted(bodies), target or new_name or "", date]).encode()
@@ -99,7 +110,7 @@ async def _record(
     region = impact.regions_touched[-1].entity_id if impact.regions_touched else None
     event = _props(
         id=event_key,
-        kind="MERGE",
+        kind=EventKind.MERGE.value,
         date=date,
         title=f"{'、'.join(b.name for b in impact.bodies)} → {impact.target_name}",
         inputCount=len(bodies),
@@ -111,7 +122,7 @@ async def _record(
         body = _props(
             id=target_key,
             name=impact.target_name,
-            kind=impact.bodies[0].kind,
+            kind=impact.bodies[0].kind.value,
             staffQuota=impact.staff_quota_after,
             validFrom=date,
             note="Created by applyMerger.",

@@ -10,59 +10,27 @@ request's DataLoaders (:mod:`schema.loaders`) otherwise; :func:`neighbours` choo
 from __future__ import annotations
 
 import dataclasses
-import enum
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Self
 
 import strawberry
 from strawberry import relay
 
+import schema.vocabulary  # noqa: F401  (registers the vocabulary's enums with Strawberry)
+from domain import (
+    BodyKind,
+    ClaimMode,
+    EventKind,
+    ListKind,
+    PowerType,
+    RegionDivision,
+    RegionLevel,
+    SourceKind,
+)
 from schema.connection import CountedConnection
 from schema.loaders import Direction, Entity, Linked, Neighbour
 from schema.provenance import Disagreement, disagreements_about, source_of_file
 from schema.selection import Plan
-
-
-@strawberry.enum(description="Administrative level of a region, from the autonomous region down.")
-class RegionLevel(enum.Enum):
-    AUTONOMOUS_REGION = "AUTONOMOUS_REGION"
-    LEAGUE_CITY = "LEAGUE_CITY"
-    BANNER_COUNTY = "BANNER_COUNTY"
-    TOWNSHIP = "TOWNSHIP"
-    SUBDISTRICT = "SUBDISTRICT"
-
-
-LEVEL_ORDER = {level.value: rank for rank, level in enumerate(RegionLevel)}
-
-
-@strawberry.enum(
-    description="What kind of unit a region is, as its official code (统计用区划代码) and name "
-    "state it: finer than `level` (docs/model.md, \"Levels and divisions\")."
-)
-class RegionDivision(enum.Enum):
-    AUTONOMOUS_REGION = strawberry.enum_value("AUTONOMOUS_REGION", description="自治区")
-    PROVINCE = strawberry.enum_value("PROVINCE", description="省")
-    MUNICIPALITY = strawberry.enum_value("MUNICIPALITY", description="直辖市")
-    LEAGUE = strawberry.enum_value("LEAGUE", description="盟")
-    CITY = strawberry.enum_value("CITY", description="地级市")
-    PREFECTURE = strawberry.enum_value("PREFECTURE", description="地区")
-    AUTONOMOUS_PREFECTURE = strawberry.enum_value("AUTONOMOUS_PREFECTURE", description="自治州")
-    DISTRICT = strawberry.enum_value("DISTRICT", description="市辖区")
-    BANNER = strawberry.enum_value("BANNER", description="旗 (自治旗)")
-    COUNTY = strawberry.enum_value("COUNTY", description="县 (自治县)")
-    COUNTY_CITY = strawberry.enum_value("COUNTY_CITY", description="县级市")
-    DEVELOPMENT_ZONE = strawberry.enum_value(
-        "DEVELOPMENT_ZONE", description="county-level code 71-80: 开发区, 管理区"
-    )
-    SUBDISTRICT = strawberry.enum_value("SUBDISTRICT", description="街道: township code 001-099")
-    TOWN = strawberry.enum_value("TOWN", description="镇: 100-199")
-    TOWNSHIP = strawberry.enum_value("TOWNSHIP", description="乡: 200-399")
-    SUMU = strawberry.enum_value("SUMU", description="苏木: 200-399, named so")
-    TOWNSHIP_LIKE = strawberry.enum_value(
-        "TOWNSHIP_LIKE", description="类似乡级单位 (farms, parks, zone offices): 400-599"
-    )
-    OTHER = strawberry.enum_value("OTHER", description="a name no rule covers (e.g. 市辖区)")
-TOWN_LEVELS = ("TOWNSHIP", "SUBDISTRICT")
 
 
 @strawberry.type(description="Where a fact comes from: a source document and the exact quote.")
@@ -73,6 +41,12 @@ class Provenance:
     @strawberry.field(description="The source document: title, issuer, date, kind, file.")
     async def document(self, info: strawberry.Info) -> Source | None:
         return await source_of_file(info, self.source)
+
+
+def mode_of(value: str | None) -> ClaimMode | None:
+    """A stored mode (a claim's, a delegation's, a chain hop's) as the enum; None where the
+    graph records none."""
+    return ClaimMode(value) if value is not None else None
 
 
 def provenance_of(props: dict[str, Any]) -> list[Provenance]:
@@ -266,7 +240,7 @@ class Region(GraphNode, Fact):
 class Body(GraphNode, Fact):
     label: ClassVar[str] = "Body"
     name: str
-    kind: str = strawberry.field(description="PARTY_ORGAN, GOVERNMENT_DEPARTMENT, … (see docs)")
+    kind: BodyKind
     domain: str | None = strawberry.field(description="Enforcement domain of a team.")
     rank: str | None
     staff_quota: int | None = strawberry.field(description="Staff quota (编制), where stated.")
@@ -284,7 +258,7 @@ class Body(GraphNode, Fact):
         return cls(
             **_fact_fields(props),
             name=props["name"],
-            kind=props.get("kind", ""),
+            kind=BodyKind(props["kind"]),
             domain=props.get("domain"),
             rank=props.get("rank"),
             staff_quota=props.get("staffQuota"),
@@ -343,10 +317,9 @@ class PowerItem(GraphNode, Fact):
     label: ClassVar[str] = "PowerItem"
     seq: int | None
     name: str
-    power_type: str | None = strawberry.field(
-        description="LICENSING, PENALTY, COERCION, INSPECTION, CONFIRMATION, PAYMENT, REWARD, "
-        "LEVY, ADJUDICATION, PUBLIC_SERVICE or OTHER; null when the list states no type "
-        "(`powerTypeStated: false`) or one that is none of these (`powerTypeText` says it)."
+    power_type: PowerType | None = strawberry.field(
+        description="Null when the list states no type (`powerTypeStated: false`) or one that "
+        "is none of these (`powerTypeText` says it)."
     )
     power_type_stated: bool = strawberry.field(
         description="False when the list gives this item no type (no 权力类型 column or an "
@@ -378,7 +351,7 @@ class PowerItem(GraphNode, Fact):
             **_fact_fields(props),
             seq=props.get("seq"),
             name=props["name"],
-            power_type=power_type,
+            power_type=PowerType(power_type) if power_type is not None else None,
             power_type_stated=power_type is not None or bool(text),
             power_type_text=text,
             legal_basis=props.get("legalBasis"),
@@ -414,7 +387,7 @@ class PowerItem(GraphNode, Fact):
         claims = [
             Claim(
                 town=Region.from_entity(n.entity),
-                mode=n.rel.get("mode"),
+                mode=mode_of(n.rel.get("mode")),
                 date=n.rel.get("date"),
                 status=n.rel.get("status"),
                 synthetic=bool(n.rel.get("synthetic")),
@@ -430,41 +403,22 @@ class PowerItem(GraphNode, Fact):
 @strawberry.type(description="A town's claim of one item: mode 确认/交办 (CONFIRM/ASSIGN).")
 class Claim(Fact):
     town: Region
-    mode: str | None
+    mode: ClaimMode | None
     date: str | None
     status: str | None
 
 
 @strawberry.type(description="How many items of a list are of one power type.")
 class TypeCount:
-    power_type: str
+    power_type: PowerType
     count: int
-
-
-@strawberry.enum(description="What a power list says of its items.")
-class ListKind(enum.Enum):
-    DELEGATED = strawberry.enum_value(
-        "DELEGATED", description="Powers a county gives its towns (赋权清单)."
-    )
-    STATUTORY = strawberry.enum_value(
-        "STATUTORY",
-        description="What towns hold by law (法定清单): no original holder, never delegated, "
-        "not claimed.",
-    )
-    POWER_AND_RESPONSIBILITY = strawberry.enum_value(
-        "POWER_AND_RESPONSIBILITY",
-        description="A power-and-responsibility list (权责清单): items with their duties and "
-        "the cases of accountability.",
-    )
 
 
 @strawberry.type(description="A list of power items: delegated, statutory or power-and-duty.")
 class PowerList(GraphNode, Fact):
     label: ClassVar[str] = "PowerList"
     title: str
-    kind: ListKind = strawberry.field(
-        description="DELEGATED (赋权), STATUTORY (法定) or POWER_AND_RESPONSIBILITY (权责)."
-    )
+    kind: ListKind
     issuer: str | None
     doc_number: str | None
     date: str | None
@@ -486,7 +440,8 @@ class PowerList(GraphNode, Fact):
             date=props.get("date"),
             item_count=props.get("itemCount"),
             counts_by_type=[
-                TypeCount(power_type=t, count=c) for t, c in zip(types, values, strict=False)
+                TypeCount(power_type=PowerType(t), count=c)
+                for t, c in zip(types, values, strict=False)
             ],
         )
 
@@ -539,7 +494,7 @@ class Document(GraphNode, Fact):
 @strawberry.type(description="A reform event: merge, split, establish, transfer up or down, …")
 class ReformEvent(GraphNode, Fact):
     label: ClassVar[str] = "ReformEvent"
-    kind: str
+    kind: EventKind
     date: str | None
     title: str
     input_count: int | None = strawberry.field(
@@ -553,7 +508,7 @@ class ReformEvent(GraphNode, Fact):
     def from_props(cls, props: dict[str, Any]) -> Self:
         return cls(
             **_fact_fields(props),
-            kind=props["kind"],
+            kind=EventKind(props["kind"]),
             date=props.get("date"),
             title=props.get("title", ""),
             input_count=props.get("inputCount"),
@@ -628,7 +583,7 @@ class Source(GraphNode):
     label: ClassVar[str] = "Source"
     file: str
     title: str
-    kind: str
+    kind: SourceKind
     issuer: str | None
     date: str | None
     edition: str | None = strawberry.field(
@@ -641,7 +596,7 @@ class Source(GraphNode):
             entity_id=props["id"],
             file=props["file"],
             title=props.get("title", ""),
-            kind=props.get("kind", ""),
+            kind=SourceKind(props["kind"]),
             issuer=props.get("issuer"),
             date=props.get("date"),
             edition=props.get("edition"),

@@ -9,6 +9,7 @@ from typing import Annotated, TypeVar
 import strawberry
 from strawberry import relay
 
+from domain import LEVEL_ORDER, BodyKind, EventKind, PowerType, RegionLevel
 from graph_store.region_codes import is_code_like, normalise_code
 from graph_store.search_terms import query_terms, search_key
 from schema import provenance
@@ -19,9 +20,8 @@ from schema.errors import ApiError, ErrorCode
 from schema.impact import MergerImpact, merger_impact, recorded_merger_impact
 from schema.limits import limits_of
 from schema.lineage import Lineage, lineage
-from schema.loaders import Entity
+from schema.loaders import Entity, checked
 from schema.nodes import (
-    LEVEL_ORDER,
     Body,
     Document,
     GraphNode,
@@ -29,7 +29,6 @@ from schema.nodes import (
     PowerList,
     ReformEvent,
     Region,
-    RegionLevel,
     Source,
     Statistic,
     to_node,
@@ -65,9 +64,7 @@ async def _lookup(
         entity = await info.context.selections.load(plan, entity_id or key)
     else:
         entity = await info.context.loaders.entity.load(entity_id or key)
-    if entity is None or node_type.label not in entity.labels:
-        raise ApiError(ErrorCode.NOT_FOUND, f"No {node_type.label} with key {key!r}.", key=key)
-    return node_type.from_entity(entity)
+    return node_type.from_entity(checked(entity, node_type.label, key))
 
 
 def _page_cap(info: strawberry.Info) -> int:
@@ -111,7 +108,7 @@ class Query:
             )
         plan = pending_plan(info, "Region")
         regions = [Region.from_entity(Entity(("Region",), row["props"]), plan) for row in rows]
-        return sorted(regions, key=lambda r: (LEVEL_ORDER[r.level.value], r.name))
+        return sorted(regions, key=lambda r: (LEVEL_ORDER[r.level], r.name))
 
     @strawberry.field(
         description="One region by key (`region:haibowan`) or by official code (统计用区划代码: "
@@ -218,7 +215,7 @@ class Query:
         self,
         info: strawberry.Info,
         under: str | None = None,
-        kind: str | None = None,
+        kind: EventKind | None = None,
         date_from: str | None = None,
         date_to: str | None = None,
     ) -> list[ReformEvent]:
@@ -226,7 +223,7 @@ class Query:
             "reform_events_list",
             {
                 "under": await optional_region_id(info, under),
-                "kind": kind,
+                "kind": kind.value if kind else None,
                 "from": date_from,
                 "to": date_to,
                 "limit": 10 * _page_cap(info),
@@ -292,8 +289,8 @@ class Query:
         kinds: list[SearchKind] | None = None,
         under: str | None = None,
         level: RegionLevel | None = None,
-        kind: str | None = None,
-        power_type: str | None = None,
+        kind: BodyKind | None = None,
+        power_type: PowerType | None = None,
         in_list: Annotated[str | None, strawberry.argument(name="list")] = None,
         valid_at: str | None = None,
     ) -> list[relay.Node]:
@@ -311,8 +308,8 @@ class Query:
             "terms": terms,
             "labels": [k.value for k in (kinds or SearchKind)],
             "level": level.value if level else None,
-            "kind": kind,
-            "powerType": power_type,
+            "kind": kind.value if kind else None,
+            "powerType": power_type.value if power_type else None,
             "validAt": valid_at,
             "limit": rows_for_page(info, 10 * _page_cap(info)),
         }

@@ -142,13 +142,13 @@ SCALARS: Final[Mapping[str, Mapping[str, tuple[str, ...]]]] = {
 #: ``from_props`` cannot do without, and those the resolvers sort neighbours by.
 REQUIRED: Final[Mapping[str, tuple[str, ...]]] = {
     "Region": ("id", "name", "level"),
-    "Body": ("id", "name"),
+    "Body": ("id", "name", "kind"),
     "PowerItem": ("id", "name", "seq"),
     "PowerList": ("id", "title"),
     "Document": ("id", "title"),
     "ReformEvent": ("id", "kind", "title", "date"),
     "Statistic": ("id", "metric"),
-    "Source": ("id", "file"),
+    "Source": ("id", "file", "kind"),
 }
 
 #: The fields a ``Claim`` (``PowerItem.claimedBy``) takes from its ``CLAIMS`` relationship.

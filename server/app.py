@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +23,9 @@ from schema import build_schema
 from schema.auth import bearer_token, key_is_valid
 from schema.context import GraphContext
 from schema.errors import classify
+from schema.limits import Limits
 from server import health
-from server.dataset import load_dataset_dir, load_synthetic_sample
+from server.dataset import load_start_up_data
 from server.export import export_router
 from server.ide import ide_page, mount_ide
 from server.limits import (
@@ -35,7 +36,7 @@ from server.limits import (
     is_multipart,
 )
 from server.runtime import open_runtime
-from server.settings import Settings
+from server.settings import Settings, load_settings
 from server.timeouts import BodyReadTimeout, RequestDeadline
 
 #: The web explorer: static files using only the public GraphQL API (docs/explorer.md).
@@ -105,39 +106,79 @@ class CodedGraphQLRouter(GraphQLRouter[HttpContext, None]):
         return await super().process_result(request, result)
 
 
+def limits_of(settings: Settings) -> Limits:
+    """Every cap of the API (schema/limits.py), from the settings that configure them."""
+    return Limits(
+        max_depth=settings.max_query_depth,
+        max_aliases=settings.max_aliases,
+        max_tokens=settings.max_tokens,
+        max_page_size=settings.max_page_size,
+        max_cost=settings.max_cost,
+        max_cost_in_flight=settings.max_cost_in_flight,
+        import_deadline_s=settings.import_deadline_s,
+        claim_matrix_towns=settings.claim_matrix_towns,
+        merger_bodies=settings.merger_bodies,
+        max_list_length=settings.max_list_length,
+        validation_work=settings.validation_work,
+    )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; its lifespan opens the graph from ``settings`` (starting the local
-    engine unless Neo4j or a running FalkorDB is configured) and closes it on shutdown."""
-    settings = settings or Settings()
+    engine unless Neo4j or a running FalkorDB is configured, and then watching it), applies
+    the start-up data, and closes it on shutdown. A worker of ``serve --workers`` is given the
+    parent's engine and ``load_at_start`` off, so it starts, watches and loads nothing."""
+    settings = settings or load_settings()
+    app = FastAPI(
+        title="reformgraph",
+        description="GraphQL over the knowledge graph of Inner Mongolia's 2019-2021 "
+        "institutional reform.",
+        lifespan=_lifespan(settings),
+    )
+
+    @app.exception_handler(_ReadsClosedError)
+    async def reads_closed(request: Request, exc: _ReadsClosedError) -> JSONResponse:
+        return graphql_error(
+            401, "UNAUTHENTICATED", "This service needs an API key: `Authorization: Bearer <key>`."
+        )
+
+    # Anything else that escapes a route: a coded 500 in GraphQL's error shape, not
+    # Starlette's plain text (Starlette still logs the exception).
+    app.add_exception_handler(Exception, internal_error)
+    _add_middleware(app, settings)
+    _add_routes(app, settings)
+    return app
+
+
+def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The app's lifespan: the graph open (and the start-up data loaded) while it serves."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runtime = await open_runtime(settings)
-        app.state.store = runtime.store
-        watchdog = asyncio.create_task(runtime.watch_engine())
-        try:
-            if settings.dataset_dir is not None:
-                await load_dataset_dir(runtime.store, settings.dataset_dir)
-            if settings.synthetic_profile is not None:
-                await load_synthetic_sample(
-                    runtime.store,
-                    settings.synthetic_profile,
-                    settings.synthetic_seed,
-                    settings.synthetic_scale,
-                )
-            # What start-up built (modules, the schema, the clients) lives as long as the
-            # process. Frozen, it is left out of the cyclic collector's passes, which a request
-            # that allocates many objects triggers, and which otherwise walk all of it again:
-            # a third of the time of 100 towns' nested objects (docs/performance.md).
-            gc.collect()
-            gc.freeze()
-            yield
-        finally:
-            gc.unfreeze()  # back to the collector: another app in this process may start
-            watchdog.cancel()
-            app.state.store = None
-            await runtime.close()
+        async with open_runtime(settings) as runtime:
+            app.state.store = runtime.store
+            watchdog = asyncio.create_task(runtime.watch_engine())
+            try:
+                if settings.load_at_start:  # off in the workers of `serve --workers`
+                    await load_start_up_data(runtime.store, settings)
+                # What start-up built (modules, the schema, the clients) lives as long as the
+                # process. Frozen, it is left out of the cyclic collector's passes, which a
+                # request that allocates many objects triggers, and which otherwise walk all
+                # of it again: a third of the time of 100 towns' nested objects
+                # (docs/performance.md).
+                gc.collect()
+                gc.freeze()
+                yield
+            finally:
+                gc.unfreeze()  # back to the collector: another app in this process may start
+                watchdog.cancel()
+                app.state.store = None
 
+    return lifespan
+
+
+def _context_getter(settings: Settings) -> Callable[[Request], Awaitable[HttpContext]]:
+    """What makes each request's GraphQL context: the store, and who is asking."""
     key_hashes = settings.key_hashes
 
     async def context(request: Request) -> HttpContext:
@@ -153,24 +194,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             dataset_dir=settings.dataset_dir,
         )
 
-    app = FastAPI(
-        title="reformgraph",
-        description="GraphQL over the knowledge graph of Inner Mongolia's 2019-2021 "
-        "institutional reform.",
-        lifespan=lifespan,
-    )
+    return context
 
-    @app.exception_handler(_ReadsClosedError)
-    async def reads_closed(request: Request, exc: _ReadsClosedError) -> JSONResponse:
-        return graphql_error(
-            401, "UNAUTHENTICATED", "This service needs an API key: `Authorization: Bearer <key>`."
-        )
 
-    # Anything else that escapes a route: a coded 500 in GraphQL's error shape, not
-    # Starlette's plain text (Starlette still logs the exception).
-    app.add_exception_handler(Exception, internal_error)
-
-    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    """CORS (when origins are configured), the request deadline and the body limits."""
+    origins = settings.origins
     if origins:
         app.add_middleware(
             CORSMiddleware,
@@ -189,8 +218,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
     )
+
+
+def _add_routes(app: FastAPI, settings: Settings) -> None:
+    """The probes, GraphQL and its IDE, the exports and (last) the explorer."""
+    context = _context_getter(settings)
     app.include_router(health.router)
-    schema = build_schema(settings.limits, settings.metrics_operation_names)
+    schema = build_schema(limits_of(settings), settings.metrics_operation_names)
     app.state.schema = schema
     app.include_router(
         CodedGraphQLRouter(
@@ -207,4 +241,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.serve_explorer:
         # Mounted last: every route above wins, the explorer's files answer the rest.
         app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="explorer")
-    return app

@@ -6,15 +6,14 @@ import asyncio
 import logging
 import sys
 import tempfile
-from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
 import click
 import uvicorn
-from pydantic import ValidationError
 from strawberry.printer import print_schema
 
+from graph_loaders.dataset import Dataset
 from graph_loaders.delegation_lists import list_kind_named
 from graph_loaders.importer import import_dataset
 from graph_loaders.pipeline import ListOptions, Validated, dataset_files, validate
@@ -28,25 +27,22 @@ from server.cookbook import COOKBOOK_PAGE, read_recipes, render
 from server.dataset import load_dataset_dir
 from server.load_report import GRAPH_FAILURES, failure_line, loaded_lines
 from server.runtime import open_runtime
-from server.settings import Settings
+from server.settings import ConfigurationError, Settings, load_settings
 from server.timeouts import uvicorn_options
+from server.workers import LOG_FORMAT, serve_workers
 
 SCHEMA_FILE = Path("schema.graphql")
 #: The shortest API key ``hash-key`` accepts: 32 characters (e.g. ``openssl rand -hex 16``).
 MIN_KEY_LENGTH = 32
 
 
-def load_settings(**overrides: Any) -> Settings:
+def settings_or_exit(**overrides: Any) -> Settings:
     """The settings from the environment (and ``overrides``); a bad one stops the command
-    with what is wrong in each, and never the value (it may be a secret)."""
+    with what is wrong under each variable's name, and never the value (it may be a secret)."""
     try:
-        return Settings(**overrides)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
-            for error in exc.errors()
-        )
-        raise click.ClickException(f"invalid configuration: {problems}") from None
+        return load_settings(**overrides)
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @click.group(
@@ -59,7 +55,7 @@ def load_settings(**overrides: Any) -> Settings:
 def main(verbose: bool) -> None:
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        format=LOG_FORMAT,
     )
 
 
@@ -78,20 +74,34 @@ def main(verbose: bool) -> None:
     default=None,
     help="Dataset folder to apply at start-up if it changed (default data/).",
 )
-def serve(host: str | None, port: int | None, dataset: Path | None) -> None:
+@click.option(
+    "--workers",
+    default=None,
+    metavar="N|auto",
+    help="API processes on the port (default 1, or REFORMGRAPH_WORKERS); `auto`: one per "
+    "core. They share one engine, started once, and the dataset is applied once; SIGTERM "
+    "stops every worker, then the engine.",
+)
+def serve(host: str | None, port: int | None, dataset: Path | None, workers: str | None) -> None:
     overrides: dict[str, object] = {}
+    if workers is not None:
+        overrides["workers"] = workers
     if host is not None:
         overrides["host"] = host
     if port is not None:
         overrides["port"] = port
     if dataset is not None:
         overrides["dataset_dir"] = dataset
-    settings = load_settings(**overrides)
+    settings = settings_or_exit(**overrides)
     if port_in_use(settings.host, settings.port):
         raise click.ClickException(
             f"port {settings.port} on {settings.host} is already in use; stop what holds it "
             "or pass --port (or set REFORMGRAPH_PORT)"
         )
+    count = settings.worker_count
+    if count > 1:
+        serve_workers(settings, count)
+        return
     uvicorn.run(
         create_app(settings),
         host=settings.host,
@@ -271,25 +281,22 @@ def load_command(
         files, None if no_context else context_dir, corpus, options, writing=True
     )
 
-    settings = load_settings()
-
-    async def run() -> int:
-        runtime = await open_runtime(settings)
-        try:
-            plan = await import_dataset(runtime.store, validated.dataset)
-        finally:
-            await runtime.close()
-        return plan.row_count
-
-    rows = _on_the_graph(run, settings)
+    settings = settings_or_exit()
+    rows = _import_on_the_graph(validated.dataset, settings)
     context = None if no_context else context_dir
     for line in loaded_lines(validated.dataset, files, context, rows):
         click.echo(line)
 
 
-def _on_the_graph(run: Callable[[], Coroutine[Any, Any, int]], settings: Settings) -> int:
-    """Run ``run`` (which opens the graph and writes); a failure of the graph stops the
-    command with one line saying what, why and what to do (exit 1), not a traceback."""
+def _import_on_the_graph(dataset: Dataset, settings: Settings) -> int:
+    """Import ``dataset`` into the graph ``settings`` name; the rows written. A failure of the
+    graph stops the command with one line saying what, why and what to do (exit 1), not a
+    traceback."""
+
+    async def run() -> int:
+        async with open_runtime(settings) as runtime:
+            return (await import_dataset(runtime.store, dataset)).row_count
+
     try:
         return asyncio.run(run())
     except GRAPH_FAILURES as exc:
@@ -303,12 +310,13 @@ def _on_the_graph(run: Callable[[], Coroutine[Any, Any, int]], settings: Setting
 def cookbook() -> None:
     async def run() -> str:
         with tempfile.TemporaryDirectory() as folder:
-            runtime = await open_runtime(Settings(data_dir=Path(folder), dataset_dir=None))
-            try:
+            # a local engine of its own, whatever the environment names
+            settings = settings_or_exit(
+                data_dir=Path(folder), dataset_dir=None, neo4j_uri=None, falkordb_port=None
+            )
+            async with open_runtime(settings) as runtime:
                 await load_dataset_dir(runtime.store, Path("data"))
                 return await render(runtime.store, read_recipes())
-            finally:
-                await runtime.close()
 
     COOKBOOK_PAGE.write_text(asyncio.run(run()), encoding="utf-8")
     click.echo(f"wrote {COOKBOOK_PAGE}")
@@ -338,16 +346,8 @@ def generate_command(
         click.echo(f"wrote {output}: {counts}")
         return
 
-    settings = load_settings()
-
-    async def run() -> int:
-        runtime = await open_runtime(settings)
-        try:
-            return (await import_dataset(runtime.store, dataset)).row_count
-        finally:
-            await runtime.close()
-
-    click.echo(f"loaded {_on_the_graph(run, settings):,} rows: {counts}")
+    rows = _import_on_the_graph(dataset, settings_or_exit())
+    click.echo(f"loaded {rows:,} rows: {counts}")
 
 
 @main.command(

@@ -16,6 +16,7 @@ from graph_loaders.loaded_from import LoadMark, folder_digest, synthetic_digest
 from graph_loaders.pipeline import dataset_files, load
 from graph_loaders.synthetic import Profile, generate
 from graph_store import GraphStore
+from server.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -57,3 +58,15 @@ async def load_synthetic_sample(
     log.info(
         "loaded synthetic %s (seed %d, scale %s): %d rows", profile, seed, scale, plan.row_count
     )
+
+
+async def load_start_up_data(store: GraphStore, settings: Settings) -> None:
+    """What start-up applies, each only if the graph does not have it already: the dataset
+    folder, then the synthetic sample. Run once per service: by the app's lifespan, or by the
+    parent of ``serve --workers`` before it starts its workers."""
+    if settings.dataset_dir is not None:
+        await load_dataset_dir(store, settings.dataset_dir)
+    if settings.synthetic_profile is not None:
+        await load_synthetic_sample(
+            store, settings.synthetic_profile, settings.synthetic_seed, settings.synthetic_scale
+        )

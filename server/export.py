@@ -29,6 +29,7 @@ from fastapi.responses import JSONResponse, Response
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from domain import ClaimMode
 from server.limits import graphql_error
 
 MATRIX_QUERY = """
@@ -45,8 +46,11 @@ query ClaimMatrixExport($list: String!, $region: String!, $target: Float!) {
   }
 }"""
 
-#: The words county offices use in a cell.
-MODE_WORDS = {"CONFIRM": "确认", "ASSIGN": "交办"}
+def _words(mode: str | None) -> str:
+    """A cell as county offices write it: the mode's words (确认, 交办), blank if unclaimed."""
+    return ClaimMode(mode).words if mode else ""
+
+
 #: HTTP status of each error code the schema may answer.
 STATUS = {
     "NOT_FOUND": 404,
@@ -119,7 +123,7 @@ def matrix_sheet(matrix: dict[str, Any]) -> MatrixSheet:
         rows.append(
             [
                 town["town"]["name"],
-                *[MODE_WORDS.get(modes.get(i["key"]) or "", "") for i in items],
+                *[_words(modes.get(i["key"])) for i in items],
                 town["claimedCount"],
                 town["ofCount"],
                 town["rate"],

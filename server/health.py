@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from graph_store import BackendUnavailableError, GraphStore
+from schema.metrics import exposition
 
 router = APIRouter()
 
@@ -40,6 +41,6 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ready", "engine": store.engine})
 
 
-@router.get("/metrics", summary="Prometheus metrics")
+@router.get("/metrics", summary="Prometheus metrics (of every worker process)")
 async def metrics() -> Response:
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    return Response(exposition(), media_type=CONTENT_TYPE_LATEST)

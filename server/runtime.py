@@ -1,13 +1,18 @@
 """What the service runs on: the graph store, and the local engine when it owns one.
 
-Shared by the HTTP service (through the FastAPI lifespan) and the CLI's ``load`` command, so
-both reach the graph the same way.
+The one way into the graph for every entry point: the HTTP service (its FastAPI lifespan),
+the CLI (``load``, ``generate --load``, ``cookbook``) and the benchmarks open it with
+``async with open_runtime(settings) as runtime``, so they all reach the graph the same way
+and none can forget to close it or to stop the engine it started. :func:`build_store` is the
+only place a store is made from settings.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from cypher.registry import CypherRegistry
@@ -52,14 +57,13 @@ class Runtime:
                 await asyncio.to_thread(self.engine.stop)
 
 
-async def open_runtime(settings: Settings) -> Runtime:
-    """Connect to Neo4j if configured, else to FalkorDB (started here unless one is given);
-    apply the schema and remove what interrupted writes left behind (staging copies)."""
-    engine: LocalEngine | None = None
-    store: GraphStore
+def build_store(settings: Settings, engine: LocalEngine | None = None) -> GraphStore:
+    """The store ``settings`` name, not yet connected: Neo4j if a URI is configured, else the
+    FalkorDB of ``engine`` (a local engine started for it) or of the configured address."""
+    import_timeout_ms = int(settings.import_timeout_s * 1000)
     if settings.uses_neo4j:
         assert settings.neo4j_uri is not None
-        neo4j_store = Neo4jStore(
+        return Neo4jStore(
             CypherRegistry("neo4j"),
             settings.neo4j_uri,
             settings.neo4j_user,
@@ -67,36 +71,53 @@ async def open_runtime(settings: Settings) -> Runtime:
             settings.neo4j_database,
             query_timeout_ms=settings.query_timeout_ms,
             connect_timeout_s=settings.connect_timeout_s,
-            import_timeout_ms=int(settings.import_timeout_s * 1000),
+            import_timeout_ms=import_timeout_ms,
+            single_transaction_rows=settings.neo4j_single_transaction_rows,
+            batch_rows=settings.neo4j_batch_rows,
         )
-        try:
-            await neo4j_store.connect(attempts=settings.neo4j_connect_attempts)
-        except BaseException:
-            await neo4j_store.close()
-            raise
-        store = neo4j_store
-        log.info("using Neo4j at %s", settings.neo4j_uri)
+    if engine is not None:
+        host, port = engine.host, engine.port
     else:
+        assert settings.falkordb_port is not None, "no engine started and no FalkorDB port"
         host, port = settings.falkordb_host, settings.falkordb_port
-        if port is None:
-            engine = LocalEngine(settings.data_dir, port=settings.engine_port)
-            await asyncio.to_thread(engine.start)
-            host, port = engine.host, engine.port
-        store = FalkorDBStore(
-            CypherRegistry("falkordb"),
-            host,
-            port,
-            settings.graph_name,
-            query_timeout_ms=settings.query_timeout_ms,
-            connect_timeout_s=settings.connect_timeout_s,
-            import_timeout_ms=int(settings.import_timeout_s * 1000),
-            lock_wait_s=settings.write_lock_wait_s,
-        )
-    runtime = Runtime(store, engine)
+    return FalkorDBStore(
+        CypherRegistry("falkordb"),
+        host,
+        port,
+        settings.graph_name,
+        query_timeout_ms=settings.query_timeout_ms,
+        connect_timeout_s=settings.connect_timeout_s,
+        import_timeout_ms=import_timeout_ms,
+        lock_wait_s=settings.write_lock_wait_s,
+    )
+
+
+@asynccontextmanager
+async def open_runtime(settings: Settings, *, prepare: bool = True) -> AsyncIterator[Runtime]:
+    """The graph ``settings`` name, open for the block and closed after it (the local engine,
+    started here when neither Neo4j nor a running FalkorDB is configured, stopped with it).
+
+    Neo4j is waited for (``neo4j_connect_attempts``). With ``prepare`` the schema is applied
+    and what interrupted writes left behind (staging copies) is removed, as a service must
+    before it serves; without, the graph is opened as it is (a probe that must not tidy up
+    what it came to look at)."""
+    engine: LocalEngine | None = None
+    if not settings.uses_neo4j and settings.falkordb_port is None:
+        engine = LocalEngine(settings.data_dir, port=settings.engine_port)
+        await asyncio.to_thread(engine.start)
     try:
-        await store.apply_schema()
-        await store.clean_up_interrupted_writes()
+        runtime = Runtime(build_store(settings, engine), engine)
     except BaseException:
-        await runtime.close()
+        if engine is not None:
+            await asyncio.to_thread(engine.stop)
         raise
-    return runtime
+    try:
+        if isinstance(runtime.store, Neo4jStore):
+            await runtime.store.connect(attempts=settings.neo4j_connect_attempts)
+            log.info("using Neo4j at %s", settings.neo4j_uri)
+        if prepare:
+            await runtime.store.apply_schema()
+            await runtime.store.clean_up_interrupted_writes()
+        yield runtime
+    finally:
+        await runtime.close()

@@ -2,21 +2,38 @@
 
 With no ``NEO4J_URI`` the service starts its own local FalkorDB engine under ``data_dir``;
 with one, it uses that Neo4j and starts nothing.
+
+A leaf: it imports nothing from the layers that use it (only the vocabulary in ``domain/``),
+so that every layer can read its settings without pulling in the others. Each setting checks
+itself when the settings are made, and :func:`load_settings` turns every bad one into one
+message naming its environment variable: a typo stops start-up, not the first request.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from graph_loaders.synthetic import Profile
-from schema.limits import Limits
+from domain.profiles import Profile
 
 _SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
+#: The URI schemes the Neo4j driver accepts (``+s``: TLS; ``+ssc``: TLS, self-signed).
+NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
+#: A TCP port; 0 where "pick a free one" is meant.
+Port = Annotated[int, Field(ge=0, le=65_535)]
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (at least 1)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1  # pragma: no cover - not Linux
 
 
 class Settings(BaseSettings):
@@ -25,17 +42,28 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REFORMGRAPH_", extra="ignore")
 
     host: str = Field("127.0.0.1", description="Address the HTTP API listens on.")
-    port: int = Field(8000, description="Port the HTTP API listens on.")
+    port: Port = Field(8000, description="Port the HTTP API listens on.")
+    workers: int | Literal["auto"] = Field(
+        1,
+        description="API processes `serve` runs on the port (uvicorn's supervisor): a "
+        "number, or `auto` for one per core this process may run on.",
+    )
+    load_at_start: bool = Field(
+        True,
+        description="Apply the dataset folder and the synthetic sample at start-up when they "
+        "changed. `serve --workers` applies them once in its parent and starts its workers "
+        "with this off.",
+    )
     data_dir: Path = Field(
         Path(".reformgraph"), description="Where the local engine keeps its files."
     )
-    engine_port: int = Field(
+    engine_port: Port = Field(
         0, description="Loopback port of the local engine; 0 picks a free port."
     )
     falkordb_host: str = Field(
         "127.0.0.1", description="Host of an already running FalkorDB (with falkordb_port)."
     )
-    falkordb_port: int | None = Field(
+    falkordb_port: Port | None = Field(
         None, description="Use the FalkorDB already listening here instead of starting one."
     )
     graph_name: str = Field("reformgraph", description="Graph key (FalkorDB) the service uses.")
@@ -144,6 +172,15 @@ class Settings(BaseSettings):
         "byte (or the connection's opening); then the connection is closed. 0 turns it off.",
     )
     neo4j_connect_attempts: int = Field(30, description="Start-up connection attempts to Neo4j.")
+    neo4j_single_transaction_rows: int = Field(
+        50_000,
+        gt=0,
+        description="Neo4j: an import of more rows is written as a staged generation in "
+        "batches of transactions and promoted in one (docs/operations.md).",
+    )
+    neo4j_batch_rows: int = Field(
+        20_000, gt=0, description="Neo4j: rows per transaction of a staged import."
+    )
     neo4j_uri: str | None = Field(
         None, validation_alias=AliasChoices("NEO4J_URI", "REFORMGRAPH_NEO4J_URI")
     )
@@ -167,6 +204,13 @@ class Settings(BaseSettings):
             return None
         return value
 
+    @field_validator("workers")
+    @classmethod
+    def _at_least_one_worker(cls, value: int | str) -> int | str:
+        if isinstance(value, int) and value < 1:
+            raise ValueError("a number from 1 (--workers), or `auto`")
+        return value
+
     @field_validator("api_key_hashes")
     @classmethod
     def _hashes_are_sha256(cls, value: str) -> str:
@@ -176,33 +220,60 @@ class Settings(BaseSettings):
             entry = entry.strip()
             if entry and not _SHA256_HEX.fullmatch(entry):
                 raise ValueError(
-                    f"entry {number} of REFORMGRAPH_API_KEY_HASHES is not a SHA-256 hash "
+                    f"entry {number} is not a SHA-256 hash "
                     f"(64 hex digits; it has {len(entry)} characters): put the output of "
                     "`reformgraph hash-key`, never the key itself"
                 )
         return value
 
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins_are_origins(cls, value: str) -> str:
+        """Every entry is an origin as a browser sends it (``scheme://host[:port]``, no path,
+        no trailing slash) or ``*``: anything else would never match a request's ``Origin``,
+        and the browser would refuse the calls with no word on the server side."""
+        for number, entry in enumerate(value.split(","), start=1):
+            entry = entry.strip()
+            if entry and entry != "*" and not _is_origin(entry):
+                raise ValueError(
+                    f"entry {number} ({entry!r}) is not an origin: "
+                    "write scheme://host[:port] as the browser's address bar shows it, e.g. "
+                    "https://explorer.example.org, with no path and no trailing slash"
+                )
+        return value
+
+    @field_validator("neo4j_uri")
+    @classmethod
+    def _neo4j_uri_is_a_driver_uri(cls, value: str | None) -> str | None:
+        """A URI the Neo4j driver can open; said here rather than by the driver after start-up
+        has begun. The value is not echoed: a URI may carry a user and a password."""
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in NEO4J_SCHEMES or not parts.hostname:
+            raise ValueError(
+                "not a Neo4j URI: write scheme://host[:port] with one of the "
+                f"schemes {', '.join(NEO4J_SCHEMES)}, e.g. neo4j://db.example.org:7687"
+            )
+        return value.strip()
+
     @property
-    def limits(self) -> Limits:
-        """Every cap of the API (schema/limits.py)."""
-        return Limits(
-            max_depth=self.max_query_depth,
-            max_aliases=self.max_aliases,
-            max_tokens=self.max_tokens,
-            max_page_size=self.max_page_size,
-            max_cost=self.max_cost,
-            max_cost_in_flight=self.max_cost_in_flight,
-            import_deadline_s=self.import_deadline_s,
-            claim_matrix_towns=self.claim_matrix_towns,
-            merger_bodies=self.merger_bodies,
-            max_list_length=self.max_list_length,
-            validation_work=self.validation_work,
-        )
+    def worker_count(self) -> int:
+        """How many API processes to run: ``workers``, with ``auto`` resolved to the cores
+        this process may run on (its CPU affinity, which a container's cpuset narrows)."""
+        if self.workers == "auto":
+            return usable_cores()
+        return self.workers
 
     @property
     def metrics_operation_names(self) -> list[str]:
         """The configured operation names for metrics labels, without blanks."""
         return [n.strip() for n in self.metrics_operations.split(",") if n.strip()]
+
+    @property
+    def origins(self) -> list[str]:
+        """The configured CORS origins, without blanks."""
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
 
     @property
     def key_hashes(self) -> list[str]:
@@ -213,3 +284,49 @@ class Settings(BaseSettings):
     def uses_neo4j(self) -> bool:
         """True when a Neo4j URI is configured; the local engine is then not started."""
         return bool(self.neo4j_uri)
+
+
+def _is_origin(entry: str) -> bool:
+    try:
+        parts = urlsplit(entry)
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError:
+        return False
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and not parts.path
+        and not parts.query
+        and not parts.fragment
+        and parts.username is None
+    )
+
+
+def variable_of(field: str) -> str:
+    """The environment variable of a validation error's location: pydantic names a field
+    by its name (``cors_origins``), or by its first alias where it has some (``NEO4J_URI``)."""
+    return f"REFORMGRAPH_{field.upper()}" if field in Settings.model_fields else field
+
+
+class ConfigurationError(ValueError):
+    """Settings that cannot run the service; the message names each bad variable, never its
+    value (it may be a secret)."""
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """The settings from the environment (and ``overrides``), or :class:`ConfigurationError`
+    listing what is wrong with each bad one under its variable's name."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{variable_of(str(error['loc'][0])) if error['loc'] else 'settings'}: "
+            f"{_reason(error['msg'])}"
+            for error in exc.errors()
+        )
+        raise ConfigurationError(f"invalid configuration: {problems}") from None
+
+
+def _reason(message: str) -> str:
+    """Pydantic's message without its ``Value error,`` prefix (our validators' own words)."""
+    return message.removeprefix("Value error, ")

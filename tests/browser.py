@@ -1,5 +1,5 @@
 """Driving the web explorer in a real browser: Debian's headless Chromium through its
-ChromeDriver (``make browser-deps`` installs both), and the service's own GraphQL API over
+ChromeDriver (``make test-deps`` installs both), and the service's own GraphQL API over
 HTTP for the answers the page is checked against.
 
 Selenium is given the browser's and the driver's paths, so Selenium Manager never runs (it
@@ -70,7 +70,7 @@ def start_chromium(user_data_dir: Path, extra_flags: tuple[str, ...] = ()) -> Ch
     """Headless Chromium on a new, empty profile with the browser console captured."""
     missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
     if missing:
-        raise RuntimeError(f"{', '.join(missing)} missing: run `make browser-deps` (as root)")
+        raise RuntimeError(f"{', '.join(missing)} missing: run `make test-deps` (as root)")
     os.environ.setdefault("SE_AVOID_STATS", "true")
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)

@@ -32,6 +32,7 @@ from graph_store.falkordb_store import FalkorDBStore
 from graph_store.local_engine import LocalEngine, free_port
 from graph_store.neo4j_store import Neo4jStore
 from server.app import create_app
+from server.runtime import build_store
 from server.settings import Settings
 from server.timeouts import uvicorn_options
 from tests.browser import Api, new_profile_dir, start_chromium
@@ -51,7 +52,8 @@ NEO4J_LOCAL = Path(__file__).resolve().parents[2] / "shared" / "neo4j" / "neo4j-
 
 #: Modules that only mean something on Neo4j are collected only when the run covers it; the
 #: one that starts a Neo4j of its own also needs the shared server's script and Java.
-collect_ignore = [] if "neo4j" in ENGINES else ["test_neo4j_behaviour.py"]
+NEO4J_ONLY = ["test_neo4j_behaviour.py", "test_neo4j_generations.py"]
+collect_ignore = [] if "neo4j" in ENGINES else list(NEO4J_ONLY)
 if not ("neo4j" in ENGINES and NEO4J_LOCAL.is_file() and shutil.which("java")):
     collect_ignore.append("test_neo4j_memory.py")
 # The side-by-side benchmark's peer (@neo4j/graphql, bench/peer) runs on Node.js against Neo4j.
@@ -110,20 +112,8 @@ class GraphTarget:
         return cls("neo4j", Settings(dataset_dir=None))
 
     def open_store(self) -> GraphStore:
-        s = self.settings
-        if self.engine == "neo4j":
-            assert s.neo4j_uri is not None
-            return Neo4jStore(
-                CypherRegistry("neo4j"),
-                s.neo4j_uri,
-                s.neo4j_user,
-                s.neo4j_password.get_secret_value(),
-                s.neo4j_database,
-            )
-        assert s.falkordb_port is not None
-        return FalkorDBStore(
-            CypherRegistry("falkordb"), s.falkordb_host, s.falkordb_port, s.graph_name
-        )
+        """A store on the graph, made as the service makes its own (server/runtime.py)."""
+        return build_store(self.settings)
 
 
 def _fresh_target(engine: str, local_engine: LocalEngine) -> GraphTarget:

@@ -30,8 +30,14 @@ ROOT = Path(__file__).resolve().parent.parent
 #: The packages whose code runs statements (tests excluded: they are the checkers).
 PACKAGES = ("graph_store", "graph_loaders", "schema", "server", "bench", "tools")
 
-#: Methods that take a statement name (or a Statement) followed by its parameters.
-RUNNERS = frozenset({"read", "write", "_run", "_read", "_write"})
+#: Methods (and functions) that take a statement name (or a Statement) followed by its
+#: parameters.
+RUNNERS = frozenset({"read", "write", "_run", "_read", "_write", "_internal", "_rows"})
+#: Functions that return a statement's staging twin (``Neo4jStore._twin``): a twin runs with its
+#: original's parameters and ``$generation``, which the contract test checks on the texts.
+TWIN_MAKERS = frozenset({"_twin"})
+#: Exceptions whose first argument names a statement in their message: a mention, not a use.
+LABELS = frozenset({"StatementFailedError"})
 #: Functions that fill identifiers into a DDL template (``graph_store.neo4j_store.ddl``): the
 #: statement takes no parameters.
 TEMPLATES = frozenset({"ddl"})
@@ -65,6 +71,8 @@ class Findings:
     sites: list[CallSite] = field(default_factory=list)
     mentioned: set[str] = field(default_factory=set)
     unresolved: list[str] = field(default_factory=list)
+    #: statements returned by a :data:`TWIN_MAKERS` function (run as another's twin)
+    twins: set[str] = field(default_factory=set)
 
 
 class _Module:
@@ -169,8 +177,20 @@ class _Walker:
         seen = seen | {id(node)}
         parent = self.module.parent.get(node)
         module = self.module
+        loop = module.parent.get(parent) if parent is not None else None
         if isinstance(parent, ast.IfExp) and node is not parent.test:
             self.follow(statements, parent, seen)
+        elif (
+            isinstance(parent, ast.Tuple)
+            and isinstance(loop, ast.For)
+            and loop.iter is parent
+            and isinstance(loop.target, ast.Name)
+        ):  # for name in ("a", "b"): each name in turn
+            self.follow_name(statements, loop.target.id, module.scope(loop), seen)
+        elif isinstance(parent, ast.Return) and getattr(module.scope(parent), "name", None) in (
+            TWIN_MAKERS
+        ):
+            self.findings.twins |= statements
         elif isinstance(parent, ast.Call) and node in parent.args:
             self.from_call(statements, node, parent, seen)
         elif isinstance(parent, ast.Tuple) and len(parent.elts) == 2 and parent.elts[0] is node:
@@ -199,8 +219,16 @@ class _Walker:
         self, statements: frozenset[str], node: ast.AST, call: ast.Call, seen: frozenset[int]
     ) -> None:
         func = call.func
-        method = func.attr if isinstance(func, ast.Attribute) else None
+        method = (
+            func.attr
+            if isinstance(func, ast.Attribute)
+            else func.id
+            if isinstance(func, ast.Name)
+            else None
+        )
         index = call.args.index(node)  # type: ignore[arg-type]
+        if method in LABELS:
+            return  # named in an error's message
         if (
             isinstance(func, ast.Attribute)
             and method == "get"
@@ -211,7 +239,7 @@ class _Walker:
         elif method in RUNNERS:
             following = call.args[index + 1] if index + 1 < len(call.args) else None
             self.site(statements, following, call)
-        elif isinstance(func, ast.Name) and func.id in TEMPLATES:
+        elif method in TEMPLATES:
             self.findings.sites.append(CallSite(statements, frozenset(), self.module.where(call)))
         elif method in PLAN_CONDUITS or method == "setdefault":
             self.from_plan(statements, func, node)

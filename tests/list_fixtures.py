@@ -23,7 +23,8 @@ import xlwt
 from openpyxl.styles import Alignment
 from openpyxl.utils import range_boundaries
 
-from graph_loaders.dataset import Body, BodyKind, Dataset, Provenance, Region, RegionLevel
+from domain import BodyKind, RegionLevel
+from graph_loaders.dataset import Body, Dataset, Provenance, Region
 
 LISTS = Path(__file__).resolve().parent / "fixtures" / "lists"
 

@@ -36,9 +36,10 @@ REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / ".reformgraph" / "mutate"
 
 #: What a scratch copy needs besides the tests: every package (the mutated module's and the
-#: ones it imports) and what the tests read (data/, docs/, the Cypher files of cypher/).
+#: ones it imports) and what the tests read or import (data/, docs/, the Cypher files of cypher/,
+#: bench/ and tools/).
 PACKAGES = ["server", "schema", "graph_store", "graph_loaders", "cypher"]
-ALSO_COPY = ["data", "docs", "bench"]
+ALSO_COPY = ["data", "docs", "bench", "tools"]
 
 #: mutmut's statuses, grouped as the report counts them.
 KILLED = {"killed", "caught by type check"}

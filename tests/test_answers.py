@@ -571,3 +571,46 @@ async def test_a_page_holds_at_most_500_and_never_a_negative_number(answers: Gra
             "BAD_INPUT",
             f"Argument '{name}' must not be negative.",
         )
+
+
+@pytest.mark.parametrize("cursor", ["not-a-cursor", "YXJyYXljb25uZWN0aW9uOng="])
+async def test_a_cursor_the_api_did_not_give_is_bad_input(answers: GraphStore, cursor: str) -> None:
+    # not base64, and base64 of "arrayconnection:x" (no offset)
+    query = "query($c: String) { reformEvents(first: 2, after: $c) { totalCount } }"
+    assert await error_of(answers, query, c=cursor) == {
+        "message": "Not a valid cursor: pass a `cursor` or `endCursor` this API gave.",
+        "extensions": {"code": "BAD_INPUT"},
+    }
+
+
+async def test_a_connection_holds_to_the_page_cap_on_its_own(answers: GraphStore) -> None:
+    """The service's cost walk refuses these pages before anything runs; a schema built on the
+    service's types without it (only the error codes) gets the same answers from the
+    connection's own check."""
+    import strawberry
+    from strawberry.schema.config import StrawberryConfig
+
+    from schema.errors import CodedErrors
+    from schema.query import Query
+
+    bare = strawberry.Schema(
+        query=Query, extensions=[CodedErrors], config=StrawberryConfig(relay_max_results=500)
+    )
+    context = GraphContext(store=answers)
+    for name in ("first", "last"):
+        whole = await bare.execute(EVENTS, variable_values={name: 500}, context_value=context)
+        assert whole.errors is None
+        assert whole.data is not None
+        assert whole.data["reformEvents"]["totalCount"] == 8
+        for value, extensions, message in (
+            (501, {"code": "LIMIT_EXCEEDED", "limit": "page_size"}, "is 501; at most 500 items"),
+            (-1, {"code": "BAD_INPUT"}, "must not be negative."),
+        ):
+            result = await bare.execute(
+                EVENTS, variable_values={name: value}, context_value=context
+            )
+            assert result.errors is not None
+            [error] = result.errors
+            assert error.extensions == extensions
+            assert error.message.startswith(f"Argument '{name}' ")
+            assert message in error.message

@@ -295,7 +295,15 @@ async def test_a_chain_is_one_statement_and_stops_after_six_delegations(
         "upsert_bodies",
         {
             "rows": [
-                {"id": b, "props": {"id": b, "name": f"接力{i}", "synthetic": True}}
+                {
+                    "id": b,
+                    "props": {
+                        "id": b,
+                        "name": f"接力{i}",
+                        "kind": "ENFORCEMENT_TEAM",
+                        "synthetic": True,
+                    },
+                }
                 for i, b in enumerate(line)
             ]
         },

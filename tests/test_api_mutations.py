@@ -146,3 +146,26 @@ def test_keys_are_hashed_and_compared_safely() -> None:
     assert not key_is_valid(KEY, [])
     printed = CliRunner().invoke(main, ["hash-key", KEY])
     assert printed.output.strip() == stored
+
+
+async def test_a_date_that_is_not_a_calendar_date_is_refused_before_anything_runs(
+    mini: GraphStore, live_server: Callable[..., LiveServer]
+) -> None:
+    server = live_server(api_key_hashes=hash_key(KEY))
+    before = (await mini.read("graph_counts"))[0]
+    apply = APPLY.replace('date: "2021-01"', "date: $date").replace(
+        "$dryRun: Boolean!", "$dryRun: Boolean!, $date: String!"
+    )
+    for date, why in (
+        ("2021-13-99", "month 13 is not 01-12"),
+        ("2019-02-29", "2019 is not a leap year, so February has 28 days"),
+    ):
+        body = await server.graphql(apply, {**MERGE_TWO, "dryRun": False, "date": date}, token=KEY)
+        [error] = body["errors"]
+        assert error["extensions"] == {"code": "BAD_INPUT", "field": "date"}
+        assert error["message"] == f"date: {date!r} is not a date: {why}."
+    body = await server.graphql(
+        apply, {**MERGE_TWO, "dryRun": True, "date": "2020-02-29"}, token=KEY
+    )
+    assert "errors" not in body, body
+    assert (await mini.read("graph_counts"))[0] == before

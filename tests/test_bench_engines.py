@@ -27,25 +27,24 @@ async def test_local_raw_baselines_write_and_read_what_our_store_does(
 ) -> None:
     target = FalkorDBEngine(local_engine)
     graph = f"bench-test-{uuid.uuid4().hex[:8]}"
-    store = target.open_store(graph)
     dataset = generate("inner-mongolia", 1, scale=0.02)
     plan = plan_import(dataset)
     # what the dataset's file gives by the model, not the plan the raw writes replay
     expected = expected_counts(parsed([write_dataset(dataset, tmp_path / "syn.json")]))
-    try:
-        await store.apply_schema()
-        await asyncio.to_thread(target.raw_writes, graph, plan.steps())
-        assert (await store.read("graph_counts"))[0] == expected
-        calls = [("graph_counts", {}), ("search_entities", _search("合成"))]
-        assert len(await target.raw_reads(graph, calls, repeats=3)) == 3
-        plans = await target.explain(graph, calls)
-        assert plans["search_entities"]["scans_label"] is False  # the full-text index
-        assert set(plans) == {"graph_counts", "search_entities"}
-        assert target.engine_rss_mb()
-        assert target.engine_peak_rss_mb()
-    finally:
-        await target.clear(store)
-        await store.close()
+    async with target.open_store(graph) as store:
+        try:
+            await store.apply_schema()
+            await asyncio.to_thread(target.raw_writes, graph, plan.steps())
+            assert (await store.read("graph_counts"))[0] == expected
+            calls = [("graph_counts", {}), ("search_entities", _search("合成"))]
+            assert len(await target.raw_reads(graph, calls, repeats=3)) == 3
+            plans = await target.explain(graph, calls)
+            assert plans["search_entities"]["scans_label"] is False  # the full-text index
+            assert set(plans) == {"graph_counts", "search_entities"}
+            assert target.engine_rss_mb()
+            assert target.engine_peak_rss_mb()
+        finally:
+            await target.clear(store)
 
 
 def _search(text: str) -> dict[str, object]:

@@ -37,15 +37,14 @@ def target() -> Neo4jEngine:
 
 @pytest.fixture
 async def loaded(target: Neo4jEngine) -> AsyncIterator[GraphStore]:
-    store = target.open_store(GRAPH)
-    await target.clear(store)
-    await store.apply_schema()
-    await import_dataset(store, DATASET)
-    try:
-        yield store
-    finally:
+    async with target.open_store(GRAPH) as store:
         await target.clear(store)
-        await store.close()
+        await store.apply_schema()
+        await import_dataset(store, DATASET)
+        try:
+            yield store
+        finally:
+            await target.clear(store)
 
 
 async def test_both_services_answer_every_question_the_same(

@@ -498,8 +498,7 @@ bodies:
             str(second),
             "bodies[1]",
             "provenance",
-            "documented record without provenance: add {source, quote}, or mark it synthetic: "
-            "true",
+            "documented record without provenance: add {source, quote}, or mark it synthetic: true",
             9,
         ),
     ]
@@ -517,3 +516,90 @@ def test_a_document_given_with_the_dataset_counts_as_a_declared_source() -> None
     assert [p.reason for p in check_dataset(dataset, CORPUS)] == [
         f"source 'list.csv' is not in the corpus folder {CORPUS}: the quote points at nothing"
     ]
+
+
+def test_a_quote_from_a_given_document_is_found_on_the_lines_its_record_was_read_from() -> None:
+    """A table row's cell may hold a line break: its quote is looked for on the row's lines
+    first, and found there; a quote the document lacks is still a problem."""
+    from graph_loaders.dataset import Origin
+
+    text = "序号,事项\n1,对违反某某规定\n行为的处罚\n2,其他事项\n"
+    quoted = body("b:a", provenance=[{"source": "list.csv", "quote": "对违反某某规定 行为的处罚"}])
+    misquoted = body("b:b", provenance=[{"source": "list.csv", "quote": "不在清单里的话"}])
+    dataset = Dataset.model_validate({**BASE, "bodies": [quoted, misquoted]})
+    for index, record in enumerate(dataset.bodies):
+        record.with_origin(Origin(file="list.csv", section="bodies", index=index, line=2))
+    found = check_dataset(dataset, CORPUS, {"list.csv": text})
+    assert [(p.location, p.field, p.reason) for p in found] == [
+        (
+            "bodies[1]",
+            "provenance[0].quote",
+            "quote not found in list.csv (whitespace aside): '不在清单里的话'",
+        ),
+    ]
+
+
+def test_a_document_must_be_scoped_to_a_region() -> None:
+    found = problems(
+        **BASE,
+        documents=[
+            {"id": "doc:a", "title": "某某通知", "scope_region": "r:county", "provenance": DOC},
+            {"id": "doc:b", "title": "某某意见", "scope_region": "r:nowhere", "provenance": DOC},
+            {"id": "doc:c", "title": "某某方案", "scope_region": "source:002", "provenance": DOC},
+        ],
+    )
+    assert found == [
+        ("documents[1]", "scope_region", "unknown region 'r:nowhere'"),
+        ("documents[2]", "scope_region", "'source:002' is a source, not a region"),
+    ]
+
+
+def test_nothing_in_a_statutory_list_is_delegated_claimed_or_held_by_an_original_body() -> None:
+    where = {"region": "r:county", "list": "l:law"}
+    found = problems(
+        **BASE,
+        bodies=[body("b:a")],
+        power_lists=[plist("l:law", kind="STATUTORY"), plist("l:a")],
+        power_items=[item("i:law", "l:law"), item("i:a")],
+        holdings=[
+            {"body": "b:a", "item": "i:law", "provenance": DOC},
+            {"body": "b:a", "item": "i:a", "provenance": DOC},
+        ],
+        delegations=[
+            {
+                "id": "d:law",
+                "list": "l:law",
+                "item": "i:law",
+                "from_body": "b:a",
+                "to_region": "r:county",
+                "provenance": DOC,
+            }
+        ],
+        claims=[{**where, "item": "i:law", "mode": "CONFIRM", "provenance": DOC}],
+        claim_summaries=[{**where, "claimed_count": 1, "provenance": DOC}],
+    )
+    law = "'l:law' is in a statutory list (法定): towns hold its items by law, nothing in it is"
+    assert found == [
+        ("delegations[0]", "list", f"{law} delegated"),
+        ("claims[0]", "list", f"{law} claimed"),
+        ("claim_summaries[0]", "list", f"{law} claimed"),
+        (
+            "holdings[0]",
+            "item",
+            "'i:law' is in a statutory list (法定): towns hold its items by law: it has no "
+            "original holder",
+        ),
+    ]
+
+
+def test_a_region_code_given_twice_is_a_problem_of_the_second_record() -> None:
+    found = problems(
+        sources=[SOURCE],
+        regions=[
+            region("r:city", "LEAGUE_CITY"),  # no code: the ones after it are still compared
+            region("r:a", parent="r:city", code="150302"),
+            region("r:b", parent="r:city", code="150303"),
+            region("r:c", parent="r:city", code="150302"),
+        ],
+    )
+    assert found == [("regions[3]", "code", "code 150302 is also 'r:a''s")]

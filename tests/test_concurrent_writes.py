@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 import redis
 
-from graph_loaders.dataset import Dataset, Region, RegionLevel
+from domain import RegionLevel
+from graph_loaders.dataset import Dataset, Region
 from graph_loaders.importer import import_dataset
 from graph_loaders.synthetic import generate, write_dataset
 from graph_store.local_engine import LocalEngine

@@ -4,11 +4,13 @@ prices them is linear in the document."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from typing import Any
 
 import pytest
+import strawberry
 from graphql import (
     GraphQLList,
     GraphQLNonNull,
@@ -28,6 +30,7 @@ from schema.context import GraphContext
 from schema.cost import Price, price_operation
 from schema.limits import admit, price_table
 from schema.metrics import EXPLORER_OPERATIONS
+from schema.query import Query
 from server.cookbook import read_recipes
 from tests.conftest import REPO_ROOT
 
@@ -378,6 +381,11 @@ async def test_a_claim_matrix_over_the_town_cap_is_refused(store: GraphStore) ->
     assert whole.errors is None
     assert whole.data is not None
     assert len(whole.data["claimMatrix"]["towns"]) > 1  # the cap, not the data, refused it
+    # a schema built on the service's types without its limits holds to the default caps
+    plain = strawberry.Schema(query=Query)
+    unlimited = await plain.execute(query, context_value=GraphContext(store=store))
+    assert unlimited.errors is None
+    assert unlimited.data == whole.data
 
 
 @pytest.mark.anyio
@@ -424,3 +432,335 @@ async def test_only_short_documents_are_kept_in_the_caches(store: GraphStore) ->
     after_short = cache.cache_info()
     assert after_short.misses == before.misses + 1
     assert after_short.hits == before.hits + 1
+
+
+# ------------------------------------------------------ the caps the service enforces, priced
+
+#: Caps set away from their defaults, so that a list priced at the page cap (500) or at a
+#: default instead of at its own configured cap shows in the price.
+SMALL_CAPS = Limits(max_page_size=40, claim_matrix_towns=7, merger_bodies=3, max_list_length=2)
+
+
+@pytest.mark.parametrize(
+    ("query", "cost"),
+    [
+        # claimMatrix: 1 + its weight 1,000 + 7 towns × (1 + hasEnforcementBureau)
+        ('{ claimMatrix(list: "l", region: "r") { towns { hasEnforcementBureau } } }', 1_015),
+        (
+            '{ claimMatrix(list: "l", region: "r") { shortOfTarget { hasEnforcementBureau } } }',
+            1_015,
+        ),
+        # mergerImpact: 1 + 1,000 + 3 bodies × (1 + name)
+        ('{ mergerImpact(bodies: ["a"]) { bodies { name } } }', 1_007),
+        ('{ mergerImpact(bodies: ["a"]) { regionsTouched { name } } }', 1_007),
+        # the staff quota before the merger: one per body and the target's (3 + 1)
+        ('{ mergerImpact(bodies: ["a"]) { staffQuotaBefore } }', 1_005),
+        # 500 overlaps (the data bound) × (1 + 3 holders)
+        ('{ mergerImpact(bodies: ["a"]) { overlaps { heldBy } } }', 1 + 1_000 + 500 * 4),
+        # a list of chains is priced per chain: 1,000 chains × (1 + 9 hops × (1 + relation)),
+        # 9 hops being 6 delegations, the listing, the holding and the exercising; + 1,000
+        ('{ delegationChains(item: "i") { hops { relation } } }', 1_000 * 19 + 1_000),
+        ('{ chainsThrough(body: "b") { hops { relation } } }', 1_000 * 19 + 1_000),
+        # a region's ancestors: one per level above it, at most 5
+        ('{ region(key: "r") { ancestors { name } } }', 1 + 5 * 2),
+        # a page of 40 (the configured page cap) when no `first` is given
+        ("{ regions { name } }", 40 * 2),
+    ],
+)
+def test_the_lists_the_service_caps_are_priced_at_the_configured_cap(query: str, cost: int) -> None:
+    table = price_table(SMALL_CAPS, GRAPHQL_SCHEMA)
+    assert price_operation(GRAPHQL_SCHEMA, parse(query), None, None, table).cost == cost
+
+
+@pytest.mark.parametrize(
+    ("query", "limit"),
+    [
+        ('{ mergerImpact(bodies: ["a", "b", "c", "d"]) { targetName } }', "merger_bodies"),
+        (
+            'mutation { applyMerger(bodies: ["a", "b", "c", "d"], date: "2020-01-01") '
+            "{ applied } }",
+            "merger_bodies",
+        ),
+        ('{ search(text: "x", kinds: [BODY, REGION, DOCUMENT]) { totalCount } }', "list_length"),
+    ],
+)
+def test_list_arguments_are_held_to_the_configured_caps(query: str, limit: str) -> None:
+    document = parse(query)
+    assert validate(GRAPHQL_SCHEMA, document) == [], query
+    table = price_table(SMALL_CAPS, GRAPHQL_SCHEMA)
+    _, refusal = admit(GRAPHQL_SCHEMA, document, None, None, SMALL_CAPS, table)
+    assert refusal is not None
+    assert refusal.extensions == {"code": "LIMIT_EXCEEDED", "limit": limit}
+    within = query.replace(', "d"]', "]").replace(", DOCUMENT]", "]")
+    assert admit(GRAPHQL_SCHEMA, parse(within), None, None, SMALL_CAPS, table)[1] is None
+
+
+# ------------------------------------------------- what the operations in flight cost together
+
+
+@pytest.fixture
+def shared_budget(store: GraphStore) -> Any:
+    """A schema whose large operations may cost 2,000 together (``{ regions { name } }``,
+    priced 1,000, is large under a budget of 5,000), its store's context, and a run with a
+    request deadline."""
+    from graph_store.deadline import request_deadline
+
+    schema = build_schema(Limits(max_cost=5_000, max_cost_in_flight=2_000))
+    context = GraphContext(store=store)
+
+    async def run(query: str, deadline_s: float = 2.0) -> Any:
+        with request_deadline(deadline_s):
+            return await schema.execute(query, context_value=context)
+
+    return schema, run
+
+
+@pytest.mark.anyio
+async def test_operations_that_fill_the_shared_budget_exactly_run_together(
+    shared_budget: Any,
+) -> None:
+    schema, run = shared_budget
+    assert await schema.in_flight.take(1_000, 0)  # an operation of 1,000 is running
+    try:
+        fits = await run("{ regions { name } }")  # 1,000 + 1,000: the whole budget
+        assert fits.errors is None
+        assert fits.data == {"regions": []}
+        # the one still running is still counted: 1,000 + 1,500 does not fit
+        over = await run("{ regions { name key } }", deadline_s=0.2)
+        assert over.data is None
+        [busy] = over.errors
+        assert busy.extensions == {"code": "BUSY", "cost": 1_500}
+        assert busy.message == (
+            "The service is busy answering other large queries; ask again shortly, or ask a "
+            "smaller one (smaller pages, fewer aliases)."
+        )
+    finally:
+        schema.in_flight.give_back(1_000)
+    assert (await run("{ regions { name key } }")).errors is None  # alone, it runs
+
+
+@pytest.mark.anyio
+async def test_an_operation_that_waited_runs_when_room_is_given_back(shared_budget: Any) -> None:
+    """It waits for room (up to half its deadline), rather than answering BUSY at once."""
+    schema, run = shared_budget
+    assert await schema.in_flight.take(2_000, 0)  # the whole budget is in use
+    waiting = asyncio.ensure_future(run("{ regions { name } }", deadline_s=20.0))
+    await asyncio.sleep(0.3)
+    assert not waiting.done()
+    schema.in_flight.give_back(2_000)
+    result = await waiting
+    assert result.errors is None
+    assert result.data == {"regions": []}
+    assert schema.in_flight.used == 0
+
+
+def _longest(lists: Any) -> int:
+    return max(len(items or []) for items in lists)
+
+
+def test_introspection_lists_are_priced_at_the_longest_the_schema_answers() -> None:
+    """GraphiQL's introspection is priced at what the schema can answer: each introspection
+    list at the longest such list the schema's own introspection gives (counted here from
+    the answer), not at the page cap."""
+    from graphql import graphql_sync
+
+    def answer(query: str) -> Any:
+        result = graphql_sync(GRAPHQL_SCHEMA, query)
+        assert result.errors is None, result.errors
+        assert result.data is not None
+        return result.data["__schema"]
+
+    every = answer(
+        "{ __schema { types { fields { name args { name } } interfaces { name } "
+        "possibleTypes { name } enumValues { name } inputFields { name } } "
+        "directives { name args { name } locations } } }"
+    )
+    types, directives = every["types"], every["directives"]
+    n, d = len(types), len(directives)
+    fields = _longest(t["fields"] for t in types)
+    field_args = _longest(f["args"] for t in types for f in t["fields"] or [])
+    # inputFields are bounded by the most fields of any type, input or output
+    input_fields = max(fields, _longest(t["inputFields"] for t in types))
+    expected = {
+        "{ __schema { types { name } } }": 1 + n * 2,
+        "{ __schema { directives { name } } }": 1 + d * 2,
+        "{ __schema { types { fields { name } } } }": 1 + n * (1 + fields * 2),
+        "{ __schema { types { interfaces { name } } } }": (
+            1 + n * (1 + _longest(t["interfaces"] for t in types) * 2)
+        ),
+        "{ __schema { types { possibleTypes { name } } } }": (
+            1 + n * (1 + _longest(t["possibleTypes"] for t in types) * 2)
+        ),
+        "{ __schema { types { enumValues { name } } } }": (
+            1 + n * (1 + _longest(t["enumValues"] for t in types) * 2)
+        ),
+        "{ __schema { types { inputFields { name } } } }": 1 + n * (1 + input_fields * 2),
+        "{ __schema { types { fields { args { name } } } } }": (
+            1 + n * (1 + fields * (1 + field_args * 2))
+        ),
+        "{ __schema { directives { args { name } } } }": (
+            1 + d * (1 + _longest(x["args"] for x in directives) * 2)
+        ),
+        "{ __schema { directives { locations } } }": (
+            1 + d * (1 + _longest(x["locations"] for x in directives))
+        ),
+    }
+    assert 50 < n < 500  # the schema's types, far fewer than a page
+    table = price_table(LIMITS, GRAPHQL_SCHEMA)  # read off the schema now, not at import
+
+    def price(query: str) -> int:
+        return price_operation(GRAPHQL_SCHEMA, parse(query), None, None, table).cost
+
+    assert {query: price(query) for query in expected} == expected
+
+
+@pytest.mark.anyio
+async def test_one_large_operation_alone_runs_whatever_the_shared_budget(store: GraphStore) -> None:
+    schema = build_schema(Limits(max_cost=5_000, max_cost_in_flight=10))  # under any large one
+    result = await schema.execute("{ regions { name } }", context_value=GraphContext(store=store))
+    assert result.errors is None
+    assert result.extensions == {"cost": {"requested": 1_000, "budget": 5_000}}
+    assert schema.in_flight.used == 0
+
+
+def test_each_limit_admits_its_own_value_and_refuses_one_more() -> None:
+    def nested(levels: int) -> str:
+        return "{ regions { " + "parent { " * (levels - 1) + "name" + " }" * (levels - 1) + " } }"
+
+    def aliased(count: int) -> str:
+        return "{ " + " ".join(f'a{i}: region(key: "r") {{ name }}' for i in range(count)) + " }"
+
+    assert _price(nested(12)).depth == 12
+    assert _admit(nested(12))[1] is None
+    deep = _admit(nested(13))[1]
+    assert deep is not None
+    assert deep.extensions == {"code": "LIMIT_EXCEEDED", "limit": "depth"}
+    assert deep.message == "The query nests 13 levels deep; at most 12 are allowed."
+    assert _admit(aliased(30))[1] is None
+    many = _admit(aliased(31))[1]
+    assert many is not None
+    assert many.extensions == {"code": "LIMIT_EXCEEDED", "limit": "aliases"}
+    assert many.message == (
+        "The query uses 31 aliases (fragment spreads counted each time); at most 30 are allowed."
+    )
+    # the budget: { regions { name key } } costs 500 × 3
+    budget = Limits(max_cost=1_500)
+    table = price_table(budget, GRAPHQL_SCHEMA)
+
+    def priced(query: str) -> tuple[Price | None, Any]:
+        return admit(GRAPHQL_SCHEMA, parse(query), None, None, budget, table)
+
+    assert priced("{ regions { name key } }") == (Price(1_500, 1, 0), None)
+    price, over = priced("{ regions { name key level } }")
+    assert price == Price(2_000, 1, 0)
+    assert over is not None
+    assert over.extensions == {"code": "COST_EXCEEDED", "cost": 2_000, "budget": 1_500}
+    assert over.message.startswith("The query could cost 2,000 (the most fields its answer")
+    assert "the budget is 1,500. Ask for smaller pages" in over.message
+
+
+@pytest.mark.anyio
+async def test_an_operation_priced_at_a_tenth_of_the_budget_is_not_held_for_room(
+    store: GraphStore,
+) -> None:
+    """Only operations over a tenth of ``max_cost`` are counted in flight."""
+    from graph_store.deadline import request_deadline
+
+    schema = build_schema(Limits(max_cost=10_000, max_cost_in_flight=1_000))
+    assert await schema.in_flight.take(1_000, 0)  # the whole shared budget is in use
+    try:
+        with request_deadline(0.5):
+            result = await schema.execute(  # priced 1,000: a tenth
+                "{ regions { name } }", context_value=GraphContext(store=store)
+            )
+    finally:
+        schema.in_flight.give_back(1_000)
+    assert result.errors is None
+    assert result.data == {"regions": []}
+
+
+@pytest.mark.anyio
+async def test_a_refused_operation_is_refused_at_once_for_what_it_asks(shared_budget: Any) -> None:
+    """Over the cost budget is COST_EXCEEDED whatever else is running, not BUSY after a wait."""
+    schema, run = shared_budget
+    assert await schema.in_flight.take(2_000, 0)
+    try:
+        # 500 regions × (1 + 4 fields + parent (1 + 3 fields + parent (1 + name))): 5,500
+        query = "{ regions { name key level code parent { name key level parent { name } } } }"
+        result = await run(query, deadline_s=0.5)
+    finally:
+        schema.in_flight.give_back(2_000)
+    assert result.data is None
+    [error] = result.errors
+    assert error.extensions == {"code": "COST_EXCEEDED", "cost": 5_500, "budget": 5_000}
+
+
+@pytest.mark.anyio
+async def test_the_operation_named_is_the_one_priced(store: GraphStore) -> None:
+    document = "query Small { __typename } query Large { regions { name key } }"
+    context = GraphContext(store=store)
+    small = await SCHEMA.execute(document, operation_name="Small", context_value=context)
+    assert small.errors is None
+    assert small.extensions == {"cost": {"requested": 1, "budget": LIMITS.max_cost}}
+    capped = build_schema(Limits(max_cost=1_000))
+    large = await capped.execute(document, operation_name="Large", context_value=context)
+    assert large.data is None
+    assert large.errors is not None
+    assert large.errors[0].extensions == {"code": "COST_EXCEEDED", "cost": 1_500, "budget": 1_000}
+
+
+@pytest.mark.anyio
+async def test_a_document_that_fails_validation_gets_its_validation_errors_unpriced(
+    store: GraphStore,
+) -> None:
+    """A document graphql-core refuses is answered with what is wrong in it, even when it is
+    over a limit too (31 aliases here), and is not priced."""
+    query = "{ " + " ".join(f"a{i}: regions {{ nope }}" for i in range(31)) + " }"
+    result = await SCHEMA.execute(query, context_value=GraphContext(store=store))
+    assert result.errors is not None
+    assert [error.extensions for error in result.errors] == [{"code": "BAD_INPUT"}] * 31
+    assert result.errors[0].message.startswith("Cannot query field 'nope' on type 'Region'.")
+    assert not (result.extensions or {}).get("cost")
+
+
+@pytest.mark.anyio
+async def test_an_operation_with_no_time_left_does_not_wait_for_room(store: GraphStore) -> None:
+    """It waits at most half the time its request has left: none left, no wait (room given
+    back half a second later does not reach it)."""
+    from graph_store.deadline import request_deadline
+
+    schema = build_schema(Limits(max_cost=5_000, max_cost_in_flight=2_000))
+
+    async def out_of_time() -> Any:
+        with request_deadline(30.0) as deadline:
+            assert deadline is not None
+            deadline.at -= 60
+            return await schema.execute(
+                "{ regions { name } }", context_value=GraphContext(store=store)
+            )
+
+    assert await schema.in_flight.take(2_000, 0)
+    asked = asyncio.ensure_future(out_of_time())
+    try:
+        await asyncio.sleep(0.5)
+    finally:
+        schema.in_flight.give_back(2_000)
+    result = await asked
+    assert result.data is None
+    assert result.errors[0].extensions == {"code": "BUSY", "cost": 1_000}
+
+
+@pytest.mark.anyio
+async def test_the_validation_budget_is_the_configured_one(store: GraphStore) -> None:
+    """graphql-core's field merging compares eight fields of one name pairwise: over a budget
+    of 5 comparisons, within the default (the schemas are built here, as the service builds
+    its own from its settings)."""
+    query = "{ regions { name name name name name name name name } }"
+    context = GraphContext(store=store)
+    tight = await build_schema(Limits(validation_work=5)).execute(query, context_value=context)
+    assert tight.errors is not None
+    [error] = tight.errors
+    assert error.extensions == {"code": "LIMIT_EXCEEDED", "limit": "validation"}
+    roomy = await build_schema(Limits()).execute(query, context_value=context)
+    assert roomy.errors is None
+    assert roomy.data == {"regions": []}

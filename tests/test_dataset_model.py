@@ -147,6 +147,22 @@ def test_wrong_top_level_and_format(tmp_path: Path) -> None:
     assert _only(_run(tmp_path, "regions: []\n"), "format").reason.startswith("required")
 
 
+def test_a_day_that_does_not_exist_is_refused_with_field_value_and_why(tmp_path: Path) -> None:
+    statistic = (
+        "  - {id: s1, metric: m, label: l, scope_region: region:a, unit: u, value: 1, "
+        "date: %s, provenance: [{source: " + SRC + ", quote: " + GOOD_QUOTE + "}]}\n"
+    )
+    text = HEADER + "regions:\n" + _region("region:a") + "statistics:\n"
+    p = _only(_run(tmp_path, text + statistic % "2019-02-29"), "date")
+    assert p.location == "statistics[0]"
+    assert "'2019-02-29' is not a date: 2019 is not a leap year, so February has 28 days" in (
+        p.reason
+    )
+    assert _run(tmp_path, text + statistic % "2020-02-29") == []  # a leap year's is a day
+    p = _only(_run(tmp_path, text + statistic % '"2021-13-99"'), "date")
+    assert "'2021-13-99' is not a date: month 13 is not 01-12" in p.reason
+
+
 def test_unknown_key(tmp_path: Path) -> None:
     text = HEADER + "regions:\n" + _region("region:a", "    colour: red\n")
     p = _only(_run(tmp_path, text), "colour")

@@ -16,10 +16,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from graphql import FieldNode, GraphQLError, NameNode, located_error
 
 from graph_store import GraphStore, StatementFailedError
+from graph_store.errors import (
+    BackendUnavailableError,
+    DeadlineExceededError,
+    WriteBusyError,
+    WriteConflictError,
+)
 from schema import build_schema
 from schema.context import GraphContext
+from schema.errors import classify
 from tests.conftest import LiveServer, with_extra_statements
 
 pytestmark = pytest.mark.anyio
@@ -145,3 +153,89 @@ async def test_a_malformed_global_id_is_bad_input(store: GraphStore, global_id: 
             }
         ],
     }
+
+
+async def test_a_request_out_of_time_is_deadline_exceeded_before_the_graph_is_asked(
+    store: GraphStore,
+) -> None:
+    from graph_store.deadline import request_deadline
+
+    with request_deadline(30.0) as deadline:
+        assert deadline is not None
+        deadline.at -= 60  # the request's time ran out before its first statement
+        body = await _execute(store, '{ region(key: "r:nowhere") { name } }')
+    assert body == {
+        "data": None,
+        "errors": [
+            {
+                "message": "The graph took longer than this request may.",
+                "locations": [{"line": 1, "column": 3}],
+                "path": ["region"],
+                "extensions": {"code": "DEADLINE_EXCEEDED"},
+            }
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("failure", "code", "message"),
+    [
+        (
+            BackendUnavailableError("connection refused"),
+            "BACKEND_UNAVAILABLE",
+            "The graph is unavailable.",
+        ),
+        (
+            DeadlineExceededError("statement timed out"),
+            "DEADLINE_EXCEEDED",
+            "The graph took longer than this request may.",
+        ),
+        (
+            WriteBusyError("lock held by import-7"),
+            "BUSY",
+            "Another write to the graph is in progress; try again.",
+        ),
+        (
+            WriteConflictError("version 7 expected, 8 found", expected=7, found=8),
+            "CONFLICT",
+            "The graph changed while this write was prepared.",
+        ),
+    ],
+    ids=["unavailable", "deadline", "busy", "conflict"],
+)
+def test_each_failure_of_the_graph_has_its_code_and_says_what_to_do(
+    failure: Exception, code: str, message: str
+) -> None:
+    """What a resolver's failed graph call becomes for the client (a write conflict cannot be
+    provoked on demand through the API: an import plans again on it, several times, first):
+    the store's own words, which name locks and versions, stay with the operator."""
+    raised = located_error(
+        failure, [FieldNode(name=NameNode(value="applyMerger"))], ["applyMerger"]
+    )
+    assert classify(raised).formatted == {
+        "message": message,
+        "path": ["applyMerger"],
+        "extensions": {"code": code},
+    }
+
+
+def test_validation_that_ran_out_of_stack_is_a_validation_limit() -> None:
+    """graphql-core validates recursively: a document that exhausts Python's stack is refused
+    as too complex to validate, not masked as the service's own failure."""
+    raised = located_error(RecursionError("maximum recursion depth exceeded"), None, None)
+    assert classify(raised).formatted == {
+        "message": (
+            "The query is too complex to validate: too many fields of the same name to compare, "
+            "or fragments nested too deeply."
+        ),
+        "extensions": {"code": "LIMIT_EXCEEDED", "limit": "validation"},
+    }
+
+
+def test_a_stored_value_graphql_cannot_serialise_is_masked() -> None:
+    """graphql-core's own error while completing a field (a path, and its GraphQLError as the
+    cause) is the service's failure, not the client's: INTERNAL, without graphql-core's words
+    about the value."""
+    cause = GraphQLError("Int cannot represent non 32-bit signed integer value: 1099511627776")
+    raised = located_error(cause, [FieldNode(name=NameNode(value="staffQuota"))], ["staffQuota"])
+    assert classify(raised).formatted == {**INTERNAL, "path": ["staffQuota"]}

@@ -8,8 +8,9 @@ from collections.abc import Callable
 
 import pytest
 
+from domain import TERMS
 from graph_store import GraphStore
-from tests.conftest import LiveServer
+from tests.conftest import REPO_ROOT, LiveServer
 
 pytestmark = pytest.mark.anyio
 IMPORT = re.compile(r"""^import .*? from "(\.{1,2}/[^"]+)";$""", re.MULTILINE)
@@ -55,3 +56,21 @@ async def test_the_explorer_can_be_switched_off_and_the_api_stays(
     assert (await server.get("/healthz")).status_code == 200
     body = await server.graphql("{ regions { key } }")
     assert body["data"] == {"regions": []}
+
+
+def test_the_explorer_keeps_no_copy_of_the_vocabulary() -> None:
+    """The page labels enum values with the words the API's schema describes them by; no
+    module maps a value to its words itself (a copy that would drift)."""
+    sources = {
+        path.relative_to(REPO_ROOT): path.read_text(encoding="utf-8")
+        for path in (REPO_ROOT / "server" / "web" / "js").rglob("*.js")
+    }
+    copies = [
+        f"{path}: {value.name} → {value.words}"
+        for path, source in sources.items()
+        for term in TERMS
+        for value in term
+        if re.search(rf"""\b{value.name}\b["']?\s*:\s*["']{re.escape(value.words)}["']""", source)
+    ]
+    assert copies == []
+    assert "setEnumWords" in sources[next(p for p in sources if p.name == "app.js")]

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
-from graph_loaders.dataset import Body, BodyKind, Dataset
+from domain import BodyKind
+from graph_loaders.dataset import Body, Dataset
 from graph_loaders.importer import ImportPlan, import_dataset, import_steps, plan_import
 from graph_loaders.pipeline import dataset_files, load, validate
 from graph_store import GraphStore, StatementFailedError

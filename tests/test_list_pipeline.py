@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graph_loaders.dataset import ListKind
+from domain import ListKind
 from graph_loaders.pipeline import ListOptions, Validated, is_table, table_kind, validate
 from graph_loaders.problems import Problem
 from server.cli import main

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from graph_loaders.dataset import ClaimMode, Dataset, ListKind, PowerType
+from domain import ClaimMode, ListKind, PowerType
+from graph_loaders.dataset import Dataset
 from graph_loaders.delegation_lists import created_body_id, default_list_id, read_delegation_list
 from graph_loaders.problems import Problem
 from graph_loaders.quotes import normalise, quote_in_source

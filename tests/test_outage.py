@@ -189,6 +189,14 @@ async def test_a_merger_held_off_by_another_writer_answers_before_its_deadline(
         held = await server.graphql(MERGER, token=KEY)
     assert held["data"] is None
     assert held["errors"][0]["extensions"]["code"] == "BUSY", held
+    assert held["errors"] == [
+        {
+            "message": "Another write to the graph is in progress; try again.",
+            "locations": [{"line": 1, "column": 12}],
+            "path": ["applyMerger"],
+            "extensions": {"code": "BUSY"},
+        }
+    ]
     assert await store.read("graph_counts") == before
     applied = await server.graphql(MERGER, token=KEY)
     assert applied["data"]["applyMerger"]["applied"] is True, applied

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from graph_loaders.dataset import Dataset, RegionDivision, RegionLevel
+from domain import RegionDivision, RegionLevel
+from graph_loaders.dataset import Dataset
 from graph_loaders.pipeline import Validated, dataset_files, validate
 from graph_loaders.problems import format_problems
 from graph_loaders.region_levels import division_of, level_of, parent_code_of

@@ -63,9 +63,25 @@ def mismatches(sites: list[CallSite]) -> list[str]:
     return found
 
 
+def twin_mismatches(twins: set[str]) -> list[str]:
+    """Each staging twin (``staged_<name>``) that does not read exactly its original's
+    parameters and ``$generation``: the batched import passes it those."""
+    found = []
+    for twin in sorted(twins):
+        original = twin.removeprefix("staged_")
+        for engine, registry in REGISTRIES.items():
+            if twin in registry.names():
+                wanted = parameters(registry.get(original).text) | {"generation"}
+                read = parameters(registry.get(twin).text)
+                if read != wanted:
+                    found.append(f"{twin} ({engine}) reads {sorted(read)}, not {sorted(wanted)}")
+    return found
+
+
 def test_every_statement_is_passed_exactly_its_parameters(findings: Findings) -> None:
     assert findings.unresolved == []
     assert mismatches(findings.sites) == []
+    assert twin_mismatches(findings.twins) == []
     # the walk reached the ways statements are run: a read, a step, a plan's rows, the DDL
     reached = {name for site in findings.sites for name in site.statements}
     assert {"regions_list", "graph_meta_loaded", "link_claims", "ddl_index"} <= reached
@@ -74,7 +90,7 @@ def test_every_statement_is_passed_exactly_its_parameters(findings: Findings) ->
 def test_every_cypher_file_is_run_from_somewhere(findings: Findings) -> None:
     files = {path.name.split(".")[0] for path in CYPHER_DIR.glob("*.cypher")}
     assert files == STATEMENTS
-    reached = {name for site in findings.sites for name in site.statements}
+    reached = {name for site in findings.sites for name in site.statements} | findings.twins
     assert sorted(STATEMENTS - reached) == []
 
 

@@ -8,15 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from domain import BodyKind, PowerType, RegionLevel
 from graph_loaders.checks import check_dataset
-from graph_loaders.dataset import (
-    SECTIONS,
-    BodyKind,
-    Dataset,
-    PowerType,
-    ReformEvent,
-    RegionLevel,
-)
+from graph_loaders.dataset import SECTIONS, Dataset, ReformEvent
 from graph_loaders.dataset_reader import read_dataset_files
 from graph_loaders.importer import import_dataset
 from graph_loaders.synthetic import dataset_json, generate, stats, write_dataset

@@ -15,16 +15,9 @@ from typing import Any
 import openpyxl
 import pytest
 
+from domain import BodyKind, ClaimMode, PowerType, RegionLevel
 from graph_loaders.claims_table import read_claims_table
-from graph_loaders.dataset import (
-    Body,
-    BodyKind,
-    ClaimMode,
-    Dataset,
-    PowerType,
-    Region,
-    RegionLevel,
-)
+from graph_loaders.dataset import Body, Dataset, Region
 from graph_loaders.delegation_lists import created_body_id, read_delegation_list
 from graph_loaders.problems import Problem
 from graph_loaders.quotes import normalise, quote_in_source

@@ -23,9 +23,8 @@ from selenium.webdriver.chrome.webdriver import WebDriver as Chrome
 from graph_store.falkordb_store import FalkorDBStore
 from graph_store.local_engine import LocalEngine
 from schema.auth import hash_key
-from server.settings import Settings
 from tests.browser import Api, Explorer, route
-from tests.conftest import GraphTarget, LiveServer
+from tests.conftest import GraphTarget, LiveServer, falkordb_settings
 from tests.datasets import DATA_DIR, FIXTURES
 from tests.uploads import IMPORT_LIST, upload
 
@@ -38,10 +37,11 @@ LIST_ARGS = {"county": REGION, "listId": LIST, "title": "测试清单", "dryRun"
 
 @pytest.fixture(scope="module")
 def import_service(local_engine: LocalEngine) -> Iterator[LiveServer]:
-    """The service on a graph of its own with ``data/`` loaded and a key that may write."""
-    settings = Settings(
-        falkordb_host=local_engine.host,
-        falkordb_port=local_engine.port,
+    """The service on a graph of its own with ``data/`` loaded and a key that may write (on
+    the local engine, whatever ``NEO4J_URI`` says)."""
+    settings = falkordb_settings(
+        local_engine.host,
+        local_engine.port,
         graph_name=f"test-import-{uuid.uuid4().hex[:12]}",
         dataset_dir=DATA_DIR,
         api_key_hashes=hash_key(KEY),

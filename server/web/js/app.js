@@ -3,8 +3,8 @@
 // resolves to a DOM node; the shell marks <body data-view data-state> so that people (and
 // the browser tests) can tell when a view is ready.
 
-import { ApiError } from "./api.js";
-import { h } from "./dom.js";
+import { ApiError, gql } from "./api.js";
+import { h, setEnumWords } from "./dom.js";
 import { startRegionTree } from "./tree.js";
 import { startSearch } from "./search.js";
 import * as home from "./views/home.js";
@@ -81,9 +81,26 @@ function errorPanel(error) {
     h("p", {}, h("a", { href: "#/" }, "回到首页")));
 }
 
-window.addEventListener("hashchange", renderRoute);
-startSearch(document.querySelector("[data-testid=search-input]"),
-  document.querySelector("[data-testid=search-results]"),
-  document.querySelector("[data-testid=search-status]"));
-startRegionTree(document.querySelector("[data-testid=region-tree]"));
-renderRoute();
+/** The Chinese words of every enum value, from the API's own schema (each value's
+ * description): the page keeps no copy of the vocabulary. */
+const VOCABULARY = `query Vocabulary {
+  __schema { types { name kind enumValues { name description } } }
+}`;
+
+/** Read the words once; without them (the service unreachable) values show as they are. */
+async function loadVocabulary() {
+  try {
+    setEnumWords((await gql(VOCABULARY)).__schema.types);
+  } catch (error) {
+    console.warn("enum words unavailable:", error.message);
+  }
+}
+
+loadVocabulary().then(() => {
+  window.addEventListener("hashchange", renderRoute);
+  startSearch(document.querySelector("[data-testid=search-input]"),
+    document.querySelector("[data-testid=search-results]"),
+    document.querySelector("[data-testid=search-status]"));
+  startRegionTree(document.querySelector("[data-testid=region-tree]"));
+  renderRoute();
+});

@@ -124,33 +124,33 @@ export function facts(pairs) {
     .map(([label, value]) => [h("dt", {}, label), h("dd", {}, value)]));
 }
 
-/** Chinese labels of the API's enum-like values (the value itself where unknown). */
-const LABELS = {
-  AUTONOMOUS_REGION: "自治区", LEAGUE_CITY: "盟市", BANNER_COUNTY: "旗县区",
-  TOWNSHIP: "苏木乡镇", SUBDISTRICT: "街道",
-  CONFIRM: "确认", ASSIGN: "交办", NONE: "未认领",
-  PENALTY: "行政处罚", LICENSING: "行政许可", COERCION: "行政强制", INSPECTION: "行政检查",
-  CONFIRMATION: "行政确认", PAYMENT: "行政给付", REWARD: "行政奖励",
-  LEVY: "行政征收", PUBLIC_SERVICE: "公共服务", OTHER: "其他",
-  PARTY_ORGAN: "党的机关", GOVERNMENT_DEPARTMENT: "政府部门", LOCAL_GOVERNMENT: "地方政府",
-  PUBLIC_INSTITUTION: "事业单位", INTERNAL_UNIT: "内设机构", DELIBERATIVE_BODY: "议事协调机构",
-  SERVICE_CENTRE: "服务中心", ENFORCEMENT_BUREAU: "综合行政执法局",
-  ENFORCEMENT_TEAM: "综合行政执法队伍",
-  MERGE: "合并", SPLIT: "分设", ESTABLISH: "设立", ABOLISH: "撤销", RENAME: "更名",
-  TRANSFER_UP: "上划", TRANSFER_DOWN: "下放", INTEGRATE: "整合", RESTRUCTURE: "重组",
-  LISTED_IN: "列入清单", HOLDS: "原由其行使", DELEGATES: "下放", EXERCISES: "承接执行",
-};
+/**
+ * The Chinese words of each GraphQL enum's values, by enum name: the service's own, read once
+ * from its schema (each enum value's description is its words, then " — " and a note).
+ */
+const WORDS = new Map();
 
-/** "中文 (VALUE)" for an enum value; empty for null. */
-export function label(value) {
+/** Keep the enum words of an introspection answer (`__schema { types { … enumValues } }`). */
+export function setEnumWords(types) {
+  WORDS.clear();
+  for (const type of types) {
+    if (type.kind !== "ENUM" || type.name.startsWith("__")) continue;
+    WORDS.set(type.name, new Map(type.enumValues.map((v) =>
+      [v.name, (v.description ?? "").split(" — ")[0]])));
+  }
+}
+
+/** "中文（VALUE）" for a value of the GraphQL enum `enumName`; the value alone where the
+ * schema gives no words; empty for null. */
+export function label(enumName, value) {
   if (value === null || value === undefined) return "";
-  const text = LABELS[value];
+  const text = WORDS.get(enumName)?.get(value);
   return text ? `${text}（${value}）` : value;
 }
 
-/** The bare Chinese label (or the value). */
-export function shortLabel(value) {
-  return LABELS[value] ?? value ?? "";
+/** The bare Chinese words of a value of `enumName` (or the value). */
+export function shortLabel(enumName, value) {
+  return WORDS.get(enumName)?.get(value) || (value ?? "");
 }
 
 /** A percentage with one decimal, or "—". */

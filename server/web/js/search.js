@@ -56,16 +56,16 @@ export function describe(node, text) {
   const parts = [];
   switch (node.__typename) {
     case "Region":
-      parts.push(shortLabel(node.level), node.code, node.parent?.name);
+      parts.push(shortLabel("RegionLevel", node.level), node.code, node.parent?.name);
       break;
     case "Body": {
-      parts.push(shortLabel(node.kind), node.region?.name);
+      parts.push(shortLabel("BodyKind", node.kind), node.region?.name);
       const alias = [...node.signboards, ...node.aliases].find((name) => name.includes(text));
       if (alias && !node.name.includes(text)) parts.push(`挂牌：${alias}`);
       break;
     }
     case "PowerItem":
-      parts.push(shortLabel(node.powerType), node.list?.title);
+      parts.push(shortLabel("PowerType", node.powerType), node.list?.title);
       break;
     case "PowerList":
       parts.push("清单");

@@ -23,7 +23,7 @@ function treeNode(region) {
   const node = h("li", { "data-testid": "region-node", "data-key": region.key },
     toggle,
     h("a", { href: route.region(region.key), "data-testid": "region-link" }, region.name),
-    h("small", {}, shortLabel(region.level)),
+    h("small", {}, shortLabel("RegionLevel", region.level)),
     region.synthetic ? h("span", { class: "badge synthetic small" }, "合成") : null,
     children);
   let loaded = false;

@@ -38,7 +38,7 @@ export function eventCard(event, attrs = {}) {
     h("div", { class: "when" }, event.date ?? "日期未载"),
     h("div", { class: "what" },
       h("h3", {}, h("a", { href: route.event(event.key) }, event.title), " ",
-        h("small", {}, shortLabel(event.kind)), " ", provenance(event)),
+        h("small", {}, shortLabel("EventKind", event.kind)), " ", provenance(event)),
       h("p", {}, named(event.inputs, event.inputCount), " → ", named(event.outputs, event.outputCount)),
       event.staffMoved !== null ? h("p", {}, `划转编制 ${event.staffMoved} 名`) : null,
       event.note ? h("p", { class: "note" }, event.note) : null));
@@ -63,9 +63,9 @@ export async function render({ key }) {
     a.depth - b.depth || (a.event.date ?? "").localeCompare(b.event.date ?? ""));
   return h("section", { class: "body", "data-testid": "body-view" },
     h("nav", { class: "crumbs" }, body.region ? [nodeLink(body.region), " › "] : null, body.name),
-    h("h1", {}, body.name, " ", h("small", {}, shortLabel(body.kind)), " ", provenance(body)),
+    h("h1", {}, body.name, " ", h("small", {}, shortLabel("BodyKind", body.kind)), " ", provenance(body)),
     facts([
-      ["类别", label(body.kind)], ["领域", body.domain], ["级别", body.rank],
+      ["类别", label("BodyKind", body.kind)], ["领域", body.domain], ["级别", body.rank],
       ["编制", body.staffQuota], ["领导职数", body.leadershipPosts],
       ["挂牌", body.signboards.join("、")], ["别名", body.aliases.join("、")],
       ["垂直管理", body.verticallyManaged ? "是" : null],
@@ -85,9 +85,9 @@ export async function render({ key }) {
       ] : h("p", { class: "muted" }, "没有记载与此机构有关的改革事件。")),
     h("div", { class: "columns" },
       h("div", {}, h("h2", {}, `下级（${body.subordinates.totalCount}）`),
-        connectionList(body.subordinates, (n) => shortLabel(n.kind))),
+        connectionList(body.subordinates, (n) => shortLabel("BodyKind", n.kind))),
       h("div", {}, h("h2", {}, `原行使的权力（${body.holds.totalCount}）`),
-        connectionList(body.holds, (n) => shortLabel(n.powerType))),
+        connectionList(body.holds, (n) => shortLabel("PowerType", n.powerType))),
       h("div", {}, h("h2", {}, `现行使的权力（${body.exercises.totalCount}）`),
-        connectionList(body.exercises, (n) => shortLabel(n.powerType)))));
+        connectionList(body.exercises, (n) => shortLabel("PowerType", n.powerType)))));
 }

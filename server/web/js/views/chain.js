@@ -58,7 +58,7 @@ export function stations(hops, itemKey) {
 
 /** The words under an arrow: mode and date, then the document of the hop. */
 function hopAttributes(hop) {
-  return [[hop.mode ? shortLabel(hop.mode) : null, hop.date].filter(Boolean).join(" · "),
+  return [[hop.mode ? shortLabel("ClaimMode", hop.mode) : null, hop.date].filter(Boolean).join(" · "),
     hop.docNumber ?? ""];
 }
 
@@ -87,7 +87,7 @@ function diagram(chain, item) {
     const y = 40;
     const name = step.node.name ?? step.node.title ?? step.node.key;
     const kind = step.node.__typename === "PowerList" ? "清单"
-      : step.node.__typename === "Region" ? shortLabel(step.node.level) : shortLabel(step.node.kind);
+      : step.node.__typename === "Region" ? shortLabel("RegionLevel", step.node.level) : shortLabel("BodyKind", step.node.kind);
     const box = svg("a", { href: step.node.__typename === "Region" ? route.region(step.node.key)
       : step.node.__typename === "Body" ? route.body(step.node.key) : route.list(step.node.key) },
     svg("g", { "data-testid": "chain-node", "data-key": step.node.key, class: `node ${step.node.__typename}` },
@@ -98,8 +98,8 @@ function diagram(chain, item) {
     if (step.first) {
       picture.append(svg("g", { "data-testid": "chain-hop", "data-relation": step.hop.relation, class: "hop" },
         svg("text", { x, y: y - 12, class: "relation" },
-          `${shortLabel(step.hop.relation)}：${item.name.slice(0, 20)}`),
-        svg("title", {}, label(step.hop.relation))));
+          `${shortLabel("ChainRelation", step.hop.relation)}：${item.name.slice(0, 20)}`),
+        svg("title", {}, label("ChainRelation", step.hop.relation))));
     } else {
       const x1 = x - BOX.gap + 4;
       const midY = y + BOX.height / 2;
@@ -108,10 +108,10 @@ function diagram(chain, item) {
         class: `hop ${step.hop.synthetic ? "synthetic" : ""}`,
       },
       svg("line", { x1, y1: midY, x2: x - 4, y2: midY, "marker-end": "url(#arrow)" }),
-      svg("text", { x: x1 + 4, y: midY - 8, class: "relation" }, shortLabel(step.hop.relation)),
+      svg("text", { x: x1 + 4, y: midY - 8, class: "relation" }, shortLabel("ChainRelation", step.hop.relation)),
       hopAttributes(step.hop).map((line, i) =>
         svg("text", { x: x1 + 4, y: midY + 18 + i * 14, class: "attrs" }, line)),
-      svg("title", {}, `${label(step.hop.relation)} ${hopAttributes(step.hop).join(" ")}`)));
+      svg("title", {}, `${label("ChainRelation", step.hop.relation)} ${hopAttributes(step.hop).join(" ")}`)));
     }
     picture.append(box);
   });
@@ -122,8 +122,8 @@ function hopTable(chain) {
   return h("table", { class: "hops" },
     h("thead", {}, h("tr", {}, ["关系", "从", "到", "方式", "日期", "文号", "出处"].map((t) => h("th", {}, t)))),
     h("tbody", {}, chain.hops.map((hop) => h("tr", { "data-relation": hop.relation },
-      h("td", {}, label(hop.relation)), h("td", {}, nodeLink(hop.from)), h("td", {}, nodeLink(hop.to)),
-      h("td", {}, hop.mode ? label(hop.mode) : ""), h("td", {}, hop.date ?? ""),
+      h("td", {}, label("ChainRelation", hop.relation)), h("td", {}, nodeLink(hop.from)), h("td", {}, nodeLink(hop.to)),
+      h("td", {}, hop.mode ? label("ClaimMode", hop.mode) : ""), h("td", {}, hop.date ?? ""),
       h("td", {}, hop.docNumber ?? ""), h("td", {}, provenance(hop))))));
 }
 
@@ -131,7 +131,7 @@ function itemHeader(item, town) {
   return [
     h("nav", { class: "crumbs" }, item.list ? [nodeLink(item.list), " › "] : null, nodeLink(item)),
     h("h1", {}, "下放链条：", item.name, town ? ` → ${town.name}` : "", " ", provenance(item)),
-    h("p", {}, `${shortLabel(item.powerType)} · 法律依据：${item.legalBasis ?? "未载"}`),
+    h("p", {}, `${shortLabel("PowerType", item.powerType)} · 法律依据：${item.legalBasis ?? "未载"}`),
   ];
 }
 
@@ -144,7 +144,7 @@ async function pickTown(itemKey) {
     h("p", {}, `认领此事项的乡镇街道（${item.claimedBy.totalCount}）：选择一个查看链条。`),
     h("ul", { class: "chips" }, claims.map((c) => h("li", {},
       h("a", { href: route.chain(item.key, c.town.key), "data-testid": "chain-town" }, c.town.name),
-      ` ${shortLabel(c.mode)}`))));
+      ` ${shortLabel("ClaimMode", c.mode)}`))));
 }
 
 export async function render({ item: itemKey, town: townKey }) {

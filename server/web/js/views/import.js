@@ -116,14 +116,14 @@ function rowContent(record) {
     return [
       h("strong", {}, `${record.seq}. ${record.name}`),
       h("small", { class: "note" },
-        [shortLabel(record.powerType) || "类型未载",
+        [shortLabel("PowerType", record.powerType) || "类型未载",
           record.holder ? `原实施主体 ${record.holder.name ?? record.holder.key}` : null,
           record.towns.length ? `下放至 ${record.towns.map((t) => t.name ?? t.key).join("、")}` : "未列乡镇",
-          record.mode ? label(record.mode) : null].filter(Boolean).join(" · ")),
+          record.mode ? label("ClaimMode", record.mode) : null].filter(Boolean).join(" · ")),
     ];
   }
   return [
-    h("strong", {}, `${record.town.name ?? record.town.key}：${label(record.mode)}`),
+    h("strong", {}, `${record.town.name ?? record.town.key}：${label("ClaimMode", record.mode)}`),
     h("small", { class: "note" },
       `${record.seq ?? "?"}. ${record.item.name ?? record.item.key}（${record.list}）`,
       record.date ? ` · ${record.date}` : ""),

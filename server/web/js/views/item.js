@@ -31,7 +31,7 @@ export async function render({ key }) {
     h("nav", { class: "crumbs" }, item.list ? [nodeLink(item.list), " › "] : null, `第 ${item.seq ?? "?"} 项`),
     h("h1", {}, item.name, " ", provenance(item)),
     facts([
-      ["类型", label(item.powerType)], ["法律依据", item.legalBasis ?? "未载"],
+      ["类型", label("PowerType", item.powerType)], ["法律依据", item.legalBasis ?? "未载"],
       ["原行使机构", names(item.heldBy)], ["现执行机构", names(item.exercisedBy)],
     ]),
     h("h2", {}, `认领的乡镇街道（${item.claimedBy.totalCount}）`),
@@ -39,7 +39,7 @@ export async function render({ key }) {
       ? h("table", { class: "claims" },
         h("thead", {}, h("tr", {}, ["乡镇街道", "方式", "日期", "出处", ""].map((t) => h("th", {}, t)))),
         h("tbody", {}, claims.map((c) => h("tr", {},
-          h("td", {}, nodeLink(c.town)), h("td", {}, label(c.mode)), h("td", {}, c.date ?? ""),
+          h("td", {}, nodeLink(c.town)), h("td", {}, label("ClaimMode", c.mode)), h("td", {}, c.date ?? ""),
           h("td", {}, provenance(c)),
           h("td", {}, h("a", { href: route.chain(item.key, c.town.key), "data-testid": "open-chain" }, "下放链条"))))))
       : h("p", { class: "muted" }, "没有记载认领此事项的乡镇街道。"));

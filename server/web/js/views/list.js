@@ -24,7 +24,7 @@ export async function render({ key }) {
     facts([
       ["发布", list.issuer], ["文号", list.docNumber], ["日期", list.date],
       ["事项数（文件所载）", list.itemCount], ["适用地区", list.region ? nodeLink(list.region) : null],
-      ["按类型", list.countsByType.map((c) => `${label(c.powerType)} ${c.count}`).join("；")],
+      ["按类型", list.countsByType.map((c) => `${label("PowerType", c.powerType)} ${c.count}`).join("；")],
     ]),
     disagreements(list.disagreements),
     regions.length ? [h("h2", {}, "认领热力图"), h("ul", { class: "chips" }, regions.map((r) => h("li", {},
@@ -35,7 +35,7 @@ export async function render({ key }) {
         h("thead", {}, h("tr", {}, ["序号", "事项", "类型", "法律依据"].map((t) => h("th", {}, t)))),
         h("tbody", {}, items.map((item) => h("tr", {},
           h("td", { class: "num" }, item.seq ?? ""), h("td", {}, nodeLink(item)),
-          h("td", {}, label(item.powerType)), h("td", {}, item.legalBasis ?? "")))))
+          h("td", {}, label("PowerType", item.powerType)), h("td", {}, item.legalBasis ?? "")))))
       : h("p", { class: "notice", "data-testid": "items-not-named" },
         `文件给出了事项数（${list.itemCount ?? "?"} 项）和分类，但没有列出具体事项名称。`),
     list.items.totalCount > items.length ? h("p", { class: "muted" }, `显示前 ${items.length} 项`) : null);

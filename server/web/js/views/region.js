@@ -2,7 +2,7 @@
 // matrices that can be drawn for it (one per power list in force there).
 
 import { DISAGREEMENTS, FACT, gql } from "../api.js";
-import { disagreements, facts, h, nodeLink, provenance, route, shortLabel } from "../dom.js";
+import { disagreements, facts, h, label, nodeLink, provenance, route, shortLabel } from "../dom.js";
 
 const REGION = `query Region($key: String!) {
   region(key: $key) {
@@ -19,16 +19,6 @@ const REGION = `query Region($key: String!) {
 }`;
 
 const TOWN_LEVELS = new Set(["TOWNSHIP", "SUBDISTRICT"]);
-
-/** What the official code says a region is (Region.division), in Chinese. */
-const DIVISIONS = {
-  AUTONOMOUS_REGION: "自治区", PROVINCE: "省", MUNICIPALITY: "直辖市",
-  LEAGUE: "盟", CITY: "地级市", PREFECTURE: "地区", AUTONOMOUS_PREFECTURE: "自治州",
-  DISTRICT: "市辖区", BANNER: "旗", COUNTY: "县", COUNTY_CITY: "县级市",
-  DEVELOPMENT_ZONE: "开发区、管理区（类似县级单位）",
-  SUBDISTRICT: "街道", TOWN: "镇", TOWNSHIP: "乡", SUMU: "苏木",
-  TOWNSHIP_LIKE: "类似乡级单位", OTHER: "其他",
-};
 
 /** A figure as the source gives it: before → after, or the single value, with its unit. */
 function figure(stat) {
@@ -49,11 +39,11 @@ export async function render({ key }) {
   return h("section", { class: "region", "data-testid": "region-view" },
     h("nav", { class: "crumbs" },
       [...region.ancestors].reverse().map((a) => [nodeLink(a), " › "]), region.name),
-    h("h1", {}, region.name, " ", h("small", {}, shortLabel(region.level)), " ",
+    h("h1", {}, region.name, " ", h("small", {}, shortLabel("RegionLevel", region.level)), " ",
       provenance(region)),
     facts([
       ["区划代码", region.code],
-      ["类型", region.division && `${DIVISIONS[region.division] ?? ""}（${region.division}）`],
+      ["类型", label("RegionDivision", region.division)],
       ["别名", region.aliases.join("、")],
     ]),
     h("h2", {}, "认领热力图"),
@@ -91,7 +81,7 @@ export async function render({ key }) {
     h("h2", {}, `机构（${region.bodies.totalCount}）`),
     region.bodies.totalCount
       ? h("ul", { class: "bodies" }, region.bodies.edges.map(({ node }) => h("li", {},
-        nodeLink(node), " ", h("small", {}, shortLabel(node.kind)),
+        nodeLink(node), " ", h("small", {}, shortLabel("BodyKind", node.kind)),
         node.synthetic ? h("span", { class: "badge synthetic small" }, "合成") : null)))
       : h("p", { class: "muted" }, "没有记载的机构。"),
     region.bodies.totalCount > region.bodies.edges.length

@@ -38,7 +38,7 @@ function report(impact) {
     impact.conflicts.length
       ? h("ul", { class: "conflicts" }, impact.conflicts.map((c) => h("li", {
         class: "conflict", "data-testid": "impact-conflict", "data-code": c.code,
-      }, h("code", {}, c.code), " ", c.message, c.bodies.length ? `（${c.bodies.map(nameOf).join("、")}）` : "")))
+      }, h("strong", {}, shortLabel("ConflictCode", c.code)), " ", h("code", {}, c.code), " ", c.message, c.bodies.length ? `（${c.bodies.map(nameOf).join("、")}）` : "")))
       : h("p", { class: "ok", "data-testid": "impact-no-conflict" }, "没有发现冲突。"),
     h("p", { class: "staff", "data-testid": "impact-staff" },
       "编制：", impact.bodies.map((b, i) => `${b.name} ${impact.staffQuotaBefore[i] ?? "未载"}`).join(" + "),
@@ -47,11 +47,11 @@ function report(impact) {
       part("合并的机构", "impact-bodies", impact.bodies.map((b) => [nodeLink(b),
         ` 编制 ${b.staffQuota ?? "未载"} `, provenance(b)])),
       part("转移的权力", "impact-powers", impact.powers.map((p) => [nodeLink(p), " ",
-        h("small", {}, shortLabel(p.powerType)), " ", provenance(p)])),
+        h("small", {}, shortLabel("PowerType", p.powerType)), " ", provenance(p)])),
       part("重叠的权力", "impact-overlaps", impact.overlaps.map((o) => [nodeLink(o.item), "：",
         o.heldBy.map(nameOf).join("、")])),
       part("改道的下放链条", "impact-rerouted", impact.reroutedDelegations.map((d) => [
-        `${nameOf(d.fromBody)} → ${d.to}`, d.item ? ` · ${d.item}` : "", d.mode ? ` · ${shortLabel(d.mode)}` : ""])),
+        `${nameOf(d.fromBody)} → ${d.to}`, d.item ? ` · ${d.item}` : "", d.mode ? ` · ${shortLabel("ClaimMode", d.mode)}` : ""])),
       part("上级改变的机构", "impact-superiors", impact.superiorChanges.map((c) => [nodeLink(c.body),
         `：${nameOf(c.oldSuperior)} → ${c.newSuperior ? nameOf(c.newSuperior) : impact.targetName}`])),
       part("涉及的地区", "impact-regions", impact.regionsTouched.map((r) => nodeLink(r)))));

@@ -1,0 +1,9 @@
+// Staging twin of link_listed_in (Neo4j only, cypher/COMPAT.md "Batched imports on Neo4j"): the same
+// LISTED_IN relationships from $rows of {from, to, props}, between the nodes of the import's staged
+// generation $generation (which readers never see). Returns `linked`.
+UNWIND $rows AS row
+MATCH (a:Staged {generation: $generation, id: row.from})
+MATCH (b:Staged {generation: $generation, id: row.to})
+MERGE (a)-[r:LISTED_IN]->(b)
+SET r = row.props
+RETURN count(r) AS linked
