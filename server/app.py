@@ -9,6 +9,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 from cross_web import HTTPException  # what Strawberry's HTTP views raise
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -82,6 +83,12 @@ class CodedGraphQLRouter(GraphQLRouter[HttpContext, None]):
 
     def decode_json(self, data: str | bytes) -> object:
         return decode_request_json(data)
+
+    def encode_json(self, data: object) -> bytes:
+        # orjson: a large answer (a league's claim matrix) encodes several times faster than
+        # with the standard library, and Chinese text goes out as UTF-8 rather than as
+        # \uXXXX escapes (a third of the bytes). Same JSON for the client.
+        return orjson.dumps(data)
 
     async def parse_http_body(self, request: Any) -> Any:
         parsed = await super().parse_http_body(request)
