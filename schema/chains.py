@@ -23,11 +23,10 @@ from schema.loaders import Entity, Loaders
 from schema.nodes import PowerItem, Provenance, mode_of, provenance_of, to_node
 
 
-async def _node(info: strawberry.Info, key: str) -> relay.Node:
-    entity = await info.context.loaders.entity.load(key)
-    node = to_node(entity) if entity is not None else None
-    if node is None:  # removed since the chain was walked, in the same request
-        raise ApiError(ErrorCode.NOT_FOUND, f"No node with key {key!r}.", key=key)
+def _as_node(entity: Entity) -> relay.Node:
+    node = to_node(entity)
+    if node is None:  # a label the API has no type for: not a node a chain can name
+        raise ApiError(ErrorCode.NOT_FOUND, f"No node with key {entity.id!r}.", key=entity.id)
     return node
 
 
@@ -42,13 +41,10 @@ class ChainHop:
     synthetic: bool
     provenance: list[Provenance]
 
-    @strawberry.field(name="from")
-    async def from_node(self, info: strawberry.Info) -> relay.Node:
-        return await _node(info, self.from_key)
-
-    @strawberry.field(name="to")
-    async def to_node(self, info: strawberry.Info) -> relay.Node:
-        return await _node(info, self.to_key)
+    # The hop's ends, as the chain's statement read them: plain values, so answering
+    # `from`/`to` costs no resolver, task or DataLoader round per hop.
+    from_node: relay.Node = strawberry.field(name="from")
+    to_node: relay.Node = strawberry.field(name="to")
 
 
 @strawberry.type(description="An ordered path a power takes to a town and whoever exercises it.")
@@ -64,15 +60,17 @@ class _Step(NamedTuple):
     """A hop of a chain, made a :class:`ChainHop` when the chain is answered."""
 
     relation: str
-    from_key: str
-    to_key: str
+    source: Entity
+    target: Entity
     rel: dict[str, Any]
 
     def hop(self) -> ChainHop:
         return ChainHop(
             relation=ChainRelation(self.relation),
-            from_key=self.from_key,
-            to_key=self.to_key,
+            from_key=self.source.id,
+            to_key=self.target.id,
+            from_node=_as_node(self.source),
+            to_node=_as_node(self.target),
             mode=mode_of(self.rel.get("mode")),
             date=self.rel.get("date"),
             doc_number=self.rel.get("docNumber"),
@@ -111,12 +109,11 @@ async def _walk(
     info: strawberry.Info, item_keys: list[str], town_id: str | None
 ) -> dict[str, _Item]:
     """The chains of each item (to ``town_id`` only, if given), by item key, in one
-    statement; every node they name is primed into the request's entity loader, so that the
-    hops' ``from`` and ``to`` cost no further statement."""
+    statement, with every node they name (the hops' ``from`` and ``to`` cost no further
+    statement)."""
     rows = await info.context.store.read(
         "delegation_chains", {"items": item_keys, "town": town_id}
     )
-    loaders: Loaders = info.context.loaders
     found: dict[str, _Item] = {}
     for row in rows:
         item = Entity(("Entity", "PowerItem"), row["item"])
@@ -130,17 +127,10 @@ async def _walk(
             )
             for start, receivers, delegations, exercisers in row["chains"]
         ]
-        for entity in (item, power_list, *(e for w in walks for e in _nodes_of(w))):
-            if entity is not None:
-                loaders.entity.prime(entity.id, entity)
         found[item.id] = _Item(
             item, power_list, bool(row["townFound"]), dict(row["holdings"]), walks
         )
     return found
-
-
-def _nodes_of(walk: _Walk) -> list[Entity]:
-    return [walk.start, *walk.receivers, *(body for body, _ in walk.exercisers)]
 
 
 def _chains(found: _Item) -> list[DelegationChain]:
@@ -151,11 +141,11 @@ def _chains(found: _Item) -> list[DelegationChain]:
     item = found.item
     base: list[_Step] = []
     list_id = found.power_list.id if found.power_list is not None else None
-    if list_id is not None:
+    if found.power_list is not None:
         # The listing is the item record's own fact: its sources (or synthetic mark) are
         # the hop's, since the LISTED_IN relationship carries no properties of its own.
         listing = {k: item.props.get(k) for k in ("synthetic", "sources", "quotes")}
-        base.append(_Step("LISTED_IN", list_id, item.id, listing))
+        base.append(_Step("LISTED_IN", found.power_list, item, listing))
 
     def order(walk: _Walk) -> tuple[Any, ...]:
         start = walk.start.id
@@ -168,14 +158,14 @@ def _chains(found: _Item) -> list[DelegationChain]:
     for walk in sorted(found.walks, key=order):
         steps = list(base)
         if walk.start.id != list_id:
-            steps.append(_Step("HOLDS", walk.start.id, item.id, found.holdings[walk.start.id]))
-        previous = walk.start.id
+            steps.append(_Step("HOLDS", walk.start, item, found.holdings[walk.start.id]))
+        previous = walk.start
         for receiver, delegation in zip(walk.receivers, walk.delegations, strict=True):
-            steps.append(_Step("DELEGATES", previous, receiver.id, delegation))
-            previous = receiver.id
+            steps.append(_Step("DELEGATES", previous, receiver, delegation))
+            previous = receiver
         hops = [step.hop() for step in steps]
         tails = [
-            [_Step("EXERCISES", body.id, item.id, rel).hop()]
+            [_Step("EXERCISES", body, item, rel).hop()]
             for body, rel in sorted(walk.exercisers, key=lambda e: e[0].id)
         ] or [[]]
         chains += [
