@@ -1,4 +1,4 @@
-"""Execution of a query: graphql-core's executor with lists of plain scalars completed at once.
+"""Execution of a query: graphql-core's executor with lists of plain values completed at once.
 
 graphql-core completes a list item by item: a path entry, an awaitable check, a type dispatch
 and a leaf coercion per item (graphql-core #189). The compact claim matrix is built from such
@@ -8,6 +8,17 @@ a scalar type whose items are all ``None`` or plain Python scalars is coerced in
 other list, and any list where an item is missing from a non-null type or fails to coerce,
 goes through graphql-core's own path, which reports the error at the item's path as before.
 
+Lists of *flat objects* are completed the same way: objects whose selected fields are all read
+from the object itself (an attribute, or a method of the object with no argument, no ``info``
+and no ``await``: Strawberry's "basic" fields and ``key``-like getters), of a leaf type, a list
+of leaves, or again a flat object (an interface's too, its concrete type resolved as
+graphql-core resolves it). A county's cell-shaped claim matrix is thousands of ``Claim``
+objects of two such fields, where graphql-core's per-field dispatch (a resolve info, an
+awaitable check, a path entry per field; strawberry #3544) was most of the request. Anything
+else in the selection (arguments, directives, a resolver that is async or takes ``info``, a
+field extension or a per-field hook of an extension), and any value that would be an error,
+sends the whole list to graphql-core's path, so answers and errors are graphql-core's own.
+
 ``complete_iterable_value`` is an executor internal: graphql-core is pinned to the minor
 version this is tested on (pyproject.toml), and ``tests/test_execution.py`` fails if the
 service's lists are completed item by item or the method's signature changes.
@@ -15,18 +26,46 @@ service's lists are completed item by item or the method's signature changes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from graphql import GraphQLNonNull, GraphQLOutputType, GraphQLResolveInfo, GraphQLScalarType
+from graphql import (
+    GraphQLAbstractType,
+    GraphQLEnumType,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    GraphQLScalarType,
+    GraphQLUnionType,
+)
 from graphql.pyutils import AwaitableOrValue, Path, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types.field import StrawberryField
 
 _PLAIN_SCALARS = frozenset({str, int, float, bool})
 
+#: What a getter or completer returns when the general path must complete the list.
+_MISS: Any = object()
+
+#: How a field of a flat object is answered: its response key, how its value is read from the
+#: object, how that value is completed.
+FlatField = tuple[str, Callable[[Any], Any], Callable[[Any], Any]]
+
 
 class ScalarListExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """Strawberry's execution context, with a one-loop completion for lists of scalars."""
+    """Strawberry's execution context, with a one-loop completion for lists of scalars and of
+    flat objects."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: the flat fields of an object type under a field group, None where not flat
+        self._flat: dict[tuple[GraphQLObjectType, int], tuple[Any, list[FlatField] | None]] = {}
+        # an extension's per-field hook runs as middleware: then every field must resolve
+        middleware = self.middleware_manager
+        self._flat_allowed = middleware is None or not middleware.middlewares
 
     def complete_iterable_value(
         self,
@@ -38,19 +77,218 @@ class ScalarListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> AwaitableOrValue[list[Any]]:
         # the type first: graphql-core's path checks the stream directive again anyway
-        scalar = _scalar_of(item_type)
-        if (
-            scalar is not None
-            and type(items) is list
-            and self.get_stream_usage(field_details_list, path) is None
-        ):
-            non_null = isinstance(item_type, GraphQLNonNull)
-            completed = _coerced_scalars(scalar, non_null, items)
-            if completed is not None:
-                return completed
+        if type(items) is list and self.get_stream_usage(field_details_list, path) is None:
+            completed = self._list_at_once(item_type, field_details_list, info, items)
+            if completed is not _MISS:
+                return completed  # type: ignore[no-any-return]
         return super().complete_iterable_value(
             item_type, field_details_list, info, path, items, position_context
         )
+
+    def _list_at_once(
+        self,
+        item_type: GraphQLOutputType,
+        field_details_list: Any,
+        info: GraphQLResolveInfo[Any],
+        items: list[Any],
+    ) -> Any:
+        """``items`` completed in one loop, or :data:`_MISS`."""
+        non_null = isinstance(item_type, GraphQLNonNull)
+        inner = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+        if isinstance(inner, GraphQLScalarType):
+            completed = _coerced_scalars(inner, non_null, items)
+            return _MISS if completed is None else completed
+        if not self._flat_allowed or not isinstance(
+            inner, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType
+        ):
+            return _MISS
+        complete = self._completer(item_type, field_details_list, info)
+        if complete is None:
+            return _MISS
+        try:
+            return [complete(item) for item in items]
+        except _NotFlatError:
+            return _MISS
+        except Exception:  # the general path raises it again, located at the item
+            return _MISS
+
+    def _completer(
+        self, field_type: GraphQLOutputType, field_details_list: Any, info: GraphQLResolveInfo[Any]
+    ) -> Callable[[Any], Any] | None:
+        """How a value of ``field_type`` is completed without graphql-core's per-field path
+        (raising :class:`_NotFlatError` for a value it cannot take), or None if the type and
+        selection are not flat."""
+        non_null = isinstance(field_type, GraphQLNonNull)
+        inner = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
+        if isinstance(inner, GraphQLScalarType | GraphQLEnumType):
+            return _leaf(inner, non_null)
+        if isinstance(inner, GraphQLList):
+            return self._list_completer(inner, non_null, field_details_list, info)
+        if isinstance(inner, GraphQLObjectType):
+            fields = self._flat_fields(inner, field_details_list, info)
+            if fields is None:
+                return None
+            return _nullable(non_null, _object(inner, fields, info))
+        if isinstance(inner, GraphQLInterfaceType | GraphQLUnionType):
+            return _nullable(non_null, self._abstract(inner, field_details_list, info))
+        return None
+
+    def _list_completer(
+        self,
+        list_type: GraphQLList[Any],
+        non_null: bool,
+        field_details_list: Any,
+        info: GraphQLResolveInfo[Any],
+    ) -> Callable[[Any], Any] | None:
+        item = self._completer(list_type.of_type, field_details_list, info)
+        if item is None:
+            return None
+        complete_item = item
+
+        def complete(value: Any) -> Any:
+            if type(value) is not list:
+                raise _NotFlatError
+            return [complete_item(v) for v in value]
+
+        return _nullable(non_null, complete)
+
+    def _abstract(
+        self, abstract: GraphQLAbstractType, field_details_list: Any, info: GraphQLResolveInfo[Any]
+    ) -> Callable[[Any], Any]:
+        """An interface's or union's value: its concrete type resolved as graphql-core does,
+        then completed as that type's flat object."""
+        resolve_type = abstract.resolve_type or self.type_resolver
+        by_type: dict[GraphQLObjectType, Callable[[Any], Any] | None] = {}
+
+        def complete(value: Any) -> Any:
+            name = resolve_type(value, info, abstract)
+            concrete = self.schema.get_type(name) if isinstance(name, str) else None
+            if not isinstance(concrete, GraphQLObjectType) or not self.schema.is_sub_type(
+                abstract, concrete
+            ):
+                raise _NotFlatError
+            if concrete not in by_type:
+                fields = self._flat_fields(concrete, field_details_list, info)
+                by_type[concrete] = None if fields is None else _object(concrete, fields, info)
+            completer = by_type[concrete]
+            if completer is None:
+                raise _NotFlatError
+            return completer(value)
+
+        return complete
+
+    def _flat_fields(
+        self, object_type: GraphQLObjectType, field_details_list: Any, info: GraphQLResolveInfo[Any]
+    ) -> list[FlatField] | None:
+        """The fields ``field_details_list`` selects on ``object_type``, each with its getter
+        and completer, if every one is flat; else None. Kept per field group, as graphql-core
+        keeps the collected subfields."""
+        key = (object_type, id(field_details_list))
+        cached = self._flat.get(key)
+        if cached is not None:
+            return cached[1]
+        fields = self._collect_flat_fields(object_type, field_details_list, info)
+        self._flat[key] = (field_details_list, fields)  # the list kept alive: its id stays
+        return fields
+
+    def _collect_flat_fields(
+        self, object_type: GraphQLObjectType, field_details_list: Any, info: GraphQLResolveInfo[Any]
+    ) -> list[FlatField] | None:
+        grouped, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
+        if new_defer_usages:
+            return None
+        fields: list[FlatField] = []
+        for response_key, details in grouped.items():
+            nodes = [d.node for d in details]
+            if any(node.arguments or node.directives for node in nodes):
+                return None
+            name = nodes[0].name.value
+            if name == "__typename":
+                fields.append((response_key, _constant(object_type.name), _same))
+                continue
+            field = object_type.fields.get(name)
+            if field is None or field.args:
+                return None
+            getter = _getter(field.extensions.get("strawberry-definition"))
+            completer = self._completer(field.type, details, info) if getter else None
+            if getter is None or completer is None:
+                return None
+            fields.append((response_key, getter, completer))
+        return fields
+
+
+class _NotFlatError(Exception):
+    """A value the one-loop completion cannot take: the general path completes the list."""
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _constant(value: Any) -> Callable[[Any], Any]:
+    return lambda _: value
+
+
+def _getter(field: Any) -> Callable[[Any], Any] | None:
+    """How a Strawberry field's value is read from its object, if it is read from the object
+    alone: an attribute, or a synchronous method taking nothing but the object."""
+    if not isinstance(field, StrawberryField) or field.extensions or field.permission_classes:
+        return None
+    resolver = field.base_resolver
+    if resolver is None:
+        default, name = field.default_resolver, field.python_name
+        return lambda source: default(source, name)
+    if (
+        resolver.is_async
+        or resolver.arguments
+        or resolver.info_parameter is not None
+        or resolver.root_parameter is not None
+        or resolver.parent_parameter is not None
+    ):
+        return None
+    if resolver.self_parameter is None:
+        return lambda _: resolver()
+    return lambda source: resolver(source)
+
+
+def _leaf(leaf: GraphQLScalarType | GraphQLEnumType, non_null: bool) -> Callable[[Any], Any]:
+    coerce = leaf.coerce_output_value
+
+    def complete(value: Any) -> Any:
+        if value is None:
+            if non_null:
+                raise _NotFlatError
+            return None
+        coerced = coerce(value)
+        if coerced is None or coerced is Undefined:
+            raise _NotFlatError
+        return coerced
+
+    return complete
+
+
+def _nullable(non_null: bool, complete: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def complete_or_null(value: Any) -> Any:
+        if value is None:
+            if non_null:
+                raise _NotFlatError
+            return None
+        return complete(value)
+
+    return complete_or_null
+
+
+def _object(
+    object_type: GraphQLObjectType, fields: list[FlatField], info: GraphQLResolveInfo[Any]
+) -> Callable[[Any], Any]:
+    is_type_of = object_type.is_type_of
+
+    def complete(value: Any) -> Any:
+        if is_type_of is not None and is_type_of(value, info) is not True:
+            raise _NotFlatError  # not of the type (or an awaitable answer): the general path
+        return {key: completer(getter(value)) for key, getter, completer in fields}
+
+    return complete
 
 
 def _scalar_of(item_type: GraphQLOutputType) -> GraphQLScalarType | None:
