@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
@@ -24,6 +24,22 @@ Row = dict[str, Any]
 Group = TypeVar("Group", bound=Hashable)
 Found = TypeVar("Found")
 Direction = Literal["out", "in"]
+Key = TypeVar("Key", bound=Hashable)
+Value = TypeVar("Value")
+
+
+class SharedLoader(DataLoader[Key, Value]):
+    """Strawberry's DataLoader, whose futures outlive one waiter's cancellation.
+
+    Fields asking for one key wait on one future (the loader's cache). graphql-core cancels
+    the pending siblings of a field whose error nulls their parent (``gather_with_cancel``),
+    and cancelling a task cancels the future it waits on: a field of another branch, which
+    did not fail, would then get ``CancelledError``, which is not a field error and ends the
+    whole request (a hypothesis run of the compiler tests hit it with a hostile key). Each
+    waiter gets its own shield around the shared future instead."""
+
+    def load(self, key: Key) -> Awaitable[Value]:
+        return asyncio.shield(super().load(key))
 
 
 @dataclass(frozen=True)
@@ -104,13 +120,13 @@ class Loaders:
         benchmarks, never a setting for service."""
         self.store = store
         batch_size = None if batching else 1
-        self.entity: DataLoader[str, Entity | None] = DataLoader(
+        self.entity: DataLoader[str, Entity | None] = SharedLoader(
             self._entities, max_batch_size=batch_size
         )
-        self.neighbours: DataLoader[NeighbourKey, list[Neighbour]] = DataLoader(
+        self.neighbours: DataLoader[NeighbourKey, list[Neighbour]] = SharedLoader(
             self._neighbours, max_batch_size=batch_size
         )
-        self.region_by_code: DataLoader[str, str | None] = DataLoader(
+        self.region_by_code: DataLoader[str, str | None] = SharedLoader(
             self._region_ids, max_batch_size=batch_size
         )
 

@@ -23,6 +23,7 @@ from strawberry.dataloader import DataLoader
 
 from graph_store import GraphStore
 from schema.errors import ApiError, ErrorCode
+from schema.loaders import SharedLoader
 
 if TYPE_CHECKING:
     from schema.nodes import Source
@@ -38,8 +39,8 @@ class ProvenanceLoaders:
 
     def __init__(self, store: GraphStore) -> None:
         self.store = store
-        self.source_by_file: DataLoader[str, Props | None] = DataLoader(self._sources)
-        self.disagreements_about: DataLoader[str, list[Props]] = DataLoader(self._about)
+        self.source_by_file: DataLoader[str, Props | None] = SharedLoader(self._sources)
+        self.disagreements_about: DataLoader[str, list[Props]] = SharedLoader(self._about)
 
     async def _sources(self, files: list[str]) -> list[Props | None]:
         rows = await self.store.read("sources_by_files", {"files": sorted(set(files))})

@@ -38,7 +38,7 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 from cypher.compiler import Direction, Hop, NodeShape
 from graph_store import GraphStore
-from schema.loaders import Entity, Linked, Neighbour
+from schema.loaders import Entity, Linked, Neighbour, SharedLoader
 
 #: The most hops one compiled statement may hold (at every depth together). A selection with
 #: more (possible within the query limits through fragments that spread each other) is not
@@ -409,7 +409,7 @@ class SelectionLoader:
 
     def __init__(self, store: GraphStore) -> None:
         self.store = store
-        self._loader: DataLoader[tuple[Plan, str], Entity | None] = DataLoader(self._batch)
+        self._loader: DataLoader[tuple[Plan, str], Entity | None] = SharedLoader(self._batch)
 
     async def load(self, plan: Plan, entity_id: str) -> Entity | None:
         """The node ``entity_id`` as ``plan`` reads it; None if no node of the plan's type
