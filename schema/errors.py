@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from graphql.error import GraphQLError
+from graphql.language import ValueNode
 from graphql.validation.validate import ValidationAbortedError
 from strawberry.extensions import SchemaExtension
 from strawberry.relay.types import GlobalIDValueError
@@ -118,8 +119,27 @@ def classify(error: GraphQLError) -> GraphQLError:
             if pattern.search(error.message):
                 return _coded(error, ErrorCode.LIMIT_EXCEEDED, limit=limit)
         return _coded(error, ErrorCode.BAD_INPUT)
+    if _is_argument_coercion(original):
+        # the client's argument value, refused as graphql-core runs the field: a variable sent
+        # as null for an argument that may not be null, though it has a default ($rate: Float
+        # for targetRate: Float! = 0.7)
+        return _coded(error, ErrorCode.BAD_INPUT)
     log.error("internal error in GraphQL", exc_info=original or error)
     return _coded(error, ErrorCode.INTERNAL, "Internal error.")
+
+
+def _is_argument_coercion(original: BaseException | None) -> bool:
+    """Whether ``original`` is graphql-core's refusal of a field's argument value: its own
+    error, located at the value in the client's document. A value the service failed to
+    serialise is graphql-core's error too, but located nowhere (raised by the scalar), and a
+    result of the wrong type is located at the field, not at a value."""
+    return (
+        isinstance(original, GraphQLError)
+        and original.original_error is None
+        and original.path is None
+        and bool(original.nodes)
+        and all(isinstance(node, ValueNode) for node in original.nodes or [])
+    )
 
 
 class CodedErrors(SchemaExtension):

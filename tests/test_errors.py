@@ -127,6 +127,22 @@ async def test_client_errors_say_what_was_wrong_with_a_code(store: GraphStore) -
             "extensions": {"code": "NOT_FOUND", "key": "r:nowhere"},
         }
     ]
+    # null sent for an argument that may not be null but has a default: graphql-core refuses it
+    # as the field runs (with a path), and it is still the client's mistake
+    rate = await _execute(
+        store,
+        'query($r: Float) { claimMatrix(list: "l", region: "r", targetRate: $r) { itemKeys } }',
+        r=None,
+    )
+    assert rate["errors"] == [
+        {
+            "message": "Argument 'targetRate' has invalid value: Expected variable '$r' "
+            "provided to non-null type 'Float!' not to be None.",
+            "locations": [{"line": 1, "column": 68}],
+            "path": ["claimMatrix"],
+            "extensions": {"code": "BAD_INPUT"},
+        }
+    ]
     deep = "{ regions { " + "parent { " * 12 + "name" + " }" * 12 + " } }"
     [limit] = (await _execute(store, deep))["errors"]
     assert limit["extensions"] == {"code": "LIMIT_EXCEEDED", "limit": "depth"}
