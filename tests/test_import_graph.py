@@ -369,7 +369,10 @@ async def test_each_import_attempt_logs_the_version_it_planned_against(
 
 
 async def test_an_import_written_under_on_every_attempt_gives_up_after_three_and_writes_nothing(
-    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: GraphStore,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Another writer acknowledges a write (a real one, on the engine) right after the import
     reads the version it plans against, every time: three attempts, then the conflict."""
@@ -393,5 +396,14 @@ async def test_an_import_written_under_on_every_attempt_gives_up_after_three_and
     finally:
         await other.close()
     assert len(planned) == 3
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert [r.getMessage().partition(": ")[0] for r in warnings] == [
+        "import attempt 1 of 3",
+        "import attempt 2 of 3",
+        "import attempt 3 of 3",
+    ]
+    assert all(r.name == "graph_loaders.importer" for r in warnings)
+    # each says why: one write came in after the plan (each engine words the rest its way)
+    assert all(r.getMessage().partition(": ")[2].startswith("1 write(s) ") for r in warnings)
     assert planned == sorted(set(planned))  # each attempt planned again, on the newer graph
     assert (await store.read("graph_counts"))[0] == {"nodes": 0, "relationships": 0}
