@@ -8,9 +8,9 @@ those, mutmut runs for each mutant only the tests that called the mutated functi
 that in a first, clean run). The tests start real engines (FalkorDB from the wheel; Neo4j
 never Neo4j: ``NEO4J_URI`` is removed from mutmut's environment, because its two workers'
 tests would clear one Neo4j database under each other, and because twice the engines is twice
-the time; ``make test`` with ``NEO4J_URI`` runs the same tests on Neo4j). A small pytest plugin
-(``tests/mutation_plugin.py``) runs each mutant's tests quickest first and records which test
-killed it.
+the time; ``make test`` with ``NEO4J_URI`` runs the same tests on Neo4j). mutmut runs each mutant's tests
+quickest first and stops at the first failure; a small pytest plugin
+(``tests/mutation_plugin.py``) records which test that was.
 
 Usage: ``python -m tests.mutation [MODULE ...]`` (all configured modules by default). Prints,
 and writes to ``.reformgraph/mutate/report.md``, the mutants, killed and survived per module

@@ -1,31 +1,27 @@
-"""The pytest plugin ``make mutate`` loads in mutmut's test runs (``-p tests.mutation_plugin``).
+"""The pytest plugin ``make mutate`` loads in mutmut's test runs (``-p tests.mutation_plugin``):
+it records which test killed each mutant.
 
-Two jobs, both only in a run against a mutant (mutmut names it in ``MUTANT_UNDER_TEST``):
+mutmut runs a mutant's tests quickest first (by their durations in its clean run) and stops
+at the first failure, but keeps only the verdict. This plugin appends the first test that
+fails (in set-up, call or tear-down) and the mutant's name to ``mutmut-killers.tsv``;
+``tests/mutation.py`` sums it into the report. That is what a module's test subset is chosen
+from: the tests that kill something, and which of them are slow (a survivor runs every test
+of the subset that reaches its function, so a slow test that kills nothing costs its time once
+per survivor); and a narrowed subset is shown to kill the same mutants by a run on it.
 
-- **Quickest tests first.** mutmut hands a mutant's worker the tests that reached the mutated
-  function as an unordered set and stops at the first failure (``-x``), so a mutant that a
-  0.1-second test kills could first sit through a 10-second one. The tests are put in the order
-  of their duration in mutmut's clean run (``mutmut-stats.json``), quickest first: a killed
-  mutant then costs about its quickest killer. Survivors still run every test, in any order.
-- **Which test killed it.** The first test that fails is appended, with the mutant's name, to
-  ``mutmut-killers.tsv``: ``tests/mutation.py`` sums it into the report, so a module's test
-  subset can be narrowed to the tests that kill something, and a narrowed subset shown to kill
-  the same mutants.
-
-Outside a mutant's run (mutmut's stats, clean and forced-fail runs, and ``make test``, which
-never loads this plugin) it does nothing.
+It does nothing outside a run against a mutant (mutmut names the mutant in
+``MUTANT_UNDER_TEST``): not in mutmut's stats, clean and forced-fail runs, and ``make test``
+never loads it.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import pytest
 
-#: Written by mutmut in the directory its test runs start in (``mutants/``).
-STATS = Path("mutmut-stats.json")
+#: Beside mutmut's own records, in the directory its test runs start in (``mutants/``).
 KILLERS = Path("mutmut-killers.tsv")
 
 
@@ -35,20 +31,8 @@ def _mutant() -> str | None:
     return name if "__mutmut_" in name else None
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Quickest first, by the clean run's durations; ties (and unknown tests) keep their
-    collection order, so the tests of one module stay together where they can."""
-    if _mutant() is None or not STATS.is_file():
-        return
-    durations: dict[str, float] = json.loads(STATS.read_text(encoding="utf-8"))[
-        "duration_by_test"
-    ]
-    position = {id(item): index for index, item in enumerate(items)}
-    items.sort(key=lambda item: (durations.get(item.nodeid, 0.0), position[id(item)]))
-
-
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    """Record the test (set-up, call or tear-down) that failed against the mutant."""
+    """Record the test that failed against the mutant."""
     mutant = _mutant()
     if mutant is None or not report.failed:
         return
