@@ -5,10 +5,10 @@ pyproject.toml), in a scratch copy of the repository under ``.reformgraph/mutate
 mutmut reads its configuration from the ``pyproject.toml`` of the directory it runs in, and
 one configuration per module is what lets each module run only the tests meant for it. Among
 those, mutmut runs for each mutant only the tests that called the mutated function (it records
-that in a first, clean run). The tests start real engines (FalkorDB from the wheel; Neo4j
-never Neo4j: ``NEO4J_URI`` is removed from mutmut's environment, because its two workers'
-tests would clear one Neo4j database under each other, and because twice the engines is twice
-the time; ``make test`` with ``NEO4J_URI`` runs the same tests on Neo4j). mutmut runs each mutant's tests
+that in a first, clean run). The tests start a real engine: FalkorDB from the wheel, never Neo4j
+(``NEO4J_URI`` is removed from mutmut's environment: two workers' tests would clear one Neo4j
+database under each other, and two engines take twice the time; ``make test`` with
+``NEO4J_URI`` runs the same tests on Neo4j). mutmut runs each mutant's tests
 quickest first and stops at the first failure; a small pytest plugin
 (``tests/mutation_plugin.py``) records which test that was.
 
