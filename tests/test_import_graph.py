@@ -411,3 +411,19 @@ async def test_an_import_written_under_on_every_attempt_gives_up_after_three_and
     assert all(r.getMessage().partition(": ")[2].startswith("1 write(s) ") for r in warnings)
     assert planned == sorted(set(planned))  # each attempt planned again, on the newer graph
     assert (await store.read("graph_counts"))[0] == {"nodes": 0, "relationships": 0}
+
+
+def test_a_plan_is_written_in_batches_of_at_most_the_batch_size_and_none_empty() -> None:
+    """Every row of the plan is written once, in order, in batches no larger than asked (a
+    statement's size is bounded) and never an empty one (a round trip for nothing)."""
+    plan = plan_import(_every_section())
+    expected: dict[str, list[Any]] = {**plan.nodes, **plan.links}
+    expected["unlink_owned"] = plan.unlink_owned
+    expected["unlink_event_inputs"] = plan.unlink_event_inputs
+    for size in (1, 2, 3, 10_000):
+        written: dict[str, list[Any]] = {}
+        for statement, params in plan.steps(batch_size=size):
+            (batch,) = params.values()
+            assert 1 <= len(batch) <= size, (statement, size)
+            written.setdefault(statement, []).extend(batch)
+        assert written == {k: rows for k, rows in expected.items() if rows}
