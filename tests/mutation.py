@@ -5,12 +5,17 @@ pyproject.toml), in a scratch copy of the repository under ``.reformgraph/mutate
 mutmut reads its configuration from the ``pyproject.toml`` of the directory it runs in, and
 one configuration per module is what lets each module run only the tests meant for it. Among
 those, mutmut runs for each mutant only the tests that called the mutated function (it records
-that in a first, clean run). The tests start real engines (FalkorDB from the wheel; Neo4j
-too when ``NEO4J_URI`` is set), as in ``make test``.
+that in a first, clean run). The tests start a real engine: FalkorDB from the wheel, never Neo4j
+(``NEO4J_URI`` is removed from mutmut's environment: two workers' tests would clear one Neo4j
+database under each other, and two engines take twice the time; ``make test`` with
+``NEO4J_URI`` runs the same tests on Neo4j). mutmut runs each mutant's tests
+quickest first and stops at the first failure; a small pytest plugin
+(``tests/mutation_plugin.py``) records which test that was.
 
 Usage: ``python -m tests.mutation [MODULE ...]`` (all configured modules by default). Prints,
 and writes to ``.reformgraph/mutate/report.md``, the mutants, killed and survived per module
-with each survivor's diff, for docs/testing.md.
+(with the minutes and the load average they took), each survivor's diff, and the tests that
+killed mutants, for docs/testing.md.
 
 Why mutmut: it forks a worker per mutant from a process that has already imported the
 service and its tests, and runs only the tests that reach the mutated function, so a module
@@ -27,8 +32,10 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +62,10 @@ class ModuleResult:
     diffs: dict[str, str] = field(default_factory=dict)
     commit: str = ""
     minutes: float = 0.0
+    #: the 1-minute load average, sampled through the run: mean and highest
+    load: tuple[float, float] = (0.0, 0.0)
+    #: test node id → the mutants it was the first to fail on
+    killers: Counter[str] = field(default_factory=Counter)
 
     def count(self, statuses: set[str]) -> int:
         return sum(1 for s in self.statuses.values() if s in statuses)
@@ -89,7 +100,7 @@ def _scratch(module: str, tests: list[str]) -> Path:
         "only_mutate": [module],
         "also_copy": ALSO_COPY,
         "pytest_add_cli_args_test_selection": tests,
-        "pytest_add_cli_args": ["-p", "no:cacheprovider"],
+        "pytest_add_cli_args": ["-p", "no:cacheprovider", "-p", "tests.mutation_plugin"],
         # a mutant's tests get this many times their clean run (plus a constant) before it
         # counts as a timeout: generous, since the two cores are shared
         "timeout_multiplier": 10.0,
@@ -102,9 +113,11 @@ def _scratch(module: str, tests: list[str]) -> Path:
 
 
 def _mutmut(work: Path, *args: str, capture: bool = False) -> str:
+    env = {k: v for k, v in os.environ.items() if k != "NEO4J_URI"}  # FalkorDB only
     result = subprocess.run(
         [str(Path(sys.executable).parent / "mutmut"), *args],
         cwd=work,
+        env=env,
         check=False,
         text=True,
         stdout=subprocess.PIPE if capture else None,
@@ -123,6 +136,39 @@ def _statuses(work: Path, module: str) -> dict[str, str]:
     return {name: status_by_exit_code[code] for name, code in sorted(codes.items())}
 
 
+def _killers(work: Path) -> Counter[str]:
+    """Each test and how many mutants it was the first to fail on (tests/mutation_plugin.py)."""
+    path = work / "mutants" / "mutmut-killers.tsv"
+    if not path.is_file():
+        return Counter()
+    first: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        mutant, _, test = line.partition("\t")
+        first.setdefault(mutant, test)
+    return Counter(first.values())
+
+
+class LoadSampler:
+    """The 1-minute load average every few seconds while a module runs: the machine is shared,
+    and a module's minutes mean little without it."""
+
+    def __init__(self, every_s: float = 15.0) -> None:
+        self.samples = [os.getloadavg()[0]]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, args=(every_s,), daemon=True)
+        self._thread.start()
+
+    def _sample(self, every_s: float) -> None:
+        while not self._stop.wait(every_s):
+            self.samples.append(os.getloadavg()[0])
+
+    def stop(self) -> tuple[float, float]:
+        self._stop.set()
+        self._thread.join()
+        self.samples.append(os.getloadavg()[0])
+        return sum(self.samples) / len(self.samples), max(self.samples)
+
+
 def _commit() -> str:
     head = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, text=True, capture_output=True
@@ -138,9 +184,17 @@ def run_module(module: str, tests: list[str], children: int) -> ModuleResult:
     commit = _commit()  # what the scratch copy is taken from
     work = _scratch(module, tests)
     started = time.monotonic()
+    load = LoadSampler()
     _mutmut(work, "run", "--max-children", str(children))
     minutes = (time.monotonic() - started) / 60
-    result = ModuleResult(module, _statuses(work, module), commit=commit, minutes=minutes)
+    result = ModuleResult(
+        module,
+        _statuses(work, module),
+        commit=commit,
+        minutes=minutes,
+        load=load.stop(),
+        killers=_killers(work),
+    )
     for name, status in result.statuses.items():
         if status not in KILLED:
             result.diffs[name] = _mutmut(work, "show", name, capture=True)
@@ -148,19 +202,26 @@ def run_module(module: str, tests: list[str], children: int) -> ModuleResult:
 
 
 def report(results: list[ModuleResult]) -> str:
-    """Markdown: a table of the modules, then each survivor's diff."""
+    """Markdown: a table of the modules, then each survivor's diff, then the killing tests."""
     lines = [
-        "| module | commit | mutants | killed | survived | other | minutes |",
-        "|---|---|---|---|---|---|---|",
+        "| module | commit | mutants | killed | survived | other | minutes | load (mean, max) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
             f"| `{r.module}` | {r.commit} | {len(r.statuses)} | {r.count(KILLED)} "
-            f"| {r.count(SURVIVED)} | {len(r.other)} | {r.minutes:.1f} |"
+            f"| {r.count(SURVIVED)} | {len(r.other)} | {r.minutes:.1f} "
+            f"| {r.load[0]:.1f}, {r.load[1]:.1f} |"
         )
+    if len(results) > 1:
+        total = sum(r.minutes for r in results)
+        lines.append(f"\nTotal: {total:.1f} minutes.")
     for r in results:
         for name, diff in r.diffs.items():
             lines += ["", f"### {name}: {r.statuses[name]}", "", "```diff", diff.strip(), "```"]
+    for r in results:
+        lines += ["", f"### `{r.module}`: the tests that killed its mutants (first to fail)", ""]
+        lines += [f"- {n} `{test}`" for test, n in r.killers.most_common()]
     return "\n".join(lines) + "\n"
 
 

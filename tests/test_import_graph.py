@@ -7,6 +7,7 @@ not compared with the importer's own plan. And documented provenance as the file
 from __future__ import annotations
 
 import gc
+import logging
 import shutil
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,10 @@ import yaml
 from domain import BodyKind
 from graph_loaders.dataset import Body, Dataset
 from graph_loaders.importer import ImportPlan, import_dataset, import_steps, plan_import
+from graph_loaders.loaded_from import LoadMark
 from graph_loaders.pipeline import dataset_files, load, validate
 from graph_store import GraphStore, StatementFailedError
+from graph_store.errors import WriteConflictError
 from tests.conftest import with_extra_statements
 from tests.datasets import DATA_DIR, FIXTURES, load_fixture
 
@@ -319,3 +322,108 @@ async def test_a_corrected_file_moves_links_instead_of_adding_them(
         "e:county-2": _node("Region", id="e:county-2", name="另县", level="BANNER_COUNTY"),
     }
     assert await _graph(store, tmp_path) == (expected_nodes, expected_links)
+
+
+def _logged(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """What the importer logged (an adapter may log too)."""
+    return [r.getMessage() for r in caplog.records if r.name == "graph_loaders.importer"]
+
+
+def _every_section() -> Dataset:
+    validated = validate([FIXTURES / "every_section.yaml"], DATA_DIR / "corpus")
+    assert validated.problems == []
+    return validated.dataset
+
+
+async def test_a_start_up_dataset_is_recorded_by_its_slot_and_not_applied_twice(
+    store: GraphStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    dataset = _every_section()
+    first = await import_dataset(store, dataset, mark=LoadMark("dataset", "d" * 64))
+    assert first.row_count > 0
+    meta = await store.meta()
+    assert meta.loaded_from == ("dataset=" + "d" * 64,)
+
+    with caplog.at_level(logging.INFO, logger="graph_loaders.importer"):
+        again = await import_dataset(store, dataset, mark=LoadMark("dataset", "d" * 64))
+    assert again == ImportPlan()  # nothing planned, nothing written
+    assert (await store.meta()).version == meta.version
+    assert _logged(caplog) == ["dataset dddddddddddd is already applied to the graph"]
+
+    # another slot is recorded beside it; a new digest for a slot replaces that slot's entry
+    await import_dataset(store, dataset, mark=LoadMark("synthetic", "s" * 64))
+    await import_dataset(store, dataset, mark=LoadMark("dataset", "e" * 64))
+    assert (await store.meta()).loaded_from == ("synthetic=" + "s" * 64, "dataset=" + "e" * 64)
+
+
+async def test_each_import_attempt_logs_the_version_it_planned_against(
+    store: GraphStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    version = (await store.meta()).version
+    with caplog.at_level(logging.INFO, logger="graph_loaders.importer"):
+        await import_dataset(store, _every_section())
+    assert _logged(caplog) == [
+        f"import attempt 1 of 3: planned against write version {version}, then 0 step(s) "
+        "replaying the writes recorded through the API"
+    ]
+
+
+async def test_an_import_written_under_on_every_attempt_gives_up_after_three_and_writes_nothing(
+    store: GraphStore,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Another writer acknowledges a write (a real one, on the engine) right after the import
+    reads the version it plans against, every time: three attempts, then the conflict."""
+    other = with_extra_statements(
+        store, tmp_path / "cypher", touch="// test: a write that changes nothing\n"
+        "MATCH (n:Nothing) SET n.seen = true"
+    )
+    planned: list[int] = []
+    read_meta = store.meta
+
+    async def meta_then_another_write() -> Any:
+        meta = await read_meta()
+        planned.append(meta.version)
+        await other.write("touch")
+        return meta
+
+    monkeypatch.setattr(store, "meta", meta_then_another_write)
+    try:
+        with pytest.raises(WriteConflictError) as refused:
+            await import_dataset(store, _every_section())
+    finally:
+        await other.close()
+    assert str(refused.value) == (
+        "writes were acknowledged on the graph during each of 3 attempts of this import; "
+        "nothing was imported and nothing was lost. Run it again when writes are quieter."
+    )
+    assert len(planned) == 3
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert [r.getMessage().partition(": ")[0] for r in warnings] == [
+        "import attempt 1 of 3",
+        "import attempt 2 of 3",
+        "import attempt 3 of 3",
+    ]
+    assert all(r.name == "graph_loaders.importer" for r in warnings)
+    # each says why: one write came in after the plan (each engine words the rest its way)
+    assert all(r.getMessage().partition(": ")[2].startswith("1 write(s) ") for r in warnings)
+    assert planned == sorted(set(planned))  # each attempt planned again, on the newer graph
+    assert (await store.read("graph_counts"))[0] == {"nodes": 0, "relationships": 0}
+
+
+def test_a_plan_is_written_in_batches_of_at_most_the_batch_size_and_none_empty() -> None:
+    """Every row of the plan is written once, in order, in batches no larger than asked (a
+    statement's size is bounded) and never an empty one (a round trip for nothing)."""
+    plan = plan_import(_every_section())
+    expected: dict[str, list[Any]] = {**plan.nodes, **plan.links}
+    expected["unlink_owned"] = plan.unlink_owned
+    expected["unlink_event_inputs"] = plan.unlink_event_inputs
+    for size in (1, 2, 3, 10_000):
+        written: dict[str, list[Any]] = {}
+        for statement, params in plan.steps(batch_size=size):
+            (batch,) = params.values()
+            assert 1 <= len(batch) <= size, (statement, size)
+            written.setdefault(statement, []).extend(batch)
+        assert written == {k: rows for k, rows in expected.items() if rows}
