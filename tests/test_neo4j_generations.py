@@ -21,10 +21,10 @@ from cypher.registry import CypherRegistry
 from graph_loaders.dataset import Dataset
 from graph_loaders.importer import ImportPlan, import_dataset, import_steps
 from graph_loaders.synthetic import generate
-from graph_store.fresh_links import FRESH_KEYS
 from graph_store import GraphStore, StatementFailedError
 from graph_store.base import GRAPH_META_ID
 from graph_store.errors import WriteConflictError
+from graph_store.fresh_links import FRESH_KEYS
 from graph_store.neo4j_store import Neo4jStore
 from tests.conftest import GraphTarget, with_extra_statements
 from tests.snapshot import graph_snapshot
