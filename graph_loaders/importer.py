@@ -412,8 +412,9 @@ async def import_dataset(
     The dataset is validated before this is called; planning is not validation, and a failure
     part-way (planning or writing) leaves the graph as it was (:meth:`GraphStore.
     write_atomically`). The cyclic collector stays paused for the whole import, not only while
-    planning: the plan grows while it is written (:func:`import_steps`), and each full pass over
-    it cost seconds on the national profile; nothing in an import makes reference cycles.
+    planning: rows are planned while earlier ones are written (:func:`import_steps`, which here
+    keeps only their count, so each batch is freed once written), and each full pass over the
+    dataset cost seconds on the national profile; nothing in an import makes reference cycles.
 
     After the dataset's steps come the replay of the recorded writes and, with ``mark`` (a
     start-up dataset), the record of what was applied. The whole is planned against the graph's
