@@ -268,7 +268,7 @@ async def bench_profile(
     started = time.perf_counter()
     plan = await import_dataset(store, ds)
     imported = time.perf_counter() - started
-    links = sum(len(rows) for rows in plan.links.values())
+    links = plan.link_count
     out: dict[str, Any] = {
         "engine": target.name,
         "profile": profile,

@@ -156,6 +156,9 @@ class ImportPlan:
     unlink_owned: list[str] = field(default_factory=list)
     unlink_event_inputs: list[str] = field(default_factory=list)
     links: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: Rows of the relationship sections that were written as they were planned and not kept
+    #: (:func:`import_steps` with ``keep_rows=False``): only counted.
+    streamed_links: int = 0
 
     def node(self, statement: str, record_id: str, props: dict[str, Any]) -> None:
         self.nodes.setdefault(statement, []).append({"id": record_id, "props": props})
@@ -178,9 +181,14 @@ class ImportPlan:
         return steps
 
     @property
+    def link_count(self) -> int:
+        """Relationship rows in the plan, kept or only counted."""
+        return sum(map(len, self.links.values())) + self.streamed_links
+
+    @property
     def row_count(self) -> int:
         """Node and relationship rows in the plan (for throughput figures)."""
-        return sum(map(len, self.nodes.values())) + sum(map(len, self.links.values()))
+        return sum(map(len, self.nodes.values())) + self.link_count
 
 
 def _chunks(rows: Sequence[Any], size: int) -> Iterator[list[Any]]:
@@ -356,14 +364,17 @@ def _plan(dataset: BaseModel) -> ImportPlan:
 
 
 def import_steps(
-    dataset: BaseModel, plan: ImportPlan, batch_size: int = BATCH_SIZE
+    dataset: BaseModel, plan: ImportPlan, batch_size: int = BATCH_SIZE, *, keep_rows: bool = True
 ) -> Iterator[Step]:
     """The steps of ``plan_import(dataset).steps()``, planned as they are consumed.
 
     The nodes and structural links (a few percent of the rows) are planned first; the
     relationship sections are planned one batch at a time, so a writer that asks for the next
     step while the engine writes the current one overlaps planning with writing. Every row is
-    also added to ``plan``, which ends up equal to :func:`plan_import`'s.
+    also added to ``plan``, which ends up equal to :func:`plan_import`'s; with ``keep_rows``
+    false the relationship sections' rows are only counted there (``streamed_links``), so that
+    a batch can be freed once written: on the national profile the rows held to the end were
+    as large as the dataset itself.
     """
     structure = _plan_structure(dataset)
     plan.nodes, plan.links = structure.nodes, structure.links
@@ -377,7 +388,10 @@ def import_steps(
         records = list(_records(dataset, section))
         for start in range(0, len(records), batch_size):
             rows = [row(record, synthetic) for record in records[start : start + batch_size]]
-            plan.links.setdefault(statement, []).extend(rows)
+            if keep_rows:
+                plan.links.setdefault(statement, []).extend(rows)
+            else:
+                plan.streamed_links += len(rows)
             yield statement, {"rows": rows}
 
 
@@ -392,13 +406,15 @@ async def import_dataset(
     mark: LoadMark | None = None,
     attempts: int = IMPORT_ATTEMPTS,
 ) -> ImportPlan:
-    """Write a validated dataset into the graph, atomically; returns the plan it applied.
+    """Write a validated dataset into the graph, atomically; returns the plan it applied (its
+    relationship sections counted, not kept: :func:`import_steps`).
 
     The dataset is validated before this is called; planning is not validation, and a failure
     part-way (planning or writing) leaves the graph as it was (:meth:`GraphStore.
     write_atomically`). The cyclic collector stays paused for the whole import, not only while
-    planning: the plan grows while it is written (:func:`import_steps`), and each full pass over
-    it cost seconds on the national profile; nothing in an import makes reference cycles.
+    planning: rows are planned while earlier ones are written (:func:`import_steps`, which here
+    keeps only their count, so each batch is freed once written), and each full pass over the
+    dataset cost seconds on the national profile; nothing in an import makes reference cycles.
 
     After the dataset's steps come the replay of the recorded writes and, with ``mark`` (a
     start-up dataset), the record of what was applied. The whole is planned against the graph's
@@ -426,7 +442,9 @@ async def import_dataset(
         try:
             with _cyclic_gc_paused():
                 await store.import_atomically(
-                    import_steps(dataset, plan), [*replay, *marked], expected_version=meta.version
+                    import_steps(dataset, plan, keep_rows=False),
+                    [*replay, *marked],
+                    expected_version=meta.version,
                 )
         except WriteConflictError as exc:
             log.warning("import attempt %d of %d: %s", attempt, attempts, exc)

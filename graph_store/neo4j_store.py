@@ -70,6 +70,7 @@ from graph_store.errors import (
     WriteBusyError,
     WriteConflictError,
 )
+from graph_store.fresh_links import FRESH_KEYS, FreshRows, grouped, relationship_type
 from graph_store.schema_spec import INDEXED_PROPERTIES, UNIQUE_ID_LABELS
 from graph_store.values import plain
 
@@ -420,10 +421,11 @@ class Neo4jStore(GraphStore):
             try:
                 with _phase("leftovers deleted"):
                     await self._delete_leftovers(keep=generation)
+                fresh = await self._fresh_sections()
                 with _phase("live graph copied"):
                     await self._copy_live(generation, expected_version)
                 with _phase("import staged"):
-                    await self._stage(steps, generation, expected_version)
+                    await self._stage(steps, generation, expected_version, FreshRows(fresh))
                 with _phase("generation promoted"):
                     version = await self._promote(generation, final, expected_version)
             except BaseException as exc:
@@ -578,6 +580,37 @@ class Neo4jStore(GraphStore):
                     "type it has no branch for?); nothing was imported",
                 )
 
+    async def _fresh_sections(self) -> set[str]:
+        """The import statements whose relationships may be CREATEd in this generation: those
+        of a type the graph has none of (``staging_link_counts``, :mod:`graph_store.fresh_links`).
+        Read once the import holds its claim: a write that adds one later advances the version,
+        which stops the import at its next batch."""
+        [counts] = await self._internal("staging_link_counts", {}, neo4j.READ_ACCESS)
+        return {name for name in FRESH_KEYS if counts[relationship_type(name)] == 0}
+
+    def _staged_steps(
+        self, statement: Statement, params: dict[str, Any], generation: str, fresh: FreshRows
+    ) -> list[Step]:
+        """One step of the import as the generation's statements: its ``fresh_`` twin for the
+        rows that can only be new, then its ``staged_`` twin for the others."""
+        new, repeated = fresh.split(statement.name, params.get("rows"))
+        steps: list[Step] = []
+        if new:
+            ends, groups = grouped(new)
+            steps.append(
+                (
+                    self.registry.get(f"fresh_{statement.name}"),
+                    {"ends": ends, "groups": groups, "generation": generation},
+                )
+            )
+        if repeated is None:
+            steps.append((self._twin(statement), {**params, "generation": generation}))
+        elif repeated:
+            steps.append(
+                (self._twin(statement), {**params, "rows": repeated, "generation": generation})
+            )
+        return steps
+
     def _twin(self, statement: Statement) -> Statement:
         try:
             return self.registry.get(f"staged_{statement.name}")
@@ -586,16 +619,18 @@ class Neo4jStore(GraphStore):
                 statement.name, "has no staging twin (staged_…) to run in a batched import"
             ) from exc
 
-    async def _stage(self, steps: Iterator[Step], generation: str, expected_version: int) -> None:
+    async def _stage(
+        self, steps: Iterator[Step], generation: str, expected_version: int, fresh: FreshRows
+    ) -> None:
         """Write ``steps`` through their staging twins, ``batch_rows`` rows per transaction;
-        the next batch is taken (planned, when ``steps`` plans as it goes) in a worker thread
-        while Neo4j writes the current one."""
+        the next batch is taken (planned, when ``steps`` plans as it goes, and split into rows
+        to create and rows to merge) in a worker thread while Neo4j writes the current one."""
 
         def take() -> list[Step]:
             batch: list[Step] = []
             rows = 0
             for statement, params in steps:
-                batch.append((self._twin(statement), {**params, "generation": generation}))
+                batch += self._staged_steps(statement, params, generation, fresh)
                 rows += step_rows(params)
                 if rows >= self.batch_rows:
                     break

@@ -24,6 +24,7 @@ from graph_loaders.synthetic import generate
 from graph_store import GraphStore, StatementFailedError
 from graph_store.base import GRAPH_META_ID
 from graph_store.errors import WriteConflictError
+from graph_store.fresh_links import FRESH_KEYS
 from graph_store.neo4j_store import Neo4jStore
 from tests.conftest import GraphTarget, with_extra_statements
 from tests.snapshot import graph_snapshot
@@ -237,6 +238,113 @@ async def test_a_dead_import_s_generation_is_removed_at_start_up(
     assert await _leftovers(probe) == 0
     assert await probe.read("claim") == [{"staging": None, "version": version}]
     await import_dataset(neo4j, _dataset(2, 0.05))  # and the next import goes ahead
+
+
+#: Test-only: the relationships of one type between two records, with their properties.
+BETWEEN = """// test: the relationships of a type between two records, with their properties
+MATCH (a {id: $from})-[r]->(b {id: $to})
+WHERE type(r) = $type
+RETURN properties(r) AS props"""
+
+
+def _with_repeated_rows(dataset: Dataset) -> Dataset:
+    """``dataset`` with its first claim given again at the end, with another mode and date,
+    and its first holding given twice more: two rows for one relationship, which MERGE
+    writes once (the later row's properties win) and a plain CREATE would write twice."""
+    claim, holding = dataset.claims[0], dataset.holdings[0]
+    mode = "ASSIGN" if claim.mode.value != "ASSIGN" else "ENTRUST"
+    again = claim.model_copy(update={"mode": type(claim.mode)(mode), "date": "2021-12-31"})
+    return dataset.model_copy(
+        update={
+            "claims": [*dataset.claims, again],
+            "holdings": [*dataset.holdings, holding, holding],
+        }
+    )
+
+
+async def test_a_staged_import_into_an_empty_graph_creates_each_relationship_once(
+    neo4j: Neo4jStore, probe: GraphStore, tmp_path: Path
+) -> None:
+    """Into a graph without those relationship types, the staged generation CREATEs the
+    holdings, exercises, delegations and claims (graph_store/fresh_links.py); repeated rows,
+    here in other transactions than their first (steps of 500 rows, transactions of 700),
+    still give one relationship with the last row's properties, as one transaction does."""
+    dataset = _with_repeated_rows(_dataset(2, 0.05))
+    claim = dataset.claims[-1]
+    single = with_extra_statements(neo4j, tmp_path / "single")
+    try:
+        await import_dataset(single, dataset)
+    finally:
+        await single.close()
+    expected = await graph_snapshot(neo4j, tmp_path)
+
+    await neo4j.write("graph_clear")
+    assert await neo4j._fresh_sections() == set(FRESH_KEYS)  # the graph has none of them
+    version = (await neo4j.meta()).version
+    steps = import_steps(dataset, ImportPlan(), batch_size=500)
+    await neo4j.import_atomically(steps, [], expected_version=version)
+    assert await graph_snapshot(neo4j, tmp_path) == expected
+    assert await _leftovers(probe) == 0
+
+    between = with_extra_statements(neo4j, tmp_path / "between", between=BETWEEN)
+    try:
+        claims = await between.read(
+            "between", {"from": claim.region, "to": claim.item, "type": "CLAIMS"}
+        )
+        holding = dataset.holdings[0]
+        holds = await between.read(
+            "between", {"from": holding.body, "to": holding.item, "type": "HOLDS"}
+        )
+    finally:
+        await between.close()
+    assert [row["props"]["mode"] for row in claims] == [claim.mode.value]
+    assert [row["props"]["date"] for row in claims] == ["2021-12-31"]
+    assert len(holds) == 1
+    # a second import MERGEs them all (the synthetic profiles have no claim summaries)
+    assert await neo4j._fresh_sections() == {"link_claimed_count"}
+
+
+async def test_an_import_run_twice_gives_the_same_graph(
+    neo4j: Neo4jStore, probe: GraphStore, tmp_path: Path
+) -> None:
+    """The first staged import CREATEs the relationships, the second MERGEs them (the graph
+    has them now): the second changes nothing."""
+    dataset = _dataset(2, 0.05)
+    await import_dataset(neo4j, dataset)
+    once = await graph_snapshot(neo4j, tmp_path)
+    await import_dataset(neo4j, dataset)
+    assert await graph_snapshot(neo4j, tmp_path) == once
+    assert await _leftovers(probe) == 0
+    counts = (await neo4j.read("graph_counts"))[0]
+    assert counts["relationships"] == sum(len(node["out"]) for node in once.values())
+
+
+async def test_a_failure_half_way_through_creating_relationships_leaves_the_graph_empty(
+    neo4j: Neo4jStore, probe: GraphStore, tmp_path: Path
+) -> None:
+    """Into an empty graph, with the claims half written through CREATE: nothing is seen,
+    nothing is left, and the claim is released."""
+    version = (await neo4j.meta()).version
+    steps = list(import_steps(_dataset(2, 0.05), ImportPlan(), batch_size=200))
+    claims = [index for index, (name, _) in enumerate(steps) if name == "link_claims"]
+    paused = Paused(iter(steps), pause_at=claims[len(claims) // 2])
+    importing = asyncio.create_task(neo4j.import_atomically(paused, [], expected_version=version))
+    try:
+        await paused.wait_reached()
+        for _ in range(300):
+            if await _leftovers(probe) > 0:
+                break
+            await asyncio.sleep(0.1)
+        assert await _leftovers(probe) > 0
+        assert await graph_snapshot(neo4j, tmp_path) == {}
+    finally:
+        paused.resume.set()
+        with pytest.raises(RuntimeError, match="injected failure"):
+            await importing
+    assert await graph_snapshot(neo4j, tmp_path) == {}
+    assert (await neo4j.read("graph_counts"))[0] == {"nodes": 0, "relationships": 0}
+    assert await _leftovers(probe) == 0
+    assert await probe.read("claim") == [{"staging": None, "version": version}]
 
 
 #: Test-only: what a promotion does to one body, holding the GraphMeta lock as every write
