@@ -177,7 +177,7 @@ def town_row(
         of = summary.get("ofCount") or item_count
         stated = summary.get("rate") is not None
         rate = summary["rate"] if stated else _rate(claimed, of)
-        named = bool(summary.get("itemsNamed"))
+        named = False  # a summary is a count: the data model never lets one name items
         unclaimed = []
         provenance = provenance_of(summary)
         note = summary.get("note")

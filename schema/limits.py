@@ -23,10 +23,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 import strawberry
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, ValidationContext
 from graphql import ExecutionResult as GraphQLExecutionResult
@@ -164,6 +166,64 @@ class CachedValidation(ValidationCache):
             yield
 
 
+class PriceCache:
+    """The prices of short operations, by text, operation name and variables: what a
+    parsed-and-validated query costs to price again is a walk of its document (about 1 ms
+    for a delegation chain, as much as the rest of the request's Python on Neo4j), for the
+    same answer every time. A price depends on nothing else (the schema and the price table
+    are fixed per schema); a refusal (an argument over its cap) is not kept, only prices."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._prices: OrderedDict[tuple[int, str, str | None, bytes], Price] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def price(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        query: str | None,
+        operation_name: str | None,
+        variables: dict[str, Any] | None,
+        table: PriceTable,
+    ) -> Price:
+        """:func:`price_operation`, from the cache when the same operation was priced with
+        the same variables before."""
+        key = self._key(schema, query, operation_name, variables)
+        if key is not None:
+            with self._lock:
+                found = self._prices.get(key)
+                if found is not None:
+                    self._prices.move_to_end(key)
+                    return found
+        price = price_operation(schema, document, operation_name, variables, table)
+        if key is not None:
+            with self._lock:
+                self._prices[key] = price
+                if len(self._prices) > self.maxsize:
+                    self._prices.popitem(last=False)
+        return price
+
+    @staticmethod
+    def _key(
+        schema: GraphQLSchema,
+        query: str | None,
+        operation_name: str | None,
+        variables: dict[str, Any] | None,
+    ) -> tuple[int, str, str | None, bytes] | None:
+        """The cache key, or None for what is not kept: a long text, or variables that are
+        long or not plain JSON (orjson refuses them)."""
+        if query is None or not _cacheable(query):
+            return None
+        try:
+            values = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
+        except TypeError:
+            return None
+        if len(values) > CACHED_QUERY_CHARS:
+            return None
+        return (id(schema), query, operation_name, values)
+
+
 def _bounded_merging_rule(work: int) -> type[OverlappingFieldsCanBeMergedRule]:
     """graphql-core's field-merging rule with a smaller budget of comparisons than its
     default 500,000 (about 1.3 s on this service's machine): past it, validation stops with
@@ -235,9 +295,11 @@ class OperationLimits(SchemaExtension):
         table: Callable[[GraphQLSchema], PriceTable],
         merging_rule: type[OverlappingFieldsCanBeMergedRule],
         in_flight: CostInFlight,
+        prices: PriceCache,
     ) -> None:
         self.limits = limits
         self.table = table
+        self.prices = prices
         self.merging_rule = merging_rule
         self.in_flight = in_flight
         self.price: Price | None = None
@@ -264,6 +326,8 @@ class OperationLimits(SchemaExtension):
                 context.variables,
                 self.limits,
                 self.table(schema),
+                prices=self.prices,
+                query=context.query,
             )
             large = self.limits.max_cost * IN_FLIGHT_SMALL_SHARE
             if refusal is None and self.price is not None and self.price.cost > large:
@@ -299,12 +363,19 @@ def admit(
     variables: dict[str, Any] | None,
     limits: Limits,
     table: PriceTable,
+    *,
+    prices: PriceCache | None = None,
+    query: str | None = None,
 ) -> tuple[Price | None, GraphQLError | None]:
-    """The price of the operation a (valid) document runs with these variables, and the
-    refusal to answer, if it must be refused: over a limit, over the budget, or an argument
-    the walk refuses. A bug in the walk refuses rather than lets an unpriced query through."""
+    """The price of the operation a (valid) document runs with these variables (from
+    ``prices`` when it holds the price of ``query``), and the refusal to answer, if it must
+    be refused: over a limit, over the budget, or an argument the walk refuses. A bug in the
+    walk refuses rather than lets an unpriced query through."""
     try:
-        price = price_operation(schema, document, operation_name, variables, table)
+        if prices is None:
+            price = price_operation(schema, document, operation_name, variables, table)
+        else:
+            price = prices.price(schema, document, query, operation_name, variables, table)
     except ApiError as error:
         return None, GraphQLError(
             str(error), extensions={"code": error.code.value, **error.details}
@@ -364,8 +435,9 @@ def limit_extensions(
 
     rule = _bounded_merging_rule(limits.validation_work)
     in_flight = in_flight or CostInFlight(limits.max_cost_in_flight)
+    prices = PriceCache(CACHED_QUERIES)
     return [
-        lambda: OperationLimits(limits, table, rule, in_flight),
+        lambda: OperationLimits(limits, table, rule, in_flight, prices),
         lambda: CachedParse(maxsize=CACHED_QUERIES),
         lambda: CachedValidation(maxsize=CACHED_QUERIES),
     ]

@@ -70,7 +70,7 @@ async def refused(store: GraphStore, query: str, **variables: Any) -> tuple[str,
 MATRIX = """
 query($list: String!, $target: Float) {
   claimMatrix(list: $list, region: "a:county", targetRate: $target) {
-    list { key } region { key } targetRate itemCount itemKeys
+    list { key } region { key } targetRate itemCount itemKeys itemClaimCounts
     towns { town { key } hasEnforcementBureau claimedCount ofCount rate rateStated meetsTarget
             itemsNamed unclaimed note synthetic claimedItems itemModes }
     shortOfTarget { town { key } }
@@ -122,6 +122,9 @@ async def test_rates_are_claimed_items_over_the_lists_stated_size_and_the_target
     assert (matrix["list"], matrix["region"]) == ({"key": "a:list"}, {"key": "a:county"})
     assert (matrix["targetRate"], matrix["itemCount"]) == (0.7, 10)
     assert matrix["itemKeys"] == ITEM_ORDER
+    # towns claiming each item, in that order: a:i8 by 甲镇, 乙镇 and 丙街道; a:i3..a:i7 by
+    # 甲镇 and 乙镇; a:i1 by 丙街道, a:i2 by 甲镇 (the summaries of 戊镇 and 己镇 name none)
+    assert matrix["itemClaimCounts"] == [3, 2, 2, 2, 2, 2, 1, 1]
     towns = [t["town"]["key"] for t in matrix["towns"]]
     assert towns == ["a:ding", "a:bing", "a:yi", "a:ji", "a:wu", "a:jia"]  # by name
     rows = _rows(matrix)
@@ -257,6 +260,15 @@ async def test_a_claim_matrix_names_what_it_did_not_find(answers: GraphStore) ->
     )
 
 
+async def test_a_statutory_list_has_no_claim_matrix(answers: GraphStore) -> None:
+    query = '{ claimMatrix(list: "a:law", region: "a:county") { itemCount } }'
+    assert await error_of(answers, query) == {
+        "message": "'a:law' is a statutory list (法定): towns hold its items by law, so there "
+        "is nothing to claim.",
+        "extensions": {"code": "BAD_INPUT", "key": "a:law"},
+    }
+
+
 # Delegation chains ---------------------------------------------------------------------
 
 CHAINS = """
@@ -352,6 +364,22 @@ async def test_chains_from_two_holders_are_walked_side_by_side(answers: GraphSto
     assert [(c["complete"], _hops(c)[1:]) for c in chains] == [
         (False, [("HOLDS", "a:p", "a:i5", None), ("DELEGATES", "a:p", "a:ding", "CONFIRM")]),
         (False, [("HOLDS", "a:q", "a:i5", None), ("DELEGATES", "a:q", "a:bing", "ASSIGN")]),
+    ]
+
+
+async def test_every_hop_of_a_synthetic_chain_says_so(answers: GraphStore) -> None:
+    # every record of the fixture is synthetic: the listing (the item's own mark), the
+    # holding, each delegation and the exercising each carry it, and no provenance
+    query = """{ delegationChains(item: "a:i2", town: "a:yi") {
+        hops { relation synthetic provenance { source } } } }"""
+    chains = (await ask(answers, query))["delegationChains"]
+    hops = [(h["relation"], h["synthetic"], h["provenance"]) for c in chains for h in c["hops"]]
+    assert hops == 2 * [
+        ("LISTED_IN", True, []),
+        ("HOLDS", True, []),
+        ("DELEGATES", True, []),
+        ("DELEGATES", True, []),
+        ("EXERCISES", True, []),
     ]
 
 

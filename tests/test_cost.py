@@ -110,7 +110,13 @@ def test_the_explorer_operation_names_are_the_metrics_labels() -> None:
     assert named == EXPLORER_OPERATIONS
 
 
-@pytest.mark.parametrize("recipe", read_recipes(REPO_ROOT / "docs" / "cookbook"), ids=str)
+@pytest.mark.parametrize(
+    # named by the recipe: the whole text as an id is not a node id pytest can select again
+    # (mutmut runs each mutant's tests by node id)
+    "recipe",
+    read_recipes(REPO_ROOT / "docs" / "cookbook"),
+    ids=lambda recipe: recipe.name,
+)
 def test_every_cookbook_recipe_is_admitted(recipe: Any) -> None:
     price, refusal = _admit(recipe.query)
     assert refusal is None, refusal
@@ -397,7 +403,7 @@ async def test_the_price_is_reported_on_success(store: GraphStore) -> None:
 
 @pytest.mark.anyio
 async def test_a_fault_in_pricing_refuses_rather_than_runs_unpriced(
-    refusals: Any, monkeypatch: pytest.MonkeyPatch
+    refusals: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     from schema import limits
 
@@ -405,9 +411,84 @@ async def test_a_fault_in_pricing_refuses_rather_than_runs_unpriced(
         raise RuntimeError("the walk failed")
 
     monkeypatch.setattr(limits, "price_operation", broken)
-    [error] = (await refusals("{ regions { name } }")).errors
+    # a text not priced before (a price kept from an earlier ask is not walked again)
+    [error] = (await refusals(f"{{ regions {{ name }} }} # {uuid.uuid4()}")).errors
     assert error.extensions == {"code": "INTERNAL"}
     assert error.message == "Internal error."
+    # the operator's log says what failed, with the exception
+    [record] = [r for r in caplog.records if r.name == "schema.limits"]
+    assert record.getMessage() == "pricing the operation failed"
+    assert record.exc_info is not None
+    assert str(record.exc_info[1]) == "the walk failed"
+
+
+@pytest.mark.anyio
+async def test_a_kept_price_is_given_only_to_the_same_operation_and_variables(
+    store: GraphStore,
+) -> None:
+    """Prices are kept by text, operation name and variables: a page size given in a
+    variable changes the price, and so does the operation a document names."""
+    text = (
+        "query Page($n: Int) { reformEvents(first: $n) { edges { node { title } } } } "
+        f"query Whole {{ regions {{ name }} }} # {uuid.uuid4()}"
+    )
+    context = GraphContext(store=store)
+
+    async def requested(operation: str, variables: dict[str, Any] | None) -> Any:
+        result = await SCHEMA.execute(
+            text, variable_values=variables, operation_name=operation, context_value=context
+        )
+        assert result.errors is None, result.errors
+        assert result.extensions is not None
+        return result.extensions["cost"]["requested"]
+
+    def walked(operation: str, variables: dict[str, Any] | None) -> int:
+        return price_operation(GRAPHQL_SCHEMA, parse(text), operation, variables, TABLE).cost
+
+    asks = [("Page", {"n": 5}), ("Page", {"n": 50}), ("Whole", None), ("Page", {"n": 5})]
+    assert len({walked(*ask) for ask in asks}) == 3  # three different prices
+    for ask in asks:
+        assert await requested(*ask) == walked(*ask), ask
+    # a refusal after a kept price for the same text
+    result = await SCHEMA.execute(
+        text, variable_values={"n": 501}, operation_name="Page", context_value=context
+    )
+    assert result.errors is not None
+    assert [e.extensions for e in result.errors] == [
+        {"code": "LIMIT_EXCEEDED", "limit": "page_size"}
+    ]
+
+
+def test_prices_are_walked_once_and_as_many_kept_as_the_cache_holds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from schema import limits
+
+    walked: list[str | None] = []
+
+    def counted(*args: Any) -> Price:
+        walked.append(args[2])  # the operation name
+        return price_operation(*args)
+
+    monkeypatch.setattr(limits, "price_operation", counted)
+    cache = limits.PriceCache(maxsize=2)
+    text = "query A { regions { name } } query B { regions { key } } query C { regions { level } }"
+    document = parse(text)
+    for name in ["A", "A", "B", "A", "C", "B"]:
+        price = cache.price(GRAPHQL_SCHEMA, document, text, name, None, TABLE)
+        assert price == price_operation(GRAPHQL_SCHEMA, document, name, None, TABLE)
+    # A kept, then asked again (the most recent); C pushed out B, the least recent
+    assert walked == ["A", "B", "C", "B"]
+
+    walked.clear()
+    long_text = text + "\n# " + "padding " * (limits.CACHED_QUERY_CHARS // 8)
+    search = "query S($t: String!) { search(text: $t) { totalCount } }"
+    long_value = {"t": "字" * limits.CACHED_QUERY_CHARS}
+    for _ in range(2):
+        cache.price(GRAPHQL_SCHEMA, parse(long_text), long_text, "A", None, TABLE)
+        cache.price(GRAPHQL_SCHEMA, parse(search), search, "S", long_value, TABLE)
+    # a long text, or long variables, are priced every time
+    assert walked == ["A", "S", "A", "S"]
 
 
 @pytest.mark.anyio
@@ -696,6 +777,11 @@ async def test_a_refused_operation_is_refused_at_once_for_what_it_asks(shared_bu
     assert result.data is None
     [error] = result.errors
     assert error.extensions == {"code": "COST_EXCEEDED", "cost": 5_500, "budget": 5_000}
+    assert error.message == (
+        "The query could cost 5,500 (the most fields its answer can hold, and the analyses it "
+        "runs); the budget is 5,000. Ask for smaller pages (`first`), fewer aliases or fewer "
+        "nested lists."
+    )
 
 
 @pytest.mark.anyio
