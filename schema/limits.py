@@ -170,8 +170,9 @@ class PriceCache:
     """The prices of short operations, by text, operation name and variables: what a
     parsed-and-validated query costs to price again is a walk of its document (about 1 ms
     for a delegation chain, as much as the rest of the request's Python on Neo4j), for the
-    same answer every time. A price depends on nothing else (the schema and the price table
-    are fixed per schema); a refusal (an argument over its cap) is not kept, only prices."""
+    same answer every time. A price depends on nothing else but the schema and the price
+    table, so a cache serves one price table (:func:`limit_extensions` makes one per set of
+    limits); a refusal (an argument over its cap) is not kept, only prices."""
 
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
@@ -326,8 +327,8 @@ class OperationLimits(SchemaExtension):
                 context.variables,
                 self.limits,
                 self.table(schema),
-                prices=self.prices,
-                query=context.query,
+                self.prices,
+                context.query,
             )
             large = self.limits.max_cost * IN_FLIGHT_SMALL_SHARE
             if refusal is None and self.price is not None and self.price.cost > large:
@@ -363,19 +364,15 @@ def admit(
     variables: dict[str, Any] | None,
     limits: Limits,
     table: PriceTable,
-    *,
-    prices: PriceCache | None = None,
-    query: str | None = None,
+    prices: PriceCache,
+    query: str | None,
 ) -> tuple[Price | None, GraphQLError | None]:
-    """The price of the operation a (valid) document runs with these variables (from
-    ``prices`` when it holds the price of ``query``), and the refusal to answer, if it must
-    be refused: over a limit, over the budget, or an argument the walk refuses. A bug in the
-    walk refuses rather than lets an unpriced query through."""
+    """The price of the operation a (valid) document runs with these variables (kept in
+    ``prices`` by the text of ``query``), and the refusal to answer, if it must be refused:
+    over a limit, over the budget, or an argument the walk refuses. A bug in the walk refuses
+    rather than lets an unpriced query through."""
     try:
-        if prices is None:
-            price = price_operation(schema, document, operation_name, variables, table)
-        else:
-            price = prices.price(schema, document, query, operation_name, variables, table)
+        price = prices.price(schema, document, query, operation_name, variables, table)
     except ApiError as error:
         return None, GraphQLError(
             str(error), extensions={"code": error.code.value, **error.details}

@@ -28,7 +28,7 @@ from graph_store import GraphStore, trace_statements
 from schema import Limits, build_schema
 from schema.context import GraphContext
 from schema.cost import Price, price_operation
-from schema.limits import admit, price_table
+from schema.limits import CACHED_QUERIES, PriceCache, admit, price_table
 from schema.metrics import EXPLORER_OPERATIONS
 from schema.query import Query
 from server.cookbook import read_recipes
@@ -38,13 +38,14 @@ SCHEMA = build_schema()
 GRAPHQL_SCHEMA = SCHEMA._schema
 LIMITS = Limits()
 TABLE = price_table(LIMITS, GRAPHQL_SCHEMA)
+PRICES = PriceCache(CACHED_QUERIES)
 WEB_JS = REPO_ROOT / "server" / "web" / "js"
 
 
 def _admit(query: str, variables: dict[str, Any] | None = None) -> tuple[Price | None, Any]:
     document = parse(query, max_tokens=LIMITS.max_tokens)
     assert validate(GRAPHQL_SCHEMA, document) == [], query
-    return admit(GRAPHQL_SCHEMA, document, None, variables, LIMITS, TABLE)
+    return admit(GRAPHQL_SCHEMA, document, None, variables, LIMITS, TABLE, PRICES, query)
 
 
 def _price(query: str, variables: dict[str, Any] | None = None) -> Price:
@@ -459,6 +460,27 @@ async def test_a_kept_price_is_given_only_to_the_same_operation_and_variables(
     ]
 
 
+@pytest.mark.anyio
+async def test_the_service_prices_an_operation_once_per_variables(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from schema import limits
+
+    walked: list[Any] = []
+
+    def counted(*args: Any) -> Price:
+        walked.append(args[3])  # the variables
+        return price_operation(*args)
+
+    monkeypatch.setattr(limits, "price_operation", counted)
+    text = f"query($n: Int) {{ reformEvents(first: $n) {{ totalCount }} }} # {uuid.uuid4()}"
+    context = GraphContext(store=store)
+    for n in (5, 5, 6, 5):
+        result = await SCHEMA.execute(text, variable_values={"n": n}, context_value=context)
+        assert result.errors is None, result.errors
+    assert walked == [{"n": 5}, {"n": 6}]
+
+
 def test_prices_are_walked_once_and_as_many_kept_as_the_cache_holds(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -569,11 +591,13 @@ def test_list_arguments_are_held_to_the_configured_caps(query: str, limit: str) 
     document = parse(query)
     assert validate(GRAPHQL_SCHEMA, document) == [], query
     table = price_table(SMALL_CAPS, GRAPHQL_SCHEMA)
-    _, refusal = admit(GRAPHQL_SCHEMA, document, None, None, SMALL_CAPS, table)
+    prices = PriceCache(CACHED_QUERIES)  # a cache serves one price table
+    _, refusal = admit(GRAPHQL_SCHEMA, document, None, None, SMALL_CAPS, table, prices, query)
     assert refusal is not None
     assert refusal.extensions == {"code": "LIMIT_EXCEEDED", "limit": limit}
     within = query.replace(', "d"]', "]").replace(", DOCUMENT]", "]")
-    assert admit(GRAPHQL_SCHEMA, parse(within), None, None, SMALL_CAPS, table)[1] is None
+    admitted = admit(GRAPHQL_SCHEMA, parse(within), None, None, SMALL_CAPS, table, prices, within)
+    assert admitted[1] is None
 
 
 # ------------------------------------------------- what the operations in flight cost together
@@ -727,9 +751,10 @@ def test_each_limit_admits_its_own_value_and_refuses_one_more() -> None:
     # the budget: { regions { name key } } costs 500 × 3
     budget = Limits(max_cost=1_500)
     table = price_table(budget, GRAPHQL_SCHEMA)
+    prices = PriceCache(CACHED_QUERIES)  # a cache serves one price table
 
     def priced(query: str) -> tuple[Price | None, Any]:
-        return admit(GRAPHQL_SCHEMA, parse(query), None, None, budget, table)
+        return admit(GRAPHQL_SCHEMA, parse(query), None, None, budget, table, prices, query)
 
     assert priced("{ regions { name key } }") == (Price(1_500, 1, 0), None)
     price, over = priced("{ regions { name key level } }")
