@@ -23,10 +23,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import orjson
 import strawberry
@@ -174,10 +175,20 @@ class PriceCache:
     table, so a cache serves one price table (:func:`limit_extensions` makes one per set of
     limits); a refusal (an argument over its cap) is not kept, only prices."""
 
+    #: Every cache made, for the tests to start each from empty ones (tests/conftest.py): a
+    #: test must see its own pricing, never a price an earlier test's walk left behind.
+    made: ClassVar[weakref.WeakSet[PriceCache]] = weakref.WeakSet()
+
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
         self._prices: OrderedDict[tuple[int, str, str | None, bytes], Price] = OrderedDict()
         self._lock = threading.Lock()
+        PriceCache.made.add(self)
+
+    def clear(self) -> None:
+        """Forget every price kept."""
+        with self._lock:
+            self._prices.clear()
 
     def price(
         self,

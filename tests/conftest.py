@@ -31,6 +31,7 @@ from graph_store import GraphStore
 from graph_store.falkordb_store import FalkorDBStore
 from graph_store.local_engine import LocalEngine, free_port
 from graph_store.neo4j_store import Neo4jStore
+from schema.limits import PriceCache
 from server.app import create_app
 from server.runtime import build_store
 from server.settings import Settings
@@ -83,6 +84,16 @@ def falkordb_settings(host: str, port: int, **overrides: Any) -> Settings:
     """Service settings on a running FalkorDB, whatever the environment says: ``NEO4J_URI``
     (set when the suite also runs on Neo4j) would otherwise switch them to Neo4j."""
     return Settings(falkordb_host=host, falkordb_port=port, neo4j_uri=None, **overrides)
+
+
+@pytest.fixture(autouse=True)
+def _prices_walked_afresh() -> None:
+    """Every test starts with empty price caches: a schema built at import is shared by a
+    module's tests, and a price kept from an earlier test would answer for a walk this test
+    exercises (mutation testing forks each mutant's tests from a process whose caches are
+    warm: the mutated walk never ran, and its mutants survived)."""
+    for cache in list(PriceCache.made):
+        cache.clear()
 
 
 @pytest.fixture(scope="session")
