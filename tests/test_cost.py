@@ -311,12 +311,16 @@ async def test_caps_on_arguments_refuse_before_the_graph(refusals: Any) -> None:
         "limit": "list_length",
     }
     page = 'query($n: Int) { search(text: "x", first: $n) { totalCount } }'
-    assert (await refusals(page, {"n": 501})).errors[0].extensions == {
-        "code": "LIMIT_EXCEEDED",
-        "limit": "page_size",
-    }
+    [over_page] = (await refusals(page, {"n": 501})).errors
+    assert over_page.extensions == {"code": "LIMIT_EXCEEDED", "limit": "page_size"}
+    assert over_page.message == "Argument 'first' is 501; at most 500 items fit in one page."
     nested = '{ region(key: "r") { bodies(last: -1) { totalCount } } }'
-    assert (await refusals(nested)).errors[0].extensions == {"code": "BAD_INPUT"}
+    [negative] = (await refusals(nested)).errors
+    assert negative.extensions == {"code": "BAD_INPUT"}
+    assert negative.message == "Argument 'last' must not be negative."
+    # a page of none is a page: priced, not refused
+    assert _admit('{ search(text: "x", first: 0) { totalCount } }')[1] is None
+    assert _admit('{ search(text: "x", last: 500) { totalCount } }')[1] is None
 
 
 @pytest.mark.anyio
@@ -393,6 +397,85 @@ async def test_a_claim_matrix_over_the_town_cap_is_refused(store: GraphStore) ->
     unlimited = await plain.execute(query, context_value=GraphContext(store=store))
     assert unlimited.errors is None
     assert unlimited.data == whole.data
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("query", "variables", "message"),
+    [
+        # the variable named, wherever the string sits in it: a value, a nested list, a key
+        (
+            "query($k: String!) { region(key: $k) { name } }",
+            {"k": "a\x00b"},
+            "Variable 'k' holds",
+        ),
+        (
+            "query($k: String!) { region(key: $k) { name } }",
+            {"k": "fine", "unused": {"deep": ["ok", ["a\x00"]]}},
+            "Variable 'unused' holds",
+        ),
+        (
+            "query($k: String!) { region(key: $k) { name } }",
+            {"k": "fine", "unused": {"a\x00": 1}},
+            "Variable 'unused' holds",
+        ),
+        # the argument named, in a list literal too
+        ('{ region(key: "a\\u0000b") { name } }', None, "Argument 'key' holds"),
+        (
+            '{ mergerImpact(bodies: ["a", "b\\u0000"]) { targetName } }',
+            None,
+            "Argument 'bodies' holds",
+        ),
+    ],
+)
+async def test_an_unstorable_string_is_refused_naming_where_it_is(
+    refusals: Any, query: str, variables: dict[str, Any] | None, message: str
+) -> None:
+    [error] = (await refusals(query, variables)).errors
+    assert error.extensions == {"code": "BAD_INPUT"}
+    assert error.message == (
+        f"{message} a NUL character or an unpaired surrogate, which no text can store."
+    )
+
+
+def test_an_operation_the_document_does_not_hold_is_priced_nothing() -> None:
+    # left to graphql-core (Strawberry refuses it before pricing, in the service)
+    document = parse("query A { regions { name } }")
+    assert price_operation(GRAPHQL_SCHEMA, document, "B", None, TABLE) == Price(0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("query", "price"),
+    [
+        # regions: 500 (the page cap) × (1 + name)
+        ("{ regions { name } }", Price(1_000, 1, 0)),
+        # __typename costs 1 where it is asked, and the fields after it are priced too
+        ("{ __typename regions { name } }", Price(1_001, 1, 0)),
+        ("{ regions { __typename name } }", Price(1_500, 1, 0)),
+        # aliases are counted in fields, inline fragments and named fragments alike
+        ("{ a: regions { b: name } }", Price(1_000, 1, 2)),
+        ("{ ... on Query { a: regions { b: name } } }", Price(1_000, 1, 2)),
+        ("fragment F on Query { a: regions { b: name } } { ...F }", Price(1_000, 1, 2)),
+        # a connection: 1 × (1 + edges: 3 × (1 + node: 1 + title)), three levels deep
+        ("{ reformEvents(first: 3) { edges { node { title } } } }", Price(10, 3, 0)),
+        ("{ reformEvents(last: 3) { edges { node { title } } } }", Price(10, 3, 0)),
+        (
+            "query($n: Int = 3) { reformEvents(first: $n) { edges { node { title } } } }",
+            Price(10, 3, 0),
+        ),
+        ("{ reformEvents(first: 0) { edges { node { title } } } }", Price(1, 3, 0)),
+        # search: its weight 1,000 + 1 × (1 + totalCount); one kind given alone is a list of one
+        ('{ search(text: "x", kinds: BODY) { totalCount } }', Price(1_002, 1, 0)),
+        # a union's node is priced as its widest member (Region: name and level)
+        (
+            '{ search(text: "x", first: 2) { edges { node { ... on Body { name } '
+            "... on Region { name level } } } } }",
+            Price(1_009, 3, 0),
+        ),
+    ],
+)
+def test_prices_worked_out_by_hand(query: str, price: Price) -> None:
+    assert _price(query) == price
 
 
 @pytest.mark.anyio
