@@ -28,6 +28,7 @@ from graph_store import GraphStore, trace_statements
 from schema import Limits, build_schema
 from schema.context import GraphContext
 from schema.cost import Price, price_operation
+from schema.errors import ApiError, ErrorCode
 from schema.limits import CACHED_QUERIES, PriceCache, admit, price_table
 from schema.metrics import EXPLORER_OPERATIONS
 from schema.query import Query
@@ -438,6 +439,19 @@ async def test_an_unstorable_string_is_refused_naming_where_it_is(
     )
 
 
+def test_fragments_that_spread_each_other_are_refused_by_the_walk_too() -> None:
+    # validation refuses them first in the service; the walk does not rely on it
+    document = parse(
+        "fragment A on Region { ...B } fragment B on Region { ...A } { regions { ...A } }"
+    )
+    with pytest.raises(ApiError) as refused:
+        price_operation(GRAPHQL_SCHEMA, document, None, None, TABLE)
+    assert (refused.value.code, str(refused.value)) == (
+        ErrorCode.BAD_INPUT,
+        "Fragments must not spread each other.",
+    )
+
+
 def test_an_operation_the_document_does_not_hold_is_priced_nothing() -> None:
     # left to graphql-core (Strawberry refuses it before pricing, in the service)
     document = parse("query A { regions { name } }")
@@ -452,10 +466,16 @@ def test_an_operation_the_document_does_not_hold_is_priced_nothing() -> None:
         # __typename costs 1 where it is asked, and the fields after it are priced too
         ("{ __typename regions { name } }", Price(1_001, 1, 0)),
         ("{ regions { __typename name } }", Price(1_500, 1, 0)),
+        ("{ regions { name } __typename }", Price(1_001, 1, 0)),
         # aliases are counted in fields, inline fragments and named fragments alike
         ("{ a: regions { b: name } }", Price(1_000, 1, 2)),
         ("{ ... on Query { a: regions { b: name } } }", Price(1_000, 1, 2)),
         ("fragment F on Query { a: regions { b: name } } { ...F }", Price(1_000, 1, 2)),
+        # one fragment spread in two places is priced in each (and is no cycle)
+        (
+            "fragment F on Region { name } { a: regions { ...F } b: regions { ...F } }",
+            Price(2_000, 1, 2),
+        ),
         # a connection: 1 × (1 + edges: 3 × (1 + node: 1 + title)), three levels deep
         ("{ reformEvents(first: 3) { edges { node { title } } } }", Price(10, 3, 0)),
         ("{ reformEvents(last: 3) { edges { node { title } } } }", Price(10, 3, 0)),
@@ -466,9 +486,19 @@ def test_an_operation_the_document_does_not_hold_is_priced_nothing() -> None:
         ("{ reformEvents(first: 0) { edges { node { title } } } }", Price(1, 3, 0)),
         # search: its weight 1,000 + 1 × (1 + totalCount); one kind given alone is a list of one
         ('{ search(text: "x", kinds: BODY) { totalCount } }', Price(1_002, 1, 0)),
+        (
+            '{ search(text: "x", kinds: [BODY, REGION], first: 2) { totalCount } }',
+            Price(1_002, 1, 0),
+        ),
         # a union's node is priced as its widest member (Region: name and level)
         (
             '{ search(text: "x", first: 2) { edges { node { ... on Body { name } '
+            "... on Region { name level } } } } }",
+            Price(1_009, 3, 0),
+        ),
+        # a named fragment applies to its own type only (Body's name is not Region's)
+        (
+            'fragment B on Body { name } { search(text: "x", first: 2) { edges { node { ...B '
             "... on Region { name level } } } } }",
             Price(1_009, 3, 0),
         ),
