@@ -170,10 +170,10 @@ class CachedValidation(ValidationCache):
 class PriceCache:
     """The prices of short operations, by text, operation name and variables: what a
     parsed-and-validated query costs to price again is a walk of its document (about 1 ms
-    for a delegation chain, as much as the rest of the request's Python on Neo4j), for the
-    same answer every time. A price depends on nothing else but the schema and the price
-    table, so a cache serves one price table (:func:`limit_extensions` makes one per set of
-    limits); a refusal (an argument over its cap) is not kept, only prices."""
+    for a delegation chain in an in-process profile), for the same answer every time. A price
+    depends on nothing else but the schema and the price table, so a cache serves one price
+    table (:func:`limit_extensions` makes one per set of limits); a refusal (an argument over
+    its cap) is not kept, only prices."""
 
     #: Every cache made, for the tests to start each from empty ones (tests/conftest.py): a
     #: test must see its own pricing, never a price an earlier test's walk left behind.
