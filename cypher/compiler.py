@@ -43,6 +43,7 @@ from cypher.vocabulary import (
 )
 
 Direction = Literal["out", "in"]
+#: The engines a statement is written for (the registry's as well).
 ENGINES: Final = ("neo4j", "falkordb")
 
 

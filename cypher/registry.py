@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Final
 
-from cypher.compiler import NodeShape, compile_read
+from cypher.compiler import ENGINES, NodeShape, compile_read
 
 CYPHER_DIR: Final = Path(__file__).resolve().parent
-ENGINES: Final = ("neo4j", "falkordb")
 
 #: How many compiled statements are remembered (per process, both engines together). A
 #: statement's text depends only on the shape of a selection, which the schema and the query

@@ -22,7 +22,8 @@ from graphql import GraphQLSchema
 from bench.load import HEADLINE
 from bench.query_bench import HUNDRED_TOWNS, headline_queries
 from bench.side_by_side import pick_keys, side_by_side_queries
-from cypher.registry import CYPHER_DIR, ENGINES, CypherRegistry
+from cypher.compiler import ENGINES
+from cypher.registry import CYPHER_DIR, CypherRegistry
 from graph_loaders.synthetic import generate
 from tests.cypher_contracts import CallSite, Findings, find, parameters, python_files
 from tests.graphql_documents import (
