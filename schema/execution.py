@@ -291,12 +291,6 @@ def _object(
     return complete
 
 
-def _scalar_of(item_type: GraphQLOutputType) -> GraphQLScalarType | None:
-    """The scalar type of a list's items (nullable or not), or None for any other type."""
-    inner = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
-    return inner if isinstance(inner, GraphQLScalarType) else None
-
-
 def _coerced_scalars(
     scalar: GraphQLScalarType, non_null: bool, items: list[Any]
 ) -> list[Any] | None:
