@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, TypeVar
 
 import strawberry
 from strawberry import relay
@@ -30,7 +30,9 @@ from domain import (
 from schema.connection import CountedConnection
 from schema.loaders import Direction, Entity, Linked, Neighbour
 from schema.provenance import Disagreement, disagreements_about, source_of_file
-from schema.selection import Plan
+from schema.selection import RELATIONS, Plan, Relation
+
+N = TypeVar("N", bound="GraphNode")
 
 
 @strawberry.type(description="Where a fact comes from: a source document and the exact quote.")
@@ -97,6 +99,19 @@ class GraphNode(relay.Node):
         node.pending = pending
         return node
 
+    def linked_nodes(self, response_key: str, field_name: str) -> list[GraphNode] | None:
+        """The nodes of relationship field ``field_name``, answered at ``response_key``, as
+        its resolver (:func:`related`) gives them, when the compiled read that made this
+        object holds them; else None. The executor (``schema/execution.py``) completes a
+        compiled subtree with it, without a resolver call per field and object."""
+        found = self.linked.get(response_key) if self.linked else None
+        if found is None or found.field != field_name:
+            return None
+        relation = RELATIONS[self.label].get(field_name)
+        if relation is None or relation.claims:
+            return None
+        return arranged(relation, found.neighbours)
+
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls,
@@ -155,6 +170,27 @@ def to_node(entity: Entity) -> GraphNode | None:
     return node_type.from_entity(entity) if node_type is not None else None
 
 
+async def related(node: GraphNode, info: strawberry.Info) -> list[Any]:
+    """The nodes of the relationship field being resolved on ``node``: its relationship type,
+    direction, node type and order are those :data:`schema.selection.RELATIONS` gives the
+    compiler, so a compiled read and this resolver cannot disagree on them."""
+    relation = RELATIONS[node.label][info.field_name]
+    return arranged(relation, await neighbours(node, info, relation.rel_type, relation.direction))
+
+
+def arranged(relation: Relation, found: list[Neighbour]) -> list[Any]:
+    """The objects of ``relation``'s node type among ``found``, in the relation's order."""
+    nodes = _nodes_of(found, NODE_TYPES[relation.target])
+    return sorted(nodes, key=relation.order) if relation.order is not None else nodes
+
+
+def _first(nodes: list[Any], node_type: type[N]) -> N | None:
+    """The node of a field that holds at most one (the first by name, were there several)."""
+    node = nodes[0] if nodes else None
+    assert node is None or isinstance(node, node_type)
+    return node
+
+
 def _nodes_of(neighbours: list[Neighbour], node_type: type[GraphNode]) -> list[Any]:
     """The neighbours of one type, by name then id: engines return them in no set order,
     and both engines must give the same answer."""
@@ -193,8 +229,7 @@ class Region(GraphNode, Fact):
 
     @strawberry.field(description="The region this one is part of; null for the root.")
     async def parent(self, info: strawberry.Info) -> Region | None:
-        parents = _nodes_of(await neighbours(self, info, "PART_OF", "out"), Region)
-        return parents[0] if parents else None
+        return _first(await related(self, info), Region)
 
     @strawberry.field(description="All regions above this one, nearest first.")
     async def ancestors(self, info: strawberry.Info) -> list[Region]:
@@ -210,18 +245,15 @@ class Region(GraphNode, Fact):
         "plain list)."
     )
     async def children(self, info: strawberry.Info) -> list[Region]:
-        children = _nodes_of(await neighbours(self, info, "PART_OF", "in"), Region)
-        return sorted(children, key=lambda r: r.name)
+        return await related(self, info)
 
     @relay.connection(CountedConnection["Body"], description="Bodies located in this region.")
     async def bodies(self, info: strawberry.Info) -> list[Body]:
-        bodies = _nodes_of(await neighbours(self, info, "IN_REGION", "in"), Body)
-        return sorted(bodies, key=lambda b: b.name)
+        return await related(self, info)
 
     @strawberry.field(description="Statistics about this region (before/after figures, counts).")
     async def statistics(self, info: strawberry.Info) -> list[Statistic]:
-        found = _nodes_of(await neighbours(self, info, "ABOUT", "in"), Statistic)
-        return sorted(found, key=lambda s: s.entity_id)
+        return await related(self, info)
 
     @strawberry.field(
         description="Power lists in force here: issued for this region or for one above it, "
@@ -274,42 +306,35 @@ class Body(GraphNode, Fact):
 
     @strawberry.field(description="The region the body belongs to.")
     async def region(self, info: strawberry.Info) -> Region | None:
-        found = _nodes_of(await neighbours(self, info, "IN_REGION", "out"), Region)
-        return found[0] if found else None
+        return _first(await related(self, info), Region)
 
     @strawberry.field(description="The body this one answers to, if recorded.")
     async def superior(self, info: strawberry.Info) -> Body | None:
-        found = _nodes_of(await neighbours(self, info, "SUBORDINATE_TO", "out"), Body)
-        return found[0] if found else None
+        return _first(await related(self, info), Body)
 
     @relay.connection(CountedConnection["Body"], description="Bodies directly under this one.")
     async def subordinates(self, info: strawberry.Info) -> list[Body]:
-        found = _nodes_of(await neighbours(self, info, "SUBORDINATE_TO", "in"), Body)
-        return sorted(found, key=lambda b: b.name)
+        return await related(self, info)
 
     @relay.connection(
         CountedConnection["PowerItem"], description="Power items this body originally held."
     )
     async def holds(self, info: strawberry.Info) -> list[PowerItem]:
-        found = _nodes_of(await neighbours(self, info, "HOLDS", "out"), PowerItem)
-        return sorted(found, key=lambda p: (p.seq or 0, p.name))
+        return await related(self, info)
 
     @relay.connection(
         CountedConnection["PowerItem"], description="Power items this body exercises now."
     )
     async def exercises(self, info: strawberry.Info) -> list[PowerItem]:
-        found = _nodes_of(await neighbours(self, info, "EXERCISES", "out"), PowerItem)
-        return sorted(found, key=lambda p: (p.seq or 0, p.name))
+        return await related(self, info)
 
     @strawberry.field(description="Reform events this body went into (merged, abolished, …).")
     async def ended_in(self, info: strawberry.Info) -> list[ReformEvent]:
-        found = _nodes_of(await neighbours(self, info, "INPUT_OF", "out"), ReformEvent)
-        return sorted(found, key=lambda e: e.date or "")
+        return await related(self, info)
 
     @strawberry.field(description="Reform events that produced this body.")
     async def created_by(self, info: strawberry.Info) -> list[ReformEvent]:
-        events = await neighbours(self, info, "RESULTED_IN", "in")
-        return sorted(_nodes_of(events, ReformEvent), key=lambda e: e.date or "")
+        return await related(self, info)
 
 
 @strawberry.type(description="A power item (行政权力事项) in a power list.")
@@ -364,18 +389,17 @@ class PowerItem(GraphNode, Fact):
 
     @strawberry.field(name="list", description="The list the item belongs to.")
     async def in_list(self, info: strawberry.Info) -> PowerList | None:
-        found = _nodes_of(await neighbours(self, info, "LISTED_IN", "out"), PowerList)
-        return found[0] if found else None
+        return _first(await related(self, info), PowerList)
 
     @relay.connection(
         CountedConnection[Body], description="Bodies that held the power before it was delegated."
     )
     async def held_by(self, info: strawberry.Info) -> list[Body]:
-        return _nodes_of(await neighbours(self, info, "HOLDS", "in"), Body)
+        return await related(self, info)
 
     @relay.connection(CountedConnection[Body], description="Bodies that exercise the power now.")
     async def exercised_by(self, info: strawberry.Info) -> list[Body]:
-        return _nodes_of(await neighbours(self, info, "EXERCISES", "in"), Body)
+        return await related(self, info)
 
     @relay.connection(
         # A claim is a relationship, not a Node; Strawberry pages any type, only the stub's
@@ -451,15 +475,13 @@ class PowerList(GraphNode, Fact):
 
     @strawberry.field(description="The region the list was issued for (its scope).")
     async def region(self, info: strawberry.Info) -> Region | None:
-        found = _nodes_of(await neighbours(self, info, "IN_REGION", "out"), Region)
-        return found[0] if found else None
+        return _first(await related(self, info), Region)
 
     @relay.connection(
         CountedConnection[PowerItem], description="The named items of the list, in order."
     )
     async def items(self, info: strawberry.Info) -> list[PowerItem]:
-        found = _nodes_of(await neighbours(self, info, "LISTED_IN", "in"), PowerItem)
-        return sorted(found, key=lambda p: (p.seq or 0, p.name))
+        return await related(self, info)
 
 
 @strawberry.type(
@@ -487,8 +509,7 @@ class Document(GraphNode, Fact):
 
     @strawberry.field(description="The region it was issued for.")
     async def region(self, info: strawberry.Info) -> Region | None:
-        found = _nodes_of(await neighbours(self, info, "IN_REGION", "out"), Region)
-        return found[0] if found else None
+        return _first(await related(self, info), Region)
 
 
 @strawberry.type(description="A reform event: merge, split, establish, transfer up or down, …")
@@ -519,24 +540,22 @@ class ReformEvent(GraphNode, Fact):
 
     @strawberry.field(description="Named bodies that went into the event.")
     async def inputs(self, info: strawberry.Info) -> list[Body]:
-        return _nodes_of(await neighbours(self, info, "INPUT_OF", "in"), Body)
+        return await related(self, info)
 
     @strawberry.field(description="Named bodies the event produced.")
     async def outputs(self, info: strawberry.Info) -> list[Body]:
-        return _nodes_of(await neighbours(self, info, "RESULTED_IN", "out"), Body)
+        return await related(self, info)
 
     @strawberry.field(description="Where the event took place.")
     async def region(self, info: strawberry.Info) -> Region | None:
-        found = _nodes_of(await neighbours(self, info, "IN_REGION", "out"), Region)
-        return found[0] if found else None
+        return _first(await related(self, info), Region)
 
     @strawberry.field(
         description="Earlier events whose outputs went into this one (where the bodies in "
         "between are only counted, not named)."
     )
     async def follows(self, info: strawberry.Info) -> list[ReformEvent]:
-        events = await neighbours(self, info, "FOLLOWS", "out")
-        return _nodes_of(events, ReformEvent)
+        return await related(self, info)
 
 
 @strawberry.type(description="A figure the sources give: before/after, or a single value.")
@@ -567,8 +586,7 @@ class Statistic(GraphNode, Fact):
 
     @strawberry.field(description="The region the figure is about.")
     async def region(self, info: strawberry.Info) -> Region | None:
-        found = _nodes_of(await neighbours(self, info, "ABOUT", "out"), Region)
-        return found[0] if found else None
+        return _first(await related(self, info), Region)
 
     @strawberry.field(
         description="Where sources disagree about this figure or its metric (the note's "

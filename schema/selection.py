@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Final, Protocol, TypeVar
 
@@ -164,13 +164,31 @@ CLAIM_FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
 class Relation:
     """A relationship field: ``rel_type`` in ``direction`` to nodes of ``target``; a
     ``connection`` selects its nodes under ``edges { node }``; ``claims``: its nodes are
-    ``Claim`` objects, a ``CLAIMS`` relationship and its ``town``."""
+    ``Claim`` objects, a ``CLAIMS`` relationship and its ``town``. The field answers its nodes
+    by name (or title), then key; ``order``, when given, sorts them again by its key (a
+    stable sort: ties keep that order)."""
 
     rel_type: str
     direction: Direction
     target: str
     connection: bool = False
     claims: bool = False
+    order: Callable[[Any], Any] | None = None
+
+
+def in_list_order(item: Any) -> tuple[int, str]:
+    """Power items as their list numbers them (an item without a number first)."""
+    return (item.seq or 0, item.name)
+
+
+def by_date(event: Any) -> str:
+    """Reform events by date (an undated one first)."""
+    return str(event.date or "")
+
+
+def by_key(node: Any) -> str:
+    """Nodes by their dataset id."""
+    return str(node.entity_id)
 
 
 #: Per node type: the relationship fields the compiler reads (``schema/nodes.py`` resolves
@@ -180,16 +198,18 @@ RELATIONS: Final[Mapping[str, Mapping[str, Relation]]] = {
         "parent": Relation("PART_OF", "out", "Region"),
         "children": Relation("PART_OF", "in", "Region"),
         "bodies": Relation("IN_REGION", "in", "Body", connection=True),
-        "statistics": Relation("ABOUT", "in", "Statistic"),
+        "statistics": Relation("ABOUT", "in", "Statistic", order=by_key),
     },
     "Body": {
         "region": Relation("IN_REGION", "out", "Region"),
         "superior": Relation("SUBORDINATE_TO", "out", "Body"),
         "subordinates": Relation("SUBORDINATE_TO", "in", "Body", connection=True),
-        "holds": Relation("HOLDS", "out", "PowerItem", connection=True),
-        "exercises": Relation("EXERCISES", "out", "PowerItem", connection=True),
-        "endedIn": Relation("INPUT_OF", "out", "ReformEvent"),
-        "createdBy": Relation("RESULTED_IN", "in", "ReformEvent"),
+        "holds": Relation("HOLDS", "out", "PowerItem", connection=True, order=in_list_order),
+        "exercises": Relation(
+            "EXERCISES", "out", "PowerItem", connection=True, order=in_list_order
+        ),
+        "endedIn": Relation("INPUT_OF", "out", "ReformEvent", order=by_date),
+        "createdBy": Relation("RESULTED_IN", "in", "ReformEvent", order=by_date),
     },
     "PowerItem": {
         "list": Relation("LISTED_IN", "out", "PowerList"),
@@ -199,7 +219,7 @@ RELATIONS: Final[Mapping[str, Mapping[str, Relation]]] = {
     },
     "PowerList": {
         "region": Relation("IN_REGION", "out", "Region"),
-        "items": Relation("LISTED_IN", "in", "PowerItem", connection=True),
+        "items": Relation("LISTED_IN", "in", "PowerItem", connection=True, order=in_list_order),
     },
     "Document": {"region": Relation("IN_REGION", "out", "Region")},
     "ReformEvent": {
