@@ -10,17 +10,34 @@ from collections.abc import Mapping
 from typing import Any
 
 _SCALARS = (str, int, float, bool)
+_SCALAR_TYPES = frozenset(_SCALARS)
 
 
 def plain(value: Any) -> Any:
     """Return ``value`` with nodes, edges, paths and ordered dicts made plain.
 
     Scalars and lists of scalars (most of what statements return) go through untouched: this
-    runs for every value of every row, so the common case must cost next to nothing.
+    runs for every value of every row, so the common case must cost next to nothing. The exact
+    types the drivers give (``dict``, ``list``, ``str``, …) are told apart by ``type()`` first:
+    an ``isinstance`` against ``Mapping`` is an ABC check, and a compiled read's answer holds
+    hundreds of maps.
     """
-    if value is None or isinstance(value, _SCALARS):
+    kind = type(value)
+    if value is None or kind in _SCALAR_TYPES:
         return value
-    if isinstance(value, list) and all(v is None or isinstance(v, _SCALARS) for v in value):
+    if kind is dict:
+        return {k if type(k) is str else str(k): plain(v) for k, v in value.items()}
+    if kind is list:
+        if all(v is None or type(v) in _SCALAR_TYPES for v in value):
+            return value
+        return [plain(v) for v in value]
+    return _plain_other(value)
+
+
+def _plain_other(value: Any) -> Any:
+    """:func:`plain` for the values that are not a driver's exact ``dict``, ``list`` or
+    scalar: subclasses of those, tuples, and the engines' node, edge, path and time types."""
+    if isinstance(value, _SCALARS):
         return value
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}

@@ -27,11 +27,13 @@ service's lists are completed item by item or the method's signature changes.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Final
 
 from graphql import (
     GraphQLAbstractType,
     GraphQLEnumType,
+    GraphQLError,
+    GraphQLField,
     GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
@@ -41,9 +43,14 @@ from graphql import (
     GraphQLScalarType,
     GraphQLUnionType,
 )
+from graphql.execution.values import get_argument_values
 from graphql.pyutils import AwaitableOrValue, Path, Undefined
+from strawberry.relay.fields import ConnectionExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
+from strawberry.types.info import Info
+
+from schema.selection import RELATIONS
 
 _PLAIN_SCALARS = frozenset({str, int, float, bool})
 
@@ -200,25 +207,130 @@ class ScalarListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         fields: list[FlatField] = []
         for response_key, details in grouped.items():
             nodes = [d.node for d in details]
-            if any(node.arguments or node.directives for node in nodes):
+            if any(node.directives for node in nodes):
                 return None
             name = nodes[0].name.value
             if name == "__typename":
                 fields.append((response_key, _constant(object_type.name), _same))
                 continue
             field = object_type.fields.get(name)
-            if field is None or field.args:
+            if field is None:
                 return None
-            getter = _getter(field.extensions.get("strawberry-definition"))
+            definition = field.extensions.get("strawberry-definition")
+            relation = RELATIONS.get(object_type.name, {}).get(name)
+            getter: Callable[[Any], Any] | None
+            if relation is not None and not relation.claims:
+                getter = self._linked_getter(object_type, field, details, response_key, info)
+            elif field.args or any(node.arguments for node in nodes):
+                return None
+            else:
+                getter = _getter(definition)
             completer = self._completer(field.type, details, info) if getter else None
             if getter is None or completer is None:
                 return None
             fields.append((response_key, getter, completer))
         return fields
 
+    def _linked_getter(
+        self,
+        object_type: GraphQLObjectType,
+        field: GraphQLField,
+        details: Any,
+        response_key: str,
+        info: GraphQLResolveInfo[Any],
+    ) -> Callable[[Any], Any] | None:
+        """How a relationship field's value is read from an object a compiled read made
+        (``linked_nodes`` of ``schema/nodes.py``, in the order its resolver gives): the node
+        or nodes, or for a connection its page, built by the field's own connection type.
+        The value raises :class:`_NotFlatError` where the read did not fetch the field, so
+        the general path runs its resolver (which loads it)."""
+        definition = field.extensions.get("strawberry-definition")
+        if not isinstance(definition, StrawberryField) or definition.permission_classes:
+            return None
+        name = details[0].node.name.value
+        if not definition.extensions:
+            if field.args:
+                return None
+            many = isinstance(_nullable_type(field.type), GraphQLList)
+
+            def nodes_or_node(source: Any) -> Any:
+                nodes = _linked_nodes(source, response_key, name)
+                return nodes if many else (nodes[0] if nodes else None)
+
+            return nodes_or_node
+        page = self._page_builder(object_type, field, definition, details, response_key, info)
+        if page is None:
+            return None
+        build_page = page
+
+        def connection(source: Any) -> Any:
+            return build_page(_linked_nodes(source, response_key, name))
+
+        return connection
+
+    def _page_builder(
+        self,
+        object_type: GraphQLObjectType,
+        field: GraphQLField,
+        definition: StrawberryField,
+        details: Any,
+        response_key: str,
+        info: GraphQLResolveInfo[Any],
+    ) -> Callable[[list[Any]], Any] | None:
+        """How a relay connection field makes its page of a list of nodes: its
+        ``ConnectionExtension``'s connection type with the field's arguments (the same for
+        every object of the list), as the extension does after the resolver; None for a field
+        with any other extension or argument."""
+        extensions = definition.extensions
+        if len(extensions) != 1 or not isinstance(extensions[0], ConnectionExtension):
+            return None
+        extension = extensions[0]
+        connection_type = extension.connection_type
+        if connection_type is None or not set(field.args) <= _PAGE_ARGUMENTS:
+            return None
+        first = details[0]
+        try:
+            arguments = get_argument_values(
+                field, first.node, self.variable_values, first.fragment_variable_values
+            )
+        except GraphQLError:
+            return None  # the general path reports it at the field
+        path = info.path.add_key(response_key, object_type.name)
+        field_info = Info(
+            _raw_info=self.build_resolve_info(
+                field, [d.node for d in details], object_type, path
+            ),
+            _field=definition,
+        )
+
+        def build_page(nodes: list[Any]) -> Any:
+            return connection_type.resolve_connection(
+                nodes, info=field_info, max_results=extension.max_results, **arguments
+            )
+
+        return build_page
+
 
 class _NotFlatError(Exception):
     """A value the one-loop completion cannot take: the general path completes the list."""
+
+
+#: The arguments of a relay connection field (Strawberry's ``ConnectionExtension``).
+_PAGE_ARGUMENTS: Final = frozenset({"first", "after", "last", "before"})
+
+
+def _linked_nodes(source: Any, response_key: str, field_name: str) -> list[Any]:
+    """The nodes of a relationship field that the compiled read which made ``source`` holds;
+    :class:`_NotFlatError` where it holds none (not compiled, or a plan still pending)."""
+    linked_nodes = getattr(source, "linked_nodes", None)
+    nodes = linked_nodes(response_key, field_name) if linked_nodes is not None else None
+    if nodes is None:
+        raise _NotFlatError
+    return nodes  # type: ignore[no-any-return]
+
+
+def _nullable_type(field_type: GraphQLOutputType) -> GraphQLOutputType:
+    return field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
 
 
 def _same(value: Any) -> Any:

@@ -170,11 +170,14 @@ def to_node(entity: Entity) -> GraphNode | None:
     return node_type.from_entity(entity) if node_type is not None else None
 
 
-async def related(node: GraphNode, info: strawberry.Info) -> list[Any]:
-    """The nodes of the relationship field being resolved on ``node``: its relationship type,
+async def related(
+    node: GraphNode, info: strawberry.Info, field_name: str | None = None
+) -> list[Any]:
+    """The nodes of the relationship field being resolved on ``node`` (or of ``field_name``,
+    for a resolver that walks another field's relationship): its relationship type,
     direction, node type and order are those :data:`schema.selection.RELATIONS` gives the
     compiler, so a compiled read and this resolver cannot disagree on them."""
-    relation = RELATIONS[node.label][info.field_name]
+    relation = RELATIONS[node.label][field_name or info.field_name]
     return arranged(relation, await neighbours(node, info, relation.rel_type, relation.direction))
 
 
@@ -234,10 +237,10 @@ class Region(GraphNode, Fact):
     @strawberry.field(description="All regions above this one, nearest first.")
     async def ancestors(self, info: strawberry.Info) -> list[Region]:
         chain: list[Region] = []
-        current: Region | None = await self.parent(info)
+        current = _first(await related(self, info, "parent"), Region)
         while current is not None and len(chain) < len(RegionLevel):
             chain.append(current)
-            current = await current.parent(info)
+            current = _first(await related(current, info, "parent"), Region)
         return chain
 
     @strawberry.field(

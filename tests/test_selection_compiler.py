@@ -16,6 +16,7 @@ hand-built answers fixture.
 from __future__ import annotations
 
 import base64
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -39,6 +40,7 @@ from graph_loaders.synthetic import generate
 from graph_store import GraphStore, trace_statements
 from schema import Limits, build_schema
 from schema.context import GraphContext
+from schema.execution import ScalarListExecutionContext
 from tests.cypher_tokens import unexpected_tokens
 from tests.datasets import DATA_DIR, load_fixture
 
@@ -384,3 +386,86 @@ async def test_the_table_queries_compile_to_one_statement(graph: GraphStore) -> 
     for league in tree["children"]:
         assert [c["name"] for c in league["children"]] == nbs[league["name"]]
         assert {c["level"] for c in league["children"]} == {"BANNER_COUNTY"}
+
+
+def _executed_fields(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The fields graphql-core executes one by one (with their resolvers), as ``Type.field``,
+    from now on."""
+    executed: list[str] = []
+    execute_field = ScalarListExecutionContext.execute_field
+
+    def counting(self: Any, parent_type: Any, source: Any, details: Any, *args: Any) -> Any:
+        executed.append(f"{parent_type.name}.{details[0].node.name.value}")
+        return execute_field(self, parent_type, source, details, *args)
+
+    monkeypatch.setattr(ScalarListExecutionContext, "execute_field", counting)
+    return executed
+
+
+def _body_with_subordinates() -> str:
+    """The synthetic body with the most subordinates."""
+    superiors = Counter(b.superior for b in SYNTHETIC.bodies if b.superior)
+    return superiors.most_common(1)[0][0]
+
+
+async def test_a_compiled_list_is_completed_without_a_resolver_per_object(
+    graph: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below a compiled lookup, the objects of a list answer their relationship fields (a
+    page of a connection, a list, a single node) from the compiled read: graphql-core runs
+    the fields down to the list once, not once per object and field, and the answer is the
+    resolvers' own."""
+    text = (
+        'query($key: String!) { body(key: $key) { key subordinates(first: 100) { edges { node '
+        "{ key superior { key } region { key } holds(first: 3) { totalCount edges "
+        "{ cursor node { key list { key } } } } } } } } }"
+    )
+    variables = {"key": _body_with_subordinates()}
+    resolved, _ = await _run(graph, text, variables, compiled=False)
+    executed = _executed_fields(monkeypatch)
+    compiled, _ = await _run(graph, text, variables, compiled=True)
+    assert compiled == resolved
+    subordinates = compiled[0]["body"]["subordinates"]["edges"]
+    assert len(subordinates) >= 2
+    assert any(s["node"]["holds"]["edges"] for s in subordinates)
+    assert executed == [
+        "Query.body",
+        "Body.key",
+        "Body.subordinates",
+        "BodyCountedConnection.edges",
+    ]
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        {"first": 2, "after": None},
+        {"first": 1, "after": base64.b64encode(b"arrayconnection:0").decode()},
+        {"first": None, "after": base64.b64encode(b"arrayconnection:1").decode()},
+        {"first": 2, "after": "bm9wZQ=="},  # not a cursor of ours: BAD_INPUT at each page
+    ],
+)
+async def test_pages_of_a_compiled_list_take_their_arguments_from_variables(
+    graph: GraphStore, page: dict[str, Any]
+) -> None:
+    """A connection's arguments given as variables page every object's list alike, and a bad
+    cursor is the error the resolver gives, at the same paths."""
+    text = (
+        "query($key: String!, $first: Int, $after: String) { body(key: $key) { "
+        "subordinates(first: 100) { edges { node { key holds(first: $first, after: $after) "
+        "{ totalCount pageInfo { hasNextPage endCursor } edges { node { key } } } } } } } }"
+    )
+    variables = {"key": _body_with_subordinates(), **page}
+    compiled, _ = await _run(graph, text, variables, compiled=True)
+    resolved, _ = await _run(graph, text, variables, compiled=False)
+    assert compiled == resolved
+    data, errors = compiled
+    if page["after"] == "bm9wZQ==":
+        assert errors
+        for _, path, extensions in errors:
+            assert "BAD_INPUT" in extensions
+            assert path == "['body', 'subordinates', 'edges', 'node', 'holds']"
+    else:
+        assert errors == []
+        pages = [e["node"]["holds"] for e in data["body"]["subordinates"]["edges"]]
+        assert any(p["edges"] for p in pages)
