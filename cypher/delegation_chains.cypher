@@ -18,35 +18,35 @@ WITH item, collect(list)[0] AS list
 OPTIONAL MATCH (town:Region {id: $town})
 OPTIONAL MATCH (placed:Entity)-[:IN_REGION]->(town)
 WITH item, list, town IS NOT NULL AS townFound, collect(placed.id) AS inTown
-OPTIONAL MATCH (holder:Entity)-[held:HOLDS]->(item)
-WITH item, list, townFound, inTown, collect(holder) AS holders,
-     collect(CASE WHEN held IS NULL THEN null ELSE [holder.id, properties(held)] END) AS holdings
-WITH item, list, townFound, inTown, holdings,
-     holders + CASE WHEN list IS NULL THEN [] ELSE [list] END AS starts
+OPTIONAL MATCH (holder:Entity)-[:HOLDS]->(item)
+WITH item, list, townFound, inTown,
+     collect(holder) + CASE WHEN list IS NULL THEN [] ELSE [list] END AS starts
 UNWIND CASE WHEN size(starts) = 0 THEN [null] ELSE starts END AS start
 OPTIONAL MATCH p = (start)-[:DELEGATES*1..6]->(end)
-WHERE all(d IN relationships(p)
+WHERE ($town IS NULL OR any(n IN tail(nodes(p)) WHERE n.id = $town OR n.id IN inTown))
+  AND all(d IN relationships(p)
           WHERE d.item = item.id OR (coalesce(d.item, '') = '' AND d.list = list.id))
   AND all(n IN nodes(p) WHERE single(m IN nodes(p) WHERE m = n))
-  AND ($town IS NULL OR any(n IN tail(nodes(p)) WHERE n.id = $town OR n.id IN inTown))
-WITH item, list, townFound, holdings, start, end, nodes(p) AS ns, relationships(p) AS ds
+WITH item, list, townFound, start, end, nodes(p) AS ns, relationships(p) AS ds
 OPTIONAL MATCH (end)-[next:DELEGATES]->(after)
 WHERE (next.item = item.id OR (coalesce(next.item, '') = '' AND next.list = list.id))
   AND NOT after IN ns
-WITH item, list, townFound, holdings, start, end, ns, ds,
+WITH item, list, townFound, start, end, ns, ds,
      ns IS NOT NULL AND (size(ds) = 6 OR count(after) = 0) AS kept
 OPTIONAL MATCH (body:Entity)-[:IN_REGION*0..1]->(end)
 WHERE kept
 OPTIONAL MATCH (body)-[ex:EXERCISES]->(item)
-WITH item, list, townFound, holdings, start, ns, ds, kept,
+WITH item, list, townFound, start, ns, ds, kept,
      collect(CASE WHEN ex IS NULL THEN null
              ELSE [labels(body), properties(body), properties(ex)] END) AS exercisers
+WITH item, list, townFound,
+     collect(CASE WHEN kept THEN [
+       [labels(start), properties(start)],
+       [n IN tail(ns) | [labels(n), properties(n)]],
+       [d IN ds | properties(d)],
+       exercisers] END) AS chains
 RETURN properties(item) AS item,
        CASE WHEN list IS NULL THEN null ELSE [labels(list), properties(list)] END AS list,
        townFound,
-       holdings,
-       collect(CASE WHEN kept THEN [
-         [labels(start), properties(start)],
-         [n IN tail(ns) | [labels(n), properties(n)]],
-         [d IN ds | properties(d)],
-         exercisers] END) AS chains
+       [(holder:Entity)-[held:HOLDS]->(item) | [holder.id, properties(held)]] AS holdings,
+       chains
