@@ -578,6 +578,8 @@ async def test_a_page_is_capped_whichever_way_it_is_asked_for(answers: GraphStor
     # the last ones of the whole list, not of a first page fetched short
     assert await keys(last=2) == BY_NAME[6:]
     assert await keys(last=2, before=cursors[6]) == BY_NAME[4:6]
+    # none, as `first: 0` gives none (Strawberry's own slicing gave the whole list)
+    assert await keys(last=0) == []
 
 
 EVENTS = """query($first: Int, $last: Int) {

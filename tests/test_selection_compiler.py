@@ -15,6 +15,7 @@ hand-built answers fixture.
 
 from __future__ import annotations
 
+import ast
 import base64
 from collections import Counter
 from collections.abc import Sequence
@@ -279,6 +280,39 @@ async def _run(store: GraphStore, text: str, variables: dict[str, Any], compiled
     return (result.data, errors), trace.names
 
 
+def assert_same_answer(compiled: Any, resolved: Any, text: str) -> None:
+    """The same data and the same errors; except that where an error nulls an object, an
+    error of another field below that object is reported only if the field finished before
+    the object was nulled (graphql-core drops the later ones), and a compiled read finishes
+    fields sooner than the DataLoaders: then one side names a subset of the other's paths."""
+    (data, errors), (resolved_data, resolved_errors) = compiled, resolved
+    assert data == resolved_data, text
+    if errors == resolved_errors:
+        return
+    assert {(m, code) for m, _, code in errors} == {
+        (m, code) for m, _, code in resolved_errors
+    }, text
+    paths, resolved_paths = {p for _, p, _ in errors}, {p for _, p, _ in resolved_errors}
+    assert paths <= resolved_paths or resolved_paths <= paths, text
+    reported_once = set(errors) ^ set(resolved_errors)
+    assert all(_below_null(data, ast.literal_eval(p)) for _, p, _ in reported_once), text
+
+
+def _below_null(data: Any, path: list[str]) -> bool:
+    """Whether an object on ``path`` (field names, list indexes left out) is null in ``data``:
+    the error at the path's end was under an object another error nulled."""
+    value = data
+    for key in path[:-1]:
+        if value is None:
+            return True
+        while isinstance(value, list):
+            if not value:
+                return False
+            value = value[0]
+        value = value.get(key) if isinstance(value, dict) else None
+    return value is None
+
+
 PROPERTY = settings(
     max_examples=60,
     deadline=None,
@@ -294,7 +328,7 @@ async def test_compiled_reads_answer_as_the_resolvers_do(
     text, variables = asked
     compiled, names = await _run(graph, text, variables, compiled=True)
     resolved, _ = await _run(graph, text, variables, compiled=False)
-    assert compiled == resolved, text
+    assert_same_answer(compiled, resolved, text)
     for statement in compiled_texts(graph, names):
         assert unexpected_tokens(statement) == [], statement
 
