@@ -19,6 +19,14 @@ else in the selection (arguments, directives, a resolver that is async or takes 
 field extension or a per-field hook of an extension), and any value that would be an error,
 sends the whole list to graphql-core's path, so answers and errors are graphql-core's own.
 
+The relationship fields of objects a compiled read made (``schema/selection.py``) count as
+flat too: their nodes are read from the object (``GraphNode.linked_nodes``, in the order the
+field's resolver gives them) and a connection's page is built by the field's own connection
+type, with the field's arguments, which are the same for every object of the list. So below
+the first list of a compiled lookup, graphql-core runs no field per object; a relationship
+the read did not fetch (not compiled, or a plan still to load) sends the list to graphql-core's
+path, whose resolvers load it.
+
 ``complete_iterable_value`` is an executor internal: graphql-core is pinned to the minor
 version this is tested on (pyproject.toml), and ``tests/test_execution.py`` fails if the
 service's lists are completed item by item or the method's signature changes.
