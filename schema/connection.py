@@ -86,8 +86,10 @@ class CountedConnection(relay.ListConnection[relay.NodeType]):
     ) -> Self:
         """Strawberry's ``ListConnection.resolve_connection`` for a list (every page of the
         API is one): the same window, cursors and page info, without resolving the generic
-        edge type again for each connection (the body question builds 40 connections, and
-        that resolution was a sixth of its request)."""
+        edge type again for each connection. The body question builds 40 connections:
+        Strawberry's call was about a seventh of its request in a profile, and the request
+        took 6.0 ms in process with this against 6.6 ms without. One difference, on purpose:
+        ``last: 0`` gives no edges (Strawberry's slice gave the whole list), as ``first: 0``."""
         edge_type = _edge_type(cls)
         window = SliceMetadata.from_arguments(
             info,
