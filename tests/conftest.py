@@ -31,6 +31,7 @@ from graph_store import GraphStore
 from graph_store.falkordb_store import FalkorDBStore
 from graph_store.local_engine import LocalEngine, free_port
 from graph_store.neo4j_store import Neo4jStore
+from schema.connection import EDGE_TYPES
 from schema.limits import PriceCache
 from server.app import create_app
 from server.runtime import build_store
@@ -94,6 +95,7 @@ def _prices_walked_afresh() -> None:
     warm: the mutated walk never ran, and its mutants survived)."""
     for cache in list(PriceCache.made):
         cache.clear()
+    EDGE_TYPES.clear()  # the same for the connections' edge types
 
 
 @pytest.fixture(scope="session")

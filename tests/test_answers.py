@@ -548,6 +548,38 @@ async def test_pages_walk_the_whole_list_once(answers: GraphStore) -> None:
     assert (keys, before) == (BY_NAME[3:6], True)
 
 
+PAGE_ENDS = """query($first: Int, $after: String) {
+  search(text: "答项", kinds: [POWER_ITEM], first: $first, after: $after) {
+    edges { cursor node { ... on PowerItem { key } } }
+    pageInfo { hasPreviousPage startCursor endCursor }
+  }
+}"""
+
+
+async def test_a_page_says_where_it_starts_and_ends(answers: GraphStore) -> None:
+    """``startCursor``/``endCursor`` are the page's first and last edges' cursors (none for
+    an empty page), and a page has one before it exactly when it does not start at the
+    list's first item, one item in included."""
+
+    async def page(**arguments: Any) -> tuple[list[str], list[str], dict[str, Any]]:
+        search = (await ask(answers, PAGE_ENDS, **arguments))["search"]
+        edges = search["edges"]
+        return [e["node"]["key"] for e in edges], [e["cursor"] for e in edges], search["pageInfo"]
+
+    keys, cursors, info = await page(first=2)
+    assert keys == BY_NAME[:2]
+    assert info == {"hasPreviousPage": False, "startCursor": cursors[0], "endCursor": cursors[1]}
+    keys, later, info = await page(first=2, after=cursors[0])
+    assert keys == BY_NAME[1:3]
+    assert later[0] == cursors[1]  # a cursor names a place in the list, whatever the page
+    assert info == {"hasPreviousPage": True, "startCursor": later[0], "endCursor": later[1]}
+    assert (await page(first=0))[2] == {
+        "hasPreviousPage": False,
+        "startCursor": None,
+        "endCursor": None,
+    }
+
+
 async def test_a_page_size_written_in_the_query_is_read_as_a_number(answers: GraphStore) -> None:
     query = """{ search(text: "答项", kinds: [POWER_ITEM], first: 2) {
         totalCount edges { node { ... on PowerItem { key } } } pageInfo { hasNextPage } } }"""
