@@ -99,18 +99,23 @@ class GraphNode(relay.Node):
         node.pending = pending
         return node
 
+    def compiled_neighbours(self, response_key: str, field_name: str) -> list[Neighbour] | None:
+        """What the compiled read that made this object found for field ``field_name``
+        answered at ``response_key``; None where it read nothing for that field (not compiled,
+        or a plan not loaded yet)."""
+        found = self.linked.get(response_key) if self.linked else None
+        return found.neighbours if found is not None and found.field == field_name else None
+
     def linked_nodes(self, response_key: str, field_name: str) -> list[GraphNode] | None:
         """The nodes of relationship field ``field_name``, answered at ``response_key``, as
         its resolver (:func:`related`) gives them, when the compiled read that made this
         object holds them; else None. The executor (``schema/execution.py``) completes a
         compiled subtree with it, without a resolver call per field and object."""
-        found = self.linked.get(response_key) if self.linked else None
-        if found is None or found.field != field_name:
-            return None
+        found = self.compiled_neighbours(response_key, field_name)
         relation = RELATIONS[self.label].get(field_name)
-        if relation is None or relation.claims:
+        if found is None or relation is None or relation.claims:
             return None
-        return arranged(relation, found.neighbours)
+        return arranged(relation, found)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -134,13 +139,12 @@ async def neighbours(
     for the field being resolved: from the compiled read that fetched ``node`` (or that its
     ``pending`` plan loads now, batched with its siblings) when it holds this field, from the
     DataLoaders otherwise."""
-    linked = node.linked
-    if linked is None and node.pending is not None:
+    if node.linked is None and node.pending is not None:
         entity = await info.context.selections.load(node.pending, node.entity_id)
-        linked = node.linked = entity.linked if entity is not None else {}
-    found = linked.get(str(info.path.key)) if linked else None
-    if found is not None and found.field == info.field_name:
-        return found.neighbours
+        node.linked = entity.linked if entity is not None else {}
+    found = node.compiled_neighbours(str(info.path.key), info.field_name)
+    if found is not None:
+        return found
     loaded: list[Neighbour] = await info.context.loaders.neighbours.load(
         (node.entity_id, rel_type, direction)
     )
