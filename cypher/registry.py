@@ -37,6 +37,10 @@ class Statement:
     text: str
     description: str
     path: Path
+    #: Its rows hold only maps, lists and property values (a compiled read's map
+    #: projections): no node, relationship, path or temporal value for the store to convert,
+    #: so the store takes the rows as the driver gives them (``graph_store/values.py``).
+    maps_only: bool = False
 
 
 _COMPILER: Final = CYPHER_DIR / "compiler.py"
@@ -103,7 +107,9 @@ class CypherRegistry:
         text = compile_read(shape, self.engine)
         digest = hashlib.sha256(text.encode()).hexdigest()[:12]
         name = f"compiled_{shape.label.lower()}_{digest}"
-        statement = Statement(name, text, "compiled from a GraphQL selection", _COMPILER)
+        statement = Statement(
+            name, text, "compiled from a GraphQL selection", _COMPILER, maps_only=True
+        )
         self._compiled[key] = statement
         self._compiled_names[(self.engine, name)] = statement
         while len(self._compiled) > COMPILED_KEPT:

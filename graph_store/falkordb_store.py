@@ -282,6 +282,8 @@ class FalkorDBStore(GraphStore):
                 ) from exc
             raise StatementFailedError(statement.name, str(exc)) from exc
         columns = [column[1] for column in result.header]
+        if statement.maps_only:  # nothing to convert: the rows as the client parsed them
+            return [dict(zip(columns, row, strict=True)) for row in result.result_set]
         return [
             {column: plain(value) for column, value in zip(columns, row, strict=True)}
             for row in result.result_set

@@ -171,15 +171,19 @@ Finish = Callable[[AsyncManagedTransaction], Awaitable[int | None]]
 async def _rows(
     tx: AsyncManagedTransaction, statement: Statement, params: dict[str, Any]
 ) -> list[Row]:
-    return await _plain_rows(await tx.run(statement.text, params))
+    return await _plain_rows(await tx.run(statement.text, params), statement)
 
 
-async def _plain_rows(result: AsyncResult) -> list[Row]:
+async def _plain_rows(result: AsyncResult, statement: Statement) -> list[Row]:
     """A result's records as plain rows. The values are taken as the driver decoded them:
     ``Result.data()`` would walk every value once more (ABC checks per value) only to make
-    of nodes what :func:`plain` makes of them anyway."""
+    of nodes what :func:`plain` makes of them anyway; and a statement whose rows are maps of
+    properties by construction (``maps_only``) is not walked at all."""
+    keys = result.keys()
+    if statement.maps_only:
+        return [dict(zip(keys, record, strict=True)) async for record in result]
     return [
-        {key: plain(value) for key, value in zip(record.keys(), record, strict=True)}
+        {key: plain(value) for key, value in zip(keys, record, strict=True)}
         async for record in result
     ]
 
@@ -354,7 +358,7 @@ class Neo4jStore(GraphStore):
                         database=self.database, default_access_mode=neo4j.READ_ACCESS
                     ) as session:
                         result = await session.run(Query(statement.text, timeout=timeout), params)
-                        return await _plain_rows(result)
+                        return await _plain_rows(result, statement)
                 except neo4j_errors.TransientError as exc:
                     if exc.code == _OUT_OF_TRANSACTION_MEMORY:
                         raise _NotRetriedError(exc) from exc
