@@ -305,17 +305,19 @@ class ScalarListExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return None  # the general path reports it at the field
         path = info.path.add_key(response_key, object_type.name)
         field_info = Info(
-            _raw_info=self.build_resolve_info(
-                field, [d.node for d in details], object_type, path
-            ),
+            _raw_info=self.build_resolve_info(field, [d.node for d in details], object_type, path),
             _field=definition,
         )
-
-        def build_page(nodes: list[Any]) -> Any:
-            return connection_type.resolve_connection(
-                nodes, info=field_info, max_results=extension.max_results, **arguments
+        pager = getattr(connection_type, "pager", None)
+        if pager is None:
+            return None
+        try:
+            # the field's arguments checked and its window worked out once, for every page
+            build_page: Callable[[list[Any]], Any] = pager(
+                field_info, max_results=extension.max_results, **arguments
             )
-
+        except Exception:  # e.g. a bad cursor: the general path reports it at each object
+            return None
         return build_page
 
 
@@ -366,9 +368,12 @@ def _getter(field: Any) -> Callable[[Any], Any] | None:
         or resolver.parent_parameter is not None
     ):
         return None
+    function = resolver.wrapped_func  # called as Strawberry's resolver calls it, one call less
+    if not callable(function):
+        return None
     if resolver.self_parameter is None:
-        return lambda _: resolver()
-    return lambda source: resolver(source)
+        return lambda _: function()
+    return function
 
 
 def _leaf(leaf: GraphQLScalarType | GraphQLEnumType, non_null: bool) -> Callable[[Any], Any]:
