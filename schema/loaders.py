@@ -42,11 +42,15 @@ class SharedLoader(DataLoader[Key, Value]):
         return asyncio.shield(super().load(key))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Entity:
     """A node as the graph returned it: its labels and properties, and, when a compiled read
     (``schema/selection.py``) fetched it, the nodes of the relationships the request selects
-    below it (``linked``, by response key)."""
+    below it (``linked``, by response key).
+
+    Not frozen, as :class:`Neighbour` and :class:`Linked`: a compiled read makes one of each
+    per node it returns (hundreds per request), and a frozen dataclass sets each field through
+    ``object.__setattr__``. Nothing changes them once made."""
 
     labels: tuple[str, ...]
     props: dict[str, Any]
@@ -62,7 +66,7 @@ class Entity:
         return str(self.props["id"])
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Neighbour:
     """The node at the other end of a relationship, with the relationship's properties."""
 
@@ -70,7 +74,7 @@ class Neighbour:
     rel: dict[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Linked:
     """The nodes a compiled read found for one field (``field``: its name, which the
     resolver checks, since the key is a response key a client may alias)."""
