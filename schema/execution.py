@@ -55,6 +55,7 @@ from graphql.execution.values import get_argument_values
 from graphql.pyutils import AwaitableOrValue, Path, Undefined
 from strawberry.relay.fields import ConnectionExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import CustomGraphQLEnumType
 from strawberry.types.field import StrawberryField
 from strawberry.types.info import Info
 
@@ -378,6 +379,8 @@ def _getter(field: Any) -> Callable[[Any], Any] | None:
 
 def _leaf(leaf: GraphQLScalarType | GraphQLEnumType, non_null: bool) -> Callable[[Any], Any]:
     coerce = leaf.coerce_output_value
+    if isinstance(leaf, CustomGraphQLEnumType):
+        coerce = _enum_names(leaf)
 
     def complete(value: Any) -> Any:
         if value is None:
@@ -390,6 +393,26 @@ def _leaf(leaf: GraphQLScalarType | GraphQLEnumType, non_null: bool) -> Callable
         return coerced
 
     return complete
+
+
+def _enum_names(enum: CustomGraphQLEnumType) -> Callable[[Any], Any]:
+    """Strawberry's output coercion of an enum, its answer for each member kept: it scans the
+    type's values for the member's value each time (a region tree's ``level`` a hundred times
+    a request). Anything but a member of the enum is left to Strawberry's."""
+    coerce = enum.coerce_output_value
+    names: dict[Any, Any] = {}
+    members: list[Any] = list(enum.wrapped_cls)
+    for member in members:
+        try:
+            names[member] = coerce(member)
+        except ValueError:  # a member the GraphQL type leaves out: Strawberry's error, later
+            continue
+
+    def name_of(value: Any) -> Any:
+        name = names.get(value) if type(value) is enum.wrapped_cls else None
+        return coerce(value) if name is None else name
+
+    return name_of
 
 
 def _nullable(non_null: bool, complete: Callable[[Any], Any]) -> Callable[[Any], Any]:

@@ -407,20 +407,22 @@ def entity_from(plan: Plan, node: Mapping[str, Any]) -> Entity:
     """The :class:`Entity` a compiled row describes, with the nodes of each hop linked under
     its response key. Properties the node lacks come back null from a projection; they are
     left out, as ``properties(n)`` leaves them out."""
-    props = {k: v for k, v in node["p"].items() if v is not None}
+    props = _present(node["p"])
     linked: dict[str, Linked] = {}
     for index, (key, name, child) in enumerate(plan.fields):
         linked[key] = Linked(
             name,
             [
-                Neighbour(
-                    entity_from(child, item),
-                    {k: v for k, v in (item.get("r") or {}).items() if v is not None},
-                )
+                Neighbour(entity_from(child, item), _present(item.get("r")))
                 for item in node[f"c{index}"]
             ],
         )
     return Entity((plan.shape.label,), props, linked)
+
+
+def _present(properties: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The properties a projection found (it gives null for those the element lacks)."""
+    return {k: v for k, v in properties.items() if v is not None} if properties else {}
 
 
 class SelectionLoader:
