@@ -10,6 +10,8 @@ request's DataLoaders (:mod:`schema.loaders`) otherwise; :func:`neighbours` choo
 from __future__ import annotations
 
 import dataclasses
+import enum
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Self, TypeVar
 
@@ -53,9 +55,27 @@ def mode_of(value: str | None) -> ClaimMode | None:
 
 def provenance_of(props: dict[str, Any]) -> list[Provenance]:
     """Pair the parallel ``sources``/``quotes`` lists stored on a node or relationship."""
-    sources = props.get("sources") or []
-    quotes = props.get("quotes") or []
+    sources = props.get("sources")
+    quotes = props.get("quotes")
+    if not sources or not quotes:  # a synthetic fact: most of a large graph
+        return []
     return [Provenance(source=s, quote=q) for s, q in zip(sources, quotes, strict=False)]
+
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+@functools.cache
+def _members(enum_type: type[E]) -> dict[Any, E]:
+    return {member.value: member for member in enum_type}
+
+
+def member(enum_type: type[E], value: Any) -> E:
+    """``enum_type(value)``, looked up: ``Enum.__call__`` is slow, and a compiled read builds
+    hundreds of nodes a request, each with an enum or two (an unknown value still raises the
+    enum's own ``ValueError``)."""
+    found = _members(enum_type).get(value)
+    return enum_type(value) if found is None else found
 
 
 @strawberry.interface(description="A fact-bearing object: documented with a quote, or synthetic.")
@@ -228,9 +248,9 @@ class Region(GraphNode, Fact):
         return cls(
             **_fact_fields(props),
             name=props["name"],
-            level=RegionLevel(props["level"]),
+            level=member(RegionLevel, props["level"]),
             code=props.get("code"),
-            division=RegionDivision(division) if division else None,
+            division=member(RegionDivision, division) if division else None,
             aliases=list(props.get("aliases") or []),
         )
 
@@ -297,7 +317,7 @@ class Body(GraphNode, Fact):
         return cls(
             **_fact_fields(props),
             name=props["name"],
-            kind=BodyKind(props["kind"]),
+            kind=member(BodyKind, props["kind"]),
             domain=props.get("domain"),
             rank=props.get("rank"),
             staff_quota=props.get("staffQuota"),
@@ -383,7 +403,7 @@ class PowerItem(GraphNode, Fact):
             **_fact_fields(props),
             seq=props.get("seq"),
             name=props["name"],
-            power_type=PowerType(power_type) if power_type is not None else None,
+            power_type=member(PowerType, power_type) if power_type is not None else None,
             power_type_stated=power_type is not None or bool(text),
             power_type_text=text,
             legal_basis=props.get("legalBasis"),
@@ -536,7 +556,7 @@ class ReformEvent(GraphNode, Fact):
     def from_props(cls, props: dict[str, Any]) -> Self:
         return cls(
             **_fact_fields(props),
-            kind=EventKind(props["kind"]),
+            kind=member(EventKind, props["kind"]),
             date=props.get("date"),
             title=props.get("title", ""),
             input_count=props.get("inputCount"),
