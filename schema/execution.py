@@ -34,6 +34,7 @@ service's lists are completed item by item or the method's signature changes.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any, Final
 
@@ -395,21 +396,30 @@ def _leaf(leaf: GraphQLScalarType | GraphQLEnumType, non_null: bool) -> Callable
     return complete
 
 
+#: The name of each member of an enum type (:func:`_enum_names`), kept as long as the type.
+_ENUM_NAMES: weakref.WeakKeyDictionary[CustomGraphQLEnumType, dict[Any, Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _enum_names(enum: CustomGraphQLEnumType) -> Callable[[Any], Any]:
     """Strawberry's output coercion of an enum, its answer for each member kept: it scans the
     type's values for the member's value each time (a region tree's ``level`` a hundred times
     a request). Anything but a member of the enum is left to Strawberry's."""
     coerce = enum.coerce_output_value
-    names: dict[Any, Any] = {}
-    members: list[Any] = list(enum.wrapped_cls)
-    for member in members:
-        try:
-            names[member] = coerce(member)
-        except ValueError:  # a member the GraphQL type leaves out: Strawberry's error, later
-            continue
+    names = _ENUM_NAMES.get(enum)
+    if names is None:
+        names = _ENUM_NAMES[enum] = {}
+        members: list[Any] = list(enum.wrapped_cls)
+        for member in members:
+            try:
+                names[member] = coerce(member)
+            except ValueError:  # a member the GraphQL type leaves out: Strawberry's error
+                continue
+    member_type = enum.wrapped_cls
 
     def name_of(value: Any) -> Any:
-        name = names.get(value) if type(value) is enum.wrapped_cls else None
+        name = names.get(value) if type(value) is member_type else None
         return coerce(value) if name is None else name
 
     return name_of
