@@ -306,7 +306,11 @@ class Query:
             "text": search_key(text.strip()),  # simplified, lower case: as names are kept
             "code": code,
             "terms": terms,
-            "labels": [k.value for k in (kinds or SearchKind)],
+            # null: every kind, which the statement tests with a fixed `NOT n:Source` (cheaper
+            # than matching each candidate's labels against the list of all of them)
+            "labels": (
+                None if not kinds or set(kinds) == set(SearchKind) else [k.value for k in kinds]
+            ),
             "level": level.value if level else None,
             "kind": kind.value if kind else None,
             "powerType": power_type.value if power_type else None,

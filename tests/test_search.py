@@ -12,12 +12,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cypher.vocabulary import NODE_PROPERTIES
 from graph_loaders.dataset_reader import read_dataset_dir
 from graph_loaders.pipeline import dataset_files, validate
 from graph_store import GraphStore, trace_statements
 from graph_store.search_terms import index_terms, query_terms
 from schema import build_schema
 from schema.context import GraphContext
+from schema.query import SearchKind
 from tests.datasets import DATA_DIR
 
 # Chinese characters, Latin letters of both cases, digits and the punctuation names carry.
@@ -255,3 +257,54 @@ async def test_statistics_are_found_by_label_and_metric(documented: GraphStore) 
     )
     # only when asked for among the kinds: statistics are not regions
     assert await _keys(documented, "合理归位", "REGION") == set()
+
+
+def test_every_label_search_can_meet_is_a_kind_or_a_source() -> None:
+    """The statements keep sources out with a fixed `NOT n:Source` and read a null `$labels`
+    as every kind: that is every kind only while the labels whose nodes carry ``searchGrams``
+    (the full-text index's candidates) are the kinds' and ``Source`` alone."""
+    searchable = {label for label, keys in NODE_PROPERTIES.items() if "searchGrams" in keys}
+    kinds = {kind.value for kind in SearchKind}
+    # EnforcementTeam is a second label on a Body (the Body's properties): found as a Body
+    assert searchable == kinds - {"EnforcementTeam"} | {"Source"}
+    assert NODE_PROPERTIES["EnforcementTeam"] == frozenset({"id"})
+
+
+ALL_KINDS = """
+query($text: String!, $kinds: [SearchKind!]) {
+  search(text: $text, kinds: $kinds, first: 50) {
+    totalCount edges { node { __typename id } }
+  }
+}"""
+
+
+@pytest.mark.anyio
+async def test_search_never_finds_a_source_whatever_kinds_it_asks_for(
+    documented: GraphStore,
+) -> None:
+    """Source documents carry searchGrams (their titles) but are not found: not when every
+    kind is asked for (sent as a null `$labels`, kept out by the statement's own label test),
+    and not when the kinds are listed."""
+    # the title of a source (内蒙古自治区苏木乡镇和街道改革工作总结) holds this, and so do a
+    # document's, statistics' labels and other names
+    text = "苏木乡镇和街道"
+    answers = []
+    for kinds in (None, [], [k.name for k in SearchKind]):
+        with trace_statements() as trace:
+            data = await _run(documented, ALL_KINDS, text=text, kinds=kinds)
+        [params] = [p for name, p in trace.calls if name == "search_entities"]
+        assert params["labels"] is None  # every kind: the statement's fixed label test
+        answers.append(data["search"])
+    assert answers[0] == answers[1] == answers[2]
+    found = answers[0]
+    types = {edge["node"]["__typename"] for edge in found["edges"]}
+    assert found["totalCount"] == len(found["edges"]) > 0
+    assert {"Document", "Statistic"} <= types
+    assert "Source" not in types
+
+    with trace_statements() as trace:
+        some = await _run(documented, ALL_KINDS, text=text, kinds=["DOCUMENT", "STATISTIC"])
+    [params] = [p for name, p in trace.calls if name == "search_entities"]
+    assert params["labels"] == ["Document", "Statistic"]
+    kept = [e for e in found["edges"] if e["node"]["__typename"] in {"Document", "Statistic"}]
+    assert some["search"] == {"totalCount": len(kept), "edges": kept}
