@@ -58,7 +58,7 @@ class CountedConnection(relay.ListConnection[relay.NodeType]):
     ) -> Callable[[list[Any]], CountedConnection[Any]]:
         """How one field's arguments cut a list into a page: the arguments checked, and the
         window and cursors worked out, once. The executor pages a connection per object of a
-        list with the same arguments (``schema/execution.py``), 37 for the body question: each
+        list with the same arguments (``schema/execution.py``), 36 for the body question: each
         worked the window out again (and read the field's selection again) where the list is
         all that differs.
 
@@ -83,7 +83,9 @@ class CountedConnection(relay.ListConnection[relay.NodeType]):
             last = cap
         edge_type = _edge_type(cls)
         try:
-            window = _window(info, first=first, last=last, prefix=edge_type.CURSOR_PREFIX, **kwargs)
+            window = SliceMetadata.from_arguments(
+                info, first=first, last=last, prefix=edge_type.CURSOR_PREFIX, **kwargs
+            )
         except (TypeError, ValueError) as exc:  # Strawberry's words for a cursor it cannot read
             raise ApiError(
                 ErrorCode.BAD_INPUT,
@@ -127,29 +129,6 @@ class CountedConnection(relay.ListConnection[relay.NodeType]):
             )
 
         return page
-
-
-def _window(
-    info: strawberry.Info,
-    *,
-    first: int | None,
-    last: int | None,
-    prefix: str,
-    before: str | None = None,
-    after: str | None = None,
-    max_results: int | None = None,
-) -> SliceMetadata:
-    """Strawberry's slice of a list for these arguments (a cursor it cannot read: its
-    ``TypeError`` or ``ValueError``, as any other argument it does not take)."""
-    return SliceMetadata.from_arguments(
-        info,
-        before=before,
-        after=after,
-        first=first,
-        last=last,
-        max_results=max_results,
-        prefix=prefix,
-    )
 
 
 def _total(nodes: list[Any]) -> int:

@@ -60,6 +60,7 @@ from strawberry.schema.schema_converter import CustomGraphQLEnumType
 from strawberry.types.field import StrawberryField
 from strawberry.types.info import Info
 
+from schema.errors import ApiError
 from schema.selection import RELATIONS
 
 _PLAIN_SCALARS = frozenset({str, int, float, bool})
@@ -318,7 +319,7 @@ class ScalarListExecutionContext(StrawberryGraphQLCoreExecutionContext):
             build_page: Callable[[list[Any]], Any] = pager(
                 field_info, max_results=extension.max_results, **arguments
             )
-        except Exception:  # e.g. a bad cursor: the general path reports it at each object
+        except ApiError:  # e.g. a bad cursor: the general path reports it at each object
             return None
         return build_page
 
