@@ -11,6 +11,7 @@
 // chains. With $town (not null) only the chains in which the town, or a body in it,
 // receives a delegation: filtered in the walk, so a town's chain does not carry the item's
 // chains to every other town.
+// :maps
 UNWIND $items AS itemId
 MATCH (item:PowerItem {id: itemId})
 OPTIONAL MATCH (item)-[:LISTED_IN]->(list:PowerList)

@@ -1,4 +1,5 @@
 // Every disagreement between sources, by id, at most $limit: rows of `props`.
+// :maps
 MATCH (d:Disagreement)
 WITH d
 ORDER BY d.id

@@ -4,6 +4,7 @@
 // list names none). What a claims table uploaded to the service is read against besides the
 // dataset folder, so that it can name a list imported after start-up (through the API or
 // `reformgraph load`), and find its towns within the list's county.
+// :maps
 MATCH (l:PowerList)
 WHERE l.synthetic = false
 OPTIONAL MATCH (l)-[:IN_REGION]->(scope:Region)

@@ -2,6 +2,7 @@
 // properties), `labels` and `props` of the node at the other end — outgoing_by_type with
 // the type written in the pattern, so the engine follows only PART_OF edges instead of every
 // edge of the node (a town has a CLAIMS edge per claimed item, a bureau an EXERCISES edge).
+// :maps
 UNWIND $ids AS id
 MATCH (n:Entity {id: id})-[r:PART_OF]->(m:Entity)
 RETURN id, properties(r) AS rel, labels(m) AS labels, properties(m) AS props

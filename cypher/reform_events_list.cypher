@@ -1,5 +1,6 @@
 // Reform events, optionally of kind $kind, dated from $from to $to (ISO strings, inclusive;
 // null: open) and in region $under or below it: rows of `props`, by date, at most $limit.
+// :maps
 MATCH (e:ReformEvent)
 WHERE ($kind IS NULL OR e.kind = $kind)
   AND ($from IS NULL OR e.date >= $from)

@@ -4,7 +4,9 @@ A statement ``name`` lives in ``cypher/name.cypher``. Where the two engines cann
 statement, ``name.neo4j.cypher`` and ``name.falkordb.cypher`` hold the twins, each recorded
 with its reason in ``cypher/COMPAT.md``. A statement with a file for one engine only (Neo4j's
 constraint DDL, which FalkorDB does not have) exists for that engine alone. The first comment
-lines of a file (``// …``) say what it returns; they are kept as its description.
+lines of a file (``// …``) say what it returns; they are kept as its description. Among them,
+the line ``// :maps`` (an annotation, as sqlc's ``-- name: … :one``) says that the statement's
+rows hold only maps, lists and property values (:attr:`Statement.maps_only`).
 """
 
 from __future__ import annotations
@@ -38,22 +40,35 @@ class Statement:
     description: str
     path: Path
     #: Its rows hold only maps, lists and property values (a compiled read's map
-    #: projections): no node, relationship, path or temporal value for the store to convert,
-    #: so the store takes the rows as the driver gives them (``graph_store/values.py``).
+    #: projections, a file annotated :data:`MAPS_ONLY`): no node, relationship, path or
+    #: temporal value for the store to convert, so the store takes the rows as the driver
+    #: gives them (``graph_store/values.py``). The test suite checks every such row
+    #: (``GraphStore.check_maps_only``).
     maps_only: bool = False
 
 
 _COMPILER: Final = CYPHER_DIR / "compiler.py"
 
+#: The header line of a statement whose rows are maps, lists and property values only: those
+#: the service reads most (answers of hundreds of maps), which the store then takes as the
+#: driver decoded them instead of walking every value for engine types.
+MAPS_ONLY: Final = "// :maps"
 
-def _description(text: str) -> str:
+
+def _header(text: str) -> tuple[str, bool]:
+    """A file's description (its first comment lines) and whether it is annotated
+    :data:`MAPS_ONLY`."""
     lines = []
+    maps_only = False
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped.startswith("//"):
             break
+        if stripped == MAPS_ONLY:
+            maps_only = True
+            continue
         lines.append(stripped.removeprefix("//").strip())
-    return " ".join(lines)
+    return " ".join(lines), maps_only
 
 
 class CypherRegistry:
@@ -86,7 +101,8 @@ class CypherRegistry:
             if chosen is None:
                 continue  # an engine-only statement (schema DDL), see cypher/COMPAT.md
             text = chosen.read_text(encoding="utf-8").strip()
-            self._statements[name] = Statement(name, text, _description(text), chosen)
+            description, maps_only = _header(text)
+            self._statements[name] = Statement(name, text, description, chosen, maps_only)
 
     def get(self, name: str) -> Statement:
         """Return the statement called ``name`` for this registry's engine: a file's, or one

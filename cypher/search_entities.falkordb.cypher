@@ -17,6 +17,7 @@
 // page is a top-$limit (LIMIT after ORDER BY) over the collected matches, not a sort of all
 // of them. With no match, the [null] row still makes the one row, and collect() leaves the
 // null out of the page.
+// :maps
 CALL db.idx.fulltext.queryNodes('Entity', $terms) YIELD node
 WITH node AS n
 WHERE (($labels IS NULL AND NOT n:Source) OR any(l IN labels(n) WHERE l IN $labels))

@@ -17,6 +17,7 @@
 // a top-$limit (LIMIT after ORDER BY) over the collected matches, not a sort of all of them.
 // With no match, the [null] row still makes the one row, and collect() leaves the null out of
 // the page.
+// :maps
 CALL db.index.fulltext.queryNodes('entity_search', reduce(q = '', t IN split($terms, ' ') | q + ' +' + t))
 YIELD node
 WITH node AS n

@@ -8,6 +8,7 @@
 // Candidates come from the full-text index on
 // `searchGrams` ($terms: the grams of $text, space-separated, which RediSearch reads as AND;
 // see graph_store/search_terms.py), never from a scan of every Entity.
+// :maps
 CALL db.idx.fulltext.queryNodes('Entity', $terms) YIELD node
 WITH node AS n
 WHERE (($labels IS NULL AND NOT n:Source) OR any(l IN labels(n) WHERE l IN $labels))

@@ -8,6 +8,7 @@
 // Candidates come from the full-text index on
 // `searchGrams` (index `entity_search`; $terms: the grams of $text, space-separated, each made
 // required with Lucene's `+`; see graph_store/search_terms.py), never from a scan of every Entity.
+// :maps
 CALL db.index.fulltext.queryNodes('entity_search', reduce(q = '', t IN split($terms, ' ') | q + ' +' + t))
 YIELD node
 WITH node AS n

@@ -1,4 +1,5 @@
 // Every source document, by id, at most $limit: rows of `props`.
+// :maps
 MATCH (s:Source)
 WITH s
 ORDER BY s.id

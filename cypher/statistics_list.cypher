@@ -1,6 +1,7 @@
 // Statistics, optionally of metric $metric, dated from $from to $to (ISO strings,
 // inclusive; null: open; undated figures only when both are null), about region $under or a
 // region below it: rows of `props`, by id, at most $limit.
+// :maps
 MATCH (s:Statistic)
 WHERE ($metric IS NULL OR s.metric = $metric)
   AND ($from IS NULL OR s.date >= $from)

@@ -23,13 +23,14 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from prometheus_client import Histogram
 
 from cypher.registry import CypherRegistry, Statement
 from graph_store.deadline import within_deadline
 from graph_store.errors import WriteConflictError
+from graph_store.values import plain
 
 Row = dict[str, Any]
 Params = Mapping[str, Any]
@@ -95,10 +96,29 @@ def current_trace() -> StatementTrace | None:
     return _current_trace.get()
 
 
+class EngineTypeError(AssertionError):
+    """A ``maps_only`` statement gave a value that is not a plain map, list or property value
+    (a node, a relationship, a temporal value): its annotation is wrong."""
+
+
+def _check_plain(statement: Statement, rows: list[Row]) -> None:
+    """Raise :class:`EngineTypeError` unless ``rows`` are what :func:`plain` makes of them."""
+    if plain(rows) != rows:
+        raise EngineTypeError(
+            f"{statement.name} is annotated maps-only ({statement.path.name}) but returned "
+            "an engine value"
+        )
+
+
 class GraphStore(abc.ABC):
     """A graph engine behind named statements; returns plain dicts, lists and scalars."""
 
     engine: str
+    #: Whether each row of a ``maps_only`` statement (taken as the driver gave it) is checked
+    #: for engine types: on in the test suite (``tests/conftest.py``), so that every such
+    #: statement is checked on both engines; off in service, where it would cost what the
+    #: annotation saves.
+    check_maps_only: ClassVar[bool] = False
 
     def __init__(self, registry: CypherRegistry) -> None:
         if registry.engine != self.engine:
@@ -112,7 +132,10 @@ class GraphStore(abc.ABC):
         values = dict(params or {})
         with self._timed(statement, "read", values):
             async with within_deadline(self.engine):
-                return await self._read(statement, values)
+                rows = await self._read(statement, values)
+        if statement.maps_only and self.check_maps_only:
+            _check_plain(statement, rows)
+        return rows
 
     async def write(self, name: str, params: Params | None = None) -> list[Row]:
         """Run the named statement in a write transaction and return its rows as dicts; the

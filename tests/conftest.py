@@ -42,6 +42,11 @@ from tests.datasets import DATA_DIR
 
 ENGINES = ["falkordb"] + (["neo4j"] if os.environ.get("NEO4J_URI") else [])
 
+# Every row of a statement annotated `// :maps` is checked for engine values, in every test
+# that reads one, on both engines: the annotation is a promise the store relies on
+# (cypher/registry.py), and the suite is what keeps it.
+GraphStore.check_maps_only = True
+
 # Hypothesis: no deadline (tests never assert on wall-clock time, and under coverage on two
 # shared cores one example of tests/test_execution.py took 226 ms against the default 200),
 # and its files (example database, caches) under .reformgraph/, not in the working tree

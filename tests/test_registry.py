@@ -53,3 +53,24 @@ def test_every_twin_is_recorded_in_compat_md() -> None:
     for path in CYPHER_DIR.glob("*.*.cypher"):
         name = path.name.split(".")[0]
         assert re.search(rf"`{name}", compat), f"{path.name} is not documented in COMPAT.md"
+
+
+def test_maps_annotation_marks_a_statement_and_stays_out_of_its_description(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "rows.cypher").write_text("// rows of props\n// :maps\nRETURN {a: 1} AS m")
+    (tmp_path / "nodes.cypher").write_text("// nodes\nMATCH (n) RETURN n")
+    registry = CypherRegistry("falkordb", tmp_path)
+    assert registry.get("rows").maps_only
+    assert registry.get("rows").description == "rows of props"
+    assert not registry.get("nodes").maps_only
+
+
+def test_the_statements_the_service_reads_most_are_annotated_maps_only() -> None:
+    # the store takes their rows as the driver gives them; the suite checks each row
+    # (GraphStore.check_maps_only, tests/conftest.py), on both engines
+    for engine in ("falkordb", "neo4j"):
+        registry = CypherRegistry(engine)
+        for name in ("search_entities", "claim_matrix_of_region", "delegation_chains"):
+            assert registry.get(name).maps_only, (engine, name)
+        assert not registry.get("graph_counts").maps_only

@@ -14,6 +14,7 @@ from graph_store import (
     StatementFailedError,
     trace_statements,
 )
+from graph_store.base import EngineTypeError
 from graph_store.deadline import request_deadline
 from graph_store.errors import DeadlineExceededError
 from graph_store.falkordb_store import FalkorDBStore
@@ -47,7 +48,7 @@ async def test_write_then_read_returns_plain_values(store: GraphStore) -> None:
     rows = await store.read("entities_by_ids", {"ids": ["r:city", "r:missing", "r:root"]})
     by_id = {row["id"]: row for row in rows}
     assert set(by_id) == {"r:city", "r:root"}
-    assert type(by_id["r:root"]["props"]) is dict
+    assert isinstance(by_id["r:root"]["props"], dict)  # FalkorDB's client: an OrderedDict
     assert by_id["r:root"]["props"]["aliases"] == ["内蒙古"]
     assert sorted(by_id["r:root"]["labels"]) == ["Entity", "Region"]
     assert await _parent(store, "r:city") == "r:root"
@@ -57,6 +58,27 @@ async def test_write_then_read_returns_plain_values(store: GraphStore) -> None:
 async def _parent(store: GraphStore, region_id: str) -> str | None:
     rows = await store.read("outgoing_by_type", {"ids": [region_id], "type": "PART_OF"})
     return rows[0]["props"]["id"] if rows else None
+
+
+async def test_a_statement_wrongly_annotated_maps_only_fails_the_suite(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    # the suite checks every row of a `// :maps` statement (tests/conftest.py): one that
+    # returns a node, which the store would otherwise pass up as the driver's object, fails
+    await store.write("upsert_regions", {"rows": REGIONS})
+    probe = with_extra_statements(
+        store,
+        tmp_path / "cypher",
+        node_as_map="// a node, wrongly annotated\n// :maps\nMATCH (n:Region) RETURN n",
+        node_props="// its properties\n// :maps\nMATCH (n:Region) RETURN properties(n) AS p",
+    )
+    try:
+        assert GraphStore.check_maps_only
+        with pytest.raises(EngineTypeError, match="node_as_map"):
+            await probe.read("node_as_map")
+        assert len(await probe.read("node_props")) == 2
+    finally:
+        await probe.close()
 
 
 async def test_writing_twice_changes_nothing(store: GraphStore) -> None:
