@@ -12,8 +12,8 @@ from schema.selection import SelectionLoader
 class GraphContext:
     """Built once per request so DataLoader caches never outlive the request.
 
-    The HTTP layer subclasses it with Strawberry's FastAPI ``BaseContext``; tests and
-    benchmarks use it as it is with ``schema.execute``.
+    The HTTP layer (``server/app.py``), tests and benchmarks (with ``schema.execute``) use it
+    as it is.
     """
 
     def __init__(
