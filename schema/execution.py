@@ -20,12 +20,19 @@ field extension or a per-field hook of an extension), and any value that would b
 sends the whole list to graphql-core's path, so answers and errors are graphql-core's own.
 
 The relationship fields of objects a compiled read made (``schema/selection.py``) count as
-flat too: their nodes are read from the object (``GraphNode.linked_nodes``, in the order the
-field's resolver gives them) and a connection's page is built by the field's own connection
-type, with the field's arguments, which are the same for every object of the list. So below
-the first list of a compiled lookup, graphql-core runs no field per object; a relationship
-the read did not fetch (not compiled, or a plan still to load) sends the list to graphql-core's
+flat too: their nodes are read from the object (``linked_raw``, in the order the field's
+resolver gives them) and a connection's page is built by the field's own connection type,
+with the field's arguments, which are the same for every object of the list. So below the
+first list of a compiled lookup, graphql-core runs no field per object; a relationship the
+read did not fetch (not compiled, or a plan still to load) sends the list to graphql-core's
 path, whose resolvers load it.
+
+Those nodes are not made into node objects: they stay the statement's maps
+(:class:`~schema.selection.RawNode`), and their fields are read from the maps by the readers
+of ``RAW_FIELDS`` (``schema/nodes.py``), which give what ``from_props`` gives. A selection
+with a field that has no reader completes those nodes through node objects, as before. A raw
+node never leaves this module's completion: if the list it is under goes to graphql-core's
+path, that path starts again from the list's own objects.
 
 ``complete_iterable_value`` is an executor internal: graphql-core is pinned to the minor
 version this is tested on (pyproject.toml), and ``tests/test_execution.py`` fails if the
@@ -36,6 +43,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, Final
 
 from graphql import (
@@ -61,7 +69,8 @@ from strawberry.types.field import StrawberryField
 from strawberry.types.info import Info
 
 from schema.errors import ApiError
-from schema.selection import RELATIONS
+from schema.nodes import RAW_FIELDS, node_object
+from schema.selection import RELATIONS, RawNode
 
 _PLAIN_SCALARS = frozenset({str, int, float, bool})
 
@@ -73,14 +82,25 @@ _MISS: Any = object()
 FlatField = tuple[str, Callable[[Any], Any], Callable[[Any], Any]]
 
 
+@dataclass(frozen=True, slots=True)
+class FlatFields:
+    """The fields a field group selects on an object type: read from its objects, and, for
+    a node type, from the raw nodes of a compiled read (:class:`RawNode`) where every field
+    selected has a raw reader (``RAW_FIELDS`` of ``schema/nodes.py``), else None."""
+
+    of_object: list[FlatField]
+    of_raw: list[FlatField] | None
+
+
 class ScalarListExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's execution context, with a one-loop completion for lists of scalars and of
     flat objects."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        #: the flat fields of an object type under a field group, None where not flat
-        self._flat: dict[tuple[GraphQLObjectType, int], tuple[Any, list[FlatField] | None]] = {}
+        #: the flat fields of an object type under a field group (for its objects, and for
+        #: the raw nodes of a compiled read), None where not flat
+        self._flat: dict[tuple[GraphQLObjectType, int], tuple[Any, FlatFields | None]] = {}
         # an extension's per-field hook runs as middleware: then every field must resolve
         middleware = self.middleware_manager
         self._flat_allowed = middleware is None or not middleware.middlewares
@@ -179,6 +199,8 @@ class ScalarListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         by_type: dict[GraphQLObjectType, Callable[[Any], Any] | None] = {}
 
         def complete(value: Any) -> Any:
+            if type(value) is RawNode:  # never an abstract field's value; to be safe
+                raise _NotFlatError
             name = resolve_type(value, info, abstract)
             concrete = self.schema.get_type(name) if isinstance(name, str) else None
             if not isinstance(concrete, GraphQLObjectType) or not self.schema.is_sub_type(
@@ -197,7 +219,7 @@ class ScalarListExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def _flat_fields(
         self, object_type: GraphQLObjectType, field_details_list: Any, info: GraphQLResolveInfo[Any]
-    ) -> list[FlatField] | None:
+    ) -> FlatFields | None:
         """The fields ``field_details_list`` selects on ``object_type``, each with its getter
         and completer, if every one is flat; else None. Kept per field group, as graphql-core
         keeps the collected subfields."""
@@ -211,11 +233,13 @@ class ScalarListExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def _collect_flat_fields(
         self, object_type: GraphQLObjectType, field_details_list: Any, info: GraphQLResolveInfo[Any]
-    ) -> list[FlatField] | None:
+    ) -> FlatFields | None:
         grouped, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
         if new_defer_usages:
             return None
         fields: list[FlatField] = []
+        readers = RAW_FIELDS.get(object_type.name)
+        raw: list[FlatField] | None = [] if readers is not None else None
         for response_key, details in grouped.items():
             nodes = [d.node for d in details]
             if any(node.directives for node in nodes):
@@ -223,6 +247,8 @@ class ScalarListExecutionContext(StrawberryGraphQLCoreExecutionContext):
             name = nodes[0].name.value
             if name == "__typename":
                 fields.append((response_key, _constant(object_type.name), _same))
+                if raw is not None:
+                    raw.append(fields[-1])
                 continue
             field = object_type.fields.get(name)
             if field is None:
@@ -230,17 +256,24 @@ class ScalarListExecutionContext(StrawberryGraphQLCoreExecutionContext):
             definition = field.extensions.get("strawberry-definition")
             relation = RELATIONS.get(object_type.name, {}).get(name)
             getter: Callable[[Any], Any] | None
+            raw_getter: Callable[[Any], Any] | None = None
             if relation is not None and not relation.claims:
-                getter = self._linked_getter(object_type, field, details, response_key, info)
+                getter = raw_getter = self._linked_getter(
+                    object_type, field, details, response_key, info
+                )
             elif field.args or any(node.arguments for node in nodes):
                 return None
             else:
                 getter = _getter(definition)
+                reader = readers.get(name) if readers is not None else None
+                raw_getter = None if reader is None else _raw_getter(reader)
             completer = self._completer(field.type, details, info) if getter else None
             if getter is None or completer is None:
                 return None
             fields.append((response_key, getter, completer))
-        return fields
+            if raw is not None:
+                raw = None if raw_getter is None else [*raw, (response_key, raw_getter, completer)]
+        return FlatFields(fields, raw)
 
     def _linked_getter(
         self,
@@ -333,13 +366,23 @@ _PAGE_ARGUMENTS: Final = frozenset({"first", "after", "last", "before"})
 
 
 def _linked_nodes(source: Any, response_key: str, field_name: str) -> list[Any]:
-    """The nodes of a relationship field that the compiled read which made ``source`` holds;
-    :class:`_NotFlatError` where it holds none (not compiled, or a plan still pending)."""
-    linked_nodes = getattr(source, "linked_nodes", None)
-    nodes = linked_nodes(response_key, field_name) if linked_nodes is not None else None
+    """The nodes of a relationship field that the compiled read which made ``source`` (a
+    node object or a :class:`RawNode`) holds, as raw nodes; :class:`_NotFlatError` where it
+    holds none (not compiled, or a plan still pending)."""
+    linked_raw = getattr(source, "linked_raw", None)
+    nodes = linked_raw(response_key, field_name) if linked_raw is not None else None
     if nodes is None:
         raise _NotFlatError
     return nodes  # type: ignore[no-any-return]
+
+
+def _raw_getter(reader: Callable[[Any], Any]) -> Callable[[RawNode], Any]:
+    """A field's value read from a raw node's properties."""
+
+    def read(node: RawNode) -> Any:
+        return reader(node.item["p"])
+
+    return read
 
 
 def _nullable_type(field_type: GraphQLOutputType) -> GraphQLOutputType:
@@ -438,14 +481,22 @@ def _nullable(non_null: bool, complete: Callable[[Any], Any]) -> Callable[[Any],
 
 
 def _object(
-    object_type: GraphQLObjectType, fields: list[FlatField], info: GraphQLResolveInfo[Any]
+    object_type: GraphQLObjectType, fields: FlatFields, info: GraphQLResolveInfo[Any]
 ) -> Callable[[Any], Any]:
     is_type_of = object_type.is_type_of
+    of_object, of_raw = fields.of_object, fields.of_raw
+    type_name = object_type.name
 
     def complete(value: Any) -> Any:
+        if type(value) is RawNode:
+            if value.plan.shape.label != type_name:
+                raise _NotFlatError
+            if of_raw is not None:
+                return {key: completer(getter(value)) for key, getter, completer in of_raw}
+            value = node_object(value)  # a field without a raw reader: as the resolvers do
         if is_type_of is not None and is_type_of(value, info) is not True:
             raise _NotFlatError  # not of the type (or an awaitable answer): the general path
-        return {key: completer(getter(value)) for key, getter, completer in fields}
+        return {key: completer(getter(value)) for key, getter, completer in of_object}
 
     return complete
 

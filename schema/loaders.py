@@ -13,12 +13,15 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from strawberry.dataloader import DataLoader
 
 from graph_store import GraphStore
 from schema.errors import ApiError, ErrorCode
+
+if TYPE_CHECKING:
+    from schema.selection import Linked
 
 Row = dict[str, Any]
 Group = TypeVar("Group", bound=Hashable)
@@ -48,8 +51,8 @@ class Entity:
     (``schema/selection.py``) fetched it, the nodes of the relationships the request selects
     below it (``linked``, by response key).
 
-    Not frozen, as :class:`Neighbour` and :class:`Linked`: a compiled read makes one of each
-    per node it returns (hundreds per request), and a frozen dataclass sets each field through
+    Not frozen, as :class:`Neighbour`: a compiled read makes one of each per node a resolver
+    asks for (hundreds per request), and a frozen dataclass sets each field through
     ``object.__setattr__``. Nothing changes them once made."""
 
     labels: tuple[str, ...]
@@ -72,15 +75,6 @@ class Neighbour:
 
     entity: Entity
     rel: dict[str, Any]
-
-
-@dataclass(slots=True)
-class Linked:
-    """The nodes a compiled read found for one field (``field``: its name, which the
-    resolver checks, since the key is a response key a client may alias)."""
-
-    field: str
-    neighbours: list[Neighbour]
 
 
 def checked(entity: Entity | None, label: str, key: str) -> Entity:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, Self, TypeVar
 
 import strawberry
@@ -30,9 +30,19 @@ from domain import (
     SourceKind,
 )
 from schema.connection import CountedConnection
-from schema.loaders import Direction, Entity, Linked, Neighbour
+from schema.loaders import Direction, Entity, Neighbour
 from schema.provenance import Disagreement, disagreements_about, source_of_file
-from schema.selection import RELATIONS, Plan, Relation
+from schema.selection import (
+    RELATIONS,
+    Linked,
+    Plan,
+    RawNode,
+    Relation,
+    arrange,
+    by_name,
+    entity_from,
+    raw_nodes_of,
+)
 
 N = TypeVar("N", bound="GraphNode")
 
@@ -126,16 +136,16 @@ class GraphNode(relay.Node):
         found = self.linked.get(response_key) if self.linked else None
         return found.neighbours if found is not None and found.field == field_name else None
 
-    def linked_nodes(self, response_key: str, field_name: str) -> list[GraphNode] | None:
-        """The nodes of relationship field ``field_name``, answered at ``response_key``, as
-        its resolver (:func:`related`) gives them, when the compiled read that made this
-        object holds them; else None. The executor (``schema/execution.py``) completes a
-        compiled subtree with it, without a resolver call per field and object."""
-        found = self.compiled_neighbours(response_key, field_name)
-        relation = RELATIONS[self.label].get(field_name)
-        if found is None or relation is None or relation.claims:
+    def linked_raw(self, response_key: str, field_name: str) -> list[RawNode] | None:
+        """The nodes of relationship field ``field_name``, answered at ``response_key``, in
+        the order its resolver (:func:`related`) gives them, as the compiled read that made
+        this object answered them (:class:`RawNode`); None where it holds none for the field.
+        The executor (``schema/execution.py``) completes a compiled subtree from them,
+        without a resolver call, an entity or a node object per field and node."""
+        found = self.linked.get(response_key) if self.linked else None
+        if found is None or found.field != field_name:
             return None
-        return arranged(relation, found)
+        return raw_nodes_of(self.label, found)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -188,6 +198,11 @@ def node_type_of(entity: Entity) -> type[GraphNode] | None:
     return None
 
 
+def node_object(raw: RawNode) -> GraphNode:
+    """The node object of a compiled read's raw node, with what the read found below it."""
+    return NODE_TYPES[raw.plan.shape.label].from_entity(entity_from(raw.plan, raw.item))
+
+
 def to_node(entity: Entity) -> GraphNode | None:
     """The GraphQL object for a graph node, by its most specific label."""
     node_type = node_type_of(entity)
@@ -206,9 +221,15 @@ async def related(
 
 
 def arranged(relation: Relation, found: list[Neighbour]) -> list[Any]:
-    """The objects of ``relation``'s node type among ``found``, in the relation's order."""
-    nodes = _nodes_of(found, NODE_TYPES[relation.target])
-    return sorted(nodes, key=relation.order) if relation.order is not None else nodes
+    """The objects of ``relation``'s node type among ``found``, in the relation's order
+    (:func:`schema.selection.arrange`)."""
+    node_type = NODE_TYPES[relation.target]
+    entities = [n.entity for n in found if node_type.label in n.entity.labels]
+    return [node_type.from_entity(e) for e in arrange(relation, entities, _props)]
+
+
+def _props(entity: Entity) -> dict[str, Any]:
+    return entity.props
 
 
 def _first(nodes: list[Any], node_type: type[N]) -> N | None:
@@ -219,10 +240,9 @@ def _first(nodes: list[Any], node_type: type[N]) -> N | None:
 
 
 def _nodes_of(neighbours: list[Neighbour], node_type: type[GraphNode]) -> list[Any]:
-    """The neighbours of one type, by name then id: engines return them in no set order,
-    and both engines must give the same answer."""
+    """The neighbours of one type, by name then id (:func:`schema.selection.by_name`)."""
     matching = [n.entity for n in neighbours if node_type.label in n.entity.labels]
-    matching.sort(key=lambda e: (e.props.get("name") or e.props.get("title") or "", e.id))
+    matching.sort(key=lambda e: by_name(e.props))
     return [node_type.from_entity(e) for e in matching]
 
 
@@ -652,3 +672,55 @@ NODE_TYPES: dict[str, type[GraphNode]] = {
     t.label: t
     for t in (Region, Body, PowerItem, PowerList, Document, ReformEvent, Statistic, Source)
 }
+
+
+def _read(name: str) -> Callable[[Mapping[str, Any]], Any]:
+    return lambda props: props.get(name)
+
+
+def _member_of(enum_type: type[E], name: str) -> Callable[[Mapping[str, Any]], E]:
+    return lambda props: member(enum_type, props[name])
+
+
+def _synthetic(props: Mapping[str, Any]) -> bool:
+    return bool(props.get("synthetic"))
+
+
+#: Per node type, the fields whose value the executor reads straight from a compiled read's
+#: map of properties (``schema/execution.py``, :class:`~schema.selection.RawNode`), each
+#: giving what ``from_props`` gives the object's attribute (``tests/test_raw_fields.py``
+#: holds every one to that over the documented dataset). The fields most selected beside
+#: relationships; a selection of any other field is completed through node objects.
+RAW_FIELDS: Mapping[str, Mapping[str, Callable[[Mapping[str, Any]], Any]]] = {
+    "Region": {
+        "key": _read("id"),
+        "name": _read("name"),
+        "level": _member_of(RegionLevel, "level"),
+        "code": _read("code"),
+        "synthetic": _synthetic,
+    },
+    "Body": {
+        "key": _read("id"),
+        "name": _read("name"),
+        "kind": _member_of(BodyKind, "kind"),
+        "synthetic": _synthetic,
+    },
+    "PowerItem": {
+        "key": _read("id"),
+        "name": _read("name"),
+        "seq": _read("seq"),
+        "code": _read("code"),
+        "synthetic": _synthetic,
+    },
+    "PowerList": {"key": _read("id"), "title": _read("title"), "synthetic": _synthetic},
+    "Document": {"key": _read("id"), "title": _read("title"), "synthetic": _synthetic},
+    "ReformEvent": {
+        "key": _read("id"),
+        "title": lambda props: props.get("title") or "",
+        "date": _read("date"),
+        "synthetic": _synthetic,
+    },
+    "Statistic": {"key": _read("id"), "synthetic": _synthetic},
+    "Source": {"key": _read("id"), "file": _read("file")},
+}
+

@@ -28,7 +28,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final, Protocol, TypeVar
 
 import strawberry
@@ -38,7 +38,7 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 from cypher.compiler import Direction, Hop, NodeShape
 from graph_store import GraphStore
-from schema.loaders import Entity, Linked, Neighbour, SharedLoader
+from schema.loaders import Entity, Neighbour, SharedLoader
 
 #: The most hops one compiled statement may hold (at every depth together). A selection with
 #: more (possible within the query limits through fragments that spread each other) is not
@@ -165,30 +165,53 @@ class Relation:
     """A relationship field: ``rel_type`` in ``direction`` to nodes of ``target``; a
     ``connection`` selects its nodes under ``edges { node }``; ``claims``: its nodes are
     ``Claim`` objects, a ``CLAIMS`` relationship and its ``town``. The field answers its nodes
-    by name (or title), then key; ``order``, when given, sorts them again by its key (a
-    stable sort: ties keep that order)."""
+    in :func:`arrange`'s order; ``order``, when given, is a key over a node's properties."""
 
     rel_type: str
     direction: Direction
     target: str
     connection: bool = False
     claims: bool = False
-    order: Callable[[Any], Any] | None = None
+    order: Callable[[Mapping[str, Any]], Any] | None = None
 
 
-def in_list_order(item: Any) -> tuple[int, str]:
+def in_list_order(props: Mapping[str, Any]) -> tuple[int, str]:
     """Power items as their list numbers them (an item without a number first)."""
-    return (item.seq or 0, item.name)
+    return (props.get("seq") or 0, props["name"])
 
 
-def by_date(event: Any) -> str:
+def by_date(props: Mapping[str, Any]) -> str:
     """Reform events by date (an undated one first)."""
-    return str(event.date or "")
+    return str(props.get("date") or "")
 
 
-def by_key(node: Any) -> str:
+def by_key(props: Mapping[str, Any]) -> str:
     """Nodes by their dataset id."""
-    return str(node.entity_id)
+    return str(props["id"])
+
+
+def by_name(props: Mapping[str, Any]) -> tuple[str, str]:
+    """Nodes by name (or title), then dataset id: the order every relationship field starts
+    from (engines return neighbours in no set order, and both engines must answer alike)."""
+    return (props.get("name") or props.get("title") or "", str(props["id"]))
+
+
+Arranged = TypeVar("Arranged")
+
+
+def arrange(
+    relation: Relation, found: list[Arranged], props_of: Callable[[Arranged], Mapping[str, Any]]
+) -> list[Arranged]:
+    """``found`` (nodes of ``relation``'s type, each with its properties by ``props_of``) in
+    the order the relationship field answers them: :func:`by_name`, then the relation's own
+    ``order`` (a stable sort: ties keep the first order). Over properties, so that node
+    objects (``schema/nodes.py``) and a compiled read's raw maps (:class:`RawNode`) are
+    ordered by one function."""
+    ordered = sorted(found, key=lambda node: by_name(props_of(node)))
+    order = relation.order
+    if order is not None:
+        ordered.sort(key=lambda node: order(props_of(node)))
+    return ordered
 
 
 #: Per node type: the relationship fields the compiler reads (``schema/nodes.py`` resolves
@@ -249,6 +272,15 @@ class Plan:
 
     shape: NodeShape
     fields: tuple[tuple[str, str, Plan], ...]
+    #: Per response key: the hop's position in the shape (its items are ``c<position>`` of a
+    #: node's map), its field name and its plan.
+    hops: Mapping[str, tuple[int, str, Plan]] = field(
+        init=False, repr=False, compare=False, hash=False
+    )
+
+    def __post_init__(self) -> None:
+        hops = {key: (index, name, plan) for index, (key, name, plan) in enumerate(self.fields)}
+        object.__setattr__(self, "hops", hops)
 
 
 class _TooLargeError(Exception):
@@ -403,21 +435,85 @@ class PendingPlans:
         return node
 
 
+@dataclass(slots=True)
+class Linked:
+    """The nodes a compiled read found for one field (``field``: its name, which the
+    resolver checks, since the key is a response key a client may alias): the items of the
+    statement's answer (maps of ``p``, the node's properties, ``r``, the relationship's, and
+    ``c0``, ``c1``, … the items of each hop below) and the ``plan`` that reads them.
+
+    The executor completes the items straight from those maps (:meth:`raw_nodes`); a
+    resolver gets them as :class:`Neighbour` entities, made when first asked for. A body's
+    subordinates and their powers are a hundred-odd nodes a request, and most are never
+    made into an entity or a node object."""
+
+    field: str
+    plan: Plan
+    items: list[Mapping[str, Any]]
+    made: list[Neighbour] | None = None
+
+    @property
+    def neighbours(self) -> list[Neighbour]:
+        """The items as entities, with their relationship's properties."""
+        if self.made is None:
+            self.made = [
+                Neighbour(entity_from(self.plan, item), _present(item.get("r")))
+                for item in self.items
+            ]
+        return self.made
+
+    def raw_nodes(self, relation: Relation) -> list[RawNode]:
+        """The items as :class:`RawNode`, in ``relation``'s order."""
+        plan = self.plan
+        return arrange(relation, [RawNode(plan, item) for item in self.items], raw_props)
+
+
+@dataclass(slots=True)
+class RawNode:
+    """A node of a compiled read as the statement answered it (``item``, see :class:`Linked`)
+    with the plan that read it: what the executor (``schema/execution.py``) completes the
+    fields of a compiled subtree from, without an entity or a node object."""
+
+    plan: Plan
+    item: Mapping[str, Any]
+
+    def linked_raw(self, response_key: str, field_name: str) -> list[RawNode] | None:
+        """The nodes of relationship field ``field_name`` answered at ``response_key``, in
+        the field's order, or None where the read holds none for it."""
+        hop = self.plan.hops.get(response_key)
+        if hop is None or hop[1] != field_name:
+            return None
+        index, name, child = hop
+        return raw_nodes_of(self.plan.shape.label, Linked(name, child, self.item[f"c{index}"]))
+
+
+def raw_props(node: RawNode) -> Mapping[str, Any]:
+    """A raw node's properties (null where the node lacks one)."""
+    return node.item["p"]  # type: ignore[no-any-return]
+
+
+def raw_nodes_of(label: str, linked: Linked | None) -> list[RawNode] | None:
+    """The nodes of ``linked`` (a field of a ``label`` node) as :class:`RawNode`, in its
+    relation's order; None where there is none or where the field's nodes are not plain
+    nodes (a ``claimedBy`` connection's are ``Claim`` objects)."""
+    if linked is None:
+        return None
+    relation = RELATIONS[label].get(linked.field)
+    if relation is None or relation.claims:
+        return None
+    return linked.raw_nodes(relation)
+
+
 def entity_from(plan: Plan, node: Mapping[str, Any]) -> Entity:
     """The :class:`Entity` a compiled row describes, with the nodes of each hop linked under
-    its response key. Properties the node lacks come back null from a projection; they are
-    left out, as ``properties(n)`` leaves them out."""
-    props = _present(node["p"])
-    linked: dict[str, Linked] = {}
-    for index, (key, name, child) in enumerate(plan.fields):
-        linked[key] = Linked(
-            name,
-            [
-                Neighbour(entity_from(child, item), _present(item.get("r")))
-                for item in node[f"c{index}"]
-            ],
-        )
-    return Entity((plan.shape.label,), props, linked)
+    its response key (made into entities only when a resolver asks, :class:`Linked`).
+    Properties the node lacks come back null from a projection; they are left out, as
+    ``properties(n)`` leaves them out."""
+    linked = {
+        key: Linked(name, child, node[f"c{index}"])
+        for index, (key, name, child) in enumerate(plan.fields)
+    }
+    return Entity((plan.shape.label,), _present(node["p"]), linked)
 
 
 def _present(properties: Mapping[str, Any] | None) -> dict[str, Any]:

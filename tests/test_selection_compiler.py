@@ -42,6 +42,7 @@ from graph_store import GraphStore, trace_statements
 from schema import Limits, build_schema
 from schema.context import GraphContext
 from schema.execution import ScalarListExecutionContext
+from schema.nodes import GraphNode
 from tests.cypher_tokens import unexpected_tokens
 from tests.datasets import DATA_DIR, load_fixture
 
@@ -468,6 +469,39 @@ async def test_a_compiled_list_is_completed_without_a_resolver_per_object(
         "Body.subordinates",
         "BodyCountedConnection.edges",
     ]
+
+
+async def test_below_the_first_list_no_node_object_is_made(
+    graph: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The nodes below the first list of a compiled lookup (a body's subordinates' powers)
+    are completed from the compiled read's maps: only the lookup's node and the first list's
+    nodes, which graphql-core's resolvers answer, become node objects. A field without a raw
+    reader (``legalBasis``) makes the objects again, and the answer stays the resolvers'."""
+    made: Counter[str] = Counter()
+    from_entity = GraphNode.from_entity.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[GraphNode], *args: Any, **kwargs: Any) -> Any:
+        made[cls.label] += 1
+        return from_entity(cls, *args, **kwargs)
+
+    monkeypatch.setattr(GraphNode, "from_entity", classmethod(counting))
+    key = _body_with_subordinates()
+    for item_fields, powers_made in (("key name seq", False), ("key legalBasis", True)):
+        powers = "holds(first: 100) { edges { node { " + item_fields + " } } }"
+        text = (
+            "query($key: String!) { body(key: $key) { key subordinates(first: 100) { edges { "
+            "node { key name " + powers + " } } } } }"
+        )
+        resolved, _ = await _run(graph, text, {"key": key}, compiled=False)
+        made.clear()
+        compiled, _ = await _run(graph, text, {"key": key}, compiled=True)
+        assert compiled == resolved
+        subordinates = compiled[0]["body"]["subordinates"]["edges"]
+        powers = sum(len(s["node"]["holds"]["edges"]) for s in subordinates)
+        assert powers > 0
+        assert made["Body"] == 1 + len(subordinates)
+        assert made["PowerItem"] == (powers if powers_made else 0)
 
 
 @pytest.mark.parametrize(
