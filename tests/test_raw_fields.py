@@ -51,7 +51,8 @@ def _object_value(node: GraphNode, field_name: str) -> Any:
     definition = get_object_definition(type(node), strict=True)
     field = next(f for f in definition.fields if _graphql_name(f) == field_name)
     if field.base_resolver is not None:
-        return field.base_resolver.wrapped_func(node)
+        function: Any = field.base_resolver.wrapped_func
+        return function(node)
     return getattr(node, field.python_name)
 
 

@@ -488,10 +488,10 @@ async def test_below_the_first_list_no_node_object_is_made(
     monkeypatch.setattr(GraphNode, "from_entity", classmethod(counting))
     key = _body_with_subordinates()
     for item_fields, powers_made in (("key name seq", False), ("key legalBasis", True)):
-        powers = "holds(first: 100) { edges { node { " + item_fields + " } } }"
+        holds = "holds(first: 100) { edges { node { " + item_fields + " } } }"
         text = (
             "query($key: String!) { body(key: $key) { key subordinates(first: 100) { edges { "
-            "node { key name " + powers + " } } } } }"
+            "node { key name " + holds + " } } } } }"
         )
         resolved, _ = await _run(graph, text, {"key": key}, compiled=False)
         made.clear()
