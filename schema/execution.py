@@ -51,6 +51,7 @@ from graphql import (
     GraphQLEnumType,
     GraphQLError,
     GraphQLField,
+    GraphQLID,
     GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
@@ -58,6 +59,7 @@ from graphql import (
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLScalarType,
+    GraphQLString,
     GraphQLUnionType,
 )
 from graphql.execution.values import get_argument_values
@@ -427,11 +429,15 @@ def _leaf(leaf: GraphQLScalarType | GraphQLEnumType, non_null: bool) -> Callable
     if isinstance(leaf, CustomGraphQLEnumType):
         coerce = _enum_names(leaf)
 
+    strings = leaf is GraphQLString or leaf is GraphQLID  # a str is its own output value
+
     def complete(value: Any) -> Any:
         if value is None:
             if non_null:
                 raise _NotFlatError
             return None
+        if strings and type(value) is str:
+            return value
         coerced = coerce(value)
         if coerced is None or coerced is Undefined:
             raise _NotFlatError

@@ -207,11 +207,12 @@ def arrange(
     ``order`` (a stable sort: ties keep the first order). Over properties, so that node
     objects (``schema/nodes.py``) and a compiled read's raw maps (:class:`RawNode`) are
     ordered by one function."""
-    ordered = sorted(found, key=lambda node: by_name(props_of(node)))
     order = relation.order
-    if order is not None:
-        ordered.sort(key=lambda node: order(props_of(node)))
-    return ordered
+    if order is None:
+        return sorted(found, key=lambda node: by_name(props_of(node)))
+    # one sort by (order, name): what a stable sort by order after one by name gives, as no
+    # two nodes share an id
+    return sorted(found, key=lambda node: (order(props_of(node)), by_name(props_of(node))))
 
 
 #: Per node type: the relationship fields the compiler reads (``schema/nodes.py`` resolves
