@@ -28,11 +28,12 @@ read did not fetch (not compiled, or a plan still to load) sends the list to gra
 path, whose resolvers load it.
 
 Those nodes are not made into node objects: they stay the statement's maps
-(:class:`~schema.selection.RawNode`), and their fields are read from the maps by the readers
-of ``RAW_FIELDS`` (``schema/nodes.py``), which give what ``from_props`` gives. A selection
-with a field that has no reader completes those nodes through node objects, as before. A raw
-node never leaves this module's completion: if the list it is under goes to graphql-core's
-path, that path starts again from the list's own objects.
+(:class:`~schema.selection.RawNode`), as do the nodes the list and connection resolvers of a
+compiled lookup answer (``answered`` in ``schema/nodes.py``), and their fields are read from
+the maps by the readers of ``RAW_FIELDS`` (``schema/nodes.py``), which give what
+``from_props`` gives. A selection with a field that has no reader completes those nodes
+through node objects, as before, and so does graphql-core's path (``complete_value``) for a
+raw node that reaches it.
 
 ``complete_iterable_value`` is an executor internal: graphql-core is pinned to the minor
 version this is tested on (pyproject.toml), and ``tests/test_execution.py`` fails if the
@@ -106,6 +107,23 @@ class ScalarListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         # an extension's per-field hook runs as middleware: then every field must resolve
         middleware = self.middleware_manager
         self._flat_allowed = middleware is None or not middleware.middlewares
+
+    def complete_value(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: Any,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> AwaitableOrValue[Any]:
+        # A compiled read's raw node that reaches graphql-core's path (a list the one loop
+        # could not take) is completed as the node object it stands for.
+        if type(result) is RawNode:
+            result = node_object(result)
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
 
     def complete_iterable_value(
         self,

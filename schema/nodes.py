@@ -169,9 +169,7 @@ async def neighbours(
     for the field being resolved: from the compiled read that fetched ``node`` (or that its
     ``pending`` plan loads now, batched with its siblings) when it holds this field, from the
     DataLoaders otherwise."""
-    if node.linked is None and node.pending is not None:
-        entity = await info.context.selections.load(node.pending, node.entity_id)
-        node.linked = entity.linked if entity is not None else {}
+    await _load_pending(node, info)
     found = node.compiled_neighbours(str(info.path.key), info.field_name)
     if found is not None:
         return found
@@ -179,6 +177,30 @@ async def neighbours(
         (node.entity_id, rel_type, direction)
     )
     return loaded
+
+
+async def _load_pending(node: GraphNode, info: strawberry.Info) -> None:
+    """Load the compiled read ``node`` waits for, if any (batched with its siblings')."""
+    if node.linked is None and node.pending is not None:
+        entity = await info.context.selections.load(node.pending, node.entity_id)
+        node.linked = entity.linked if entity is not None else {}
+
+
+async def answered(node: GraphNode, info: strawberry.Info) -> list[Any]:
+    """The nodes of the list or connection field being resolved on ``node``, for
+    graphql-core to complete, in :func:`related`'s order: as the compiled read's
+    :class:`~schema.selection.RawNode` where it holds the field (the executor completes them
+    from the statement's maps, and makes a node object of one only where a field needs it,
+    ``schema/execution.py``), else :func:`related`'s node objects. Only for resolvers whose
+    answer goes straight to GraphQL: anything that reads the nodes in Python takes
+    :func:`related`."""
+    await _load_pending(node, info)
+    found = node.linked.get(str(info.path.key)) if node.linked else None
+    if found is not None and found.field == info.field_name:
+        raw = raw_nodes_of(node.label, found)
+        if raw is not None:
+            return raw
+    return await related(node, info)
 
 
 def _fact_fields(props: dict[str, Any]) -> dict[str, Any]:
@@ -292,15 +314,15 @@ class Region(GraphNode, Fact):
         "plain list)."
     )
     async def children(self, info: strawberry.Info) -> list[Region]:
-        return await related(self, info)
+        return await answered(self, info)
 
     @relay.connection(CountedConnection["Body"], description="Bodies located in this region.")
     async def bodies(self, info: strawberry.Info) -> list[Body]:
-        return await related(self, info)
+        return await answered(self, info)
 
     @strawberry.field(description="Statistics about this region (before/after figures, counts).")
     async def statistics(self, info: strawberry.Info) -> list[Statistic]:
-        return await related(self, info)
+        return await answered(self, info)
 
     @strawberry.field(
         description="Power lists in force here: issued for this region or for one above it, "
@@ -361,27 +383,27 @@ class Body(GraphNode, Fact):
 
     @relay.connection(CountedConnection["Body"], description="Bodies directly under this one.")
     async def subordinates(self, info: strawberry.Info) -> list[Body]:
-        return await related(self, info)
+        return await answered(self, info)
 
     @relay.connection(
         CountedConnection["PowerItem"], description="Power items this body originally held."
     )
     async def holds(self, info: strawberry.Info) -> list[PowerItem]:
-        return await related(self, info)
+        return await answered(self, info)
 
     @relay.connection(
         CountedConnection["PowerItem"], description="Power items this body exercises now."
     )
     async def exercises(self, info: strawberry.Info) -> list[PowerItem]:
-        return await related(self, info)
+        return await answered(self, info)
 
     @strawberry.field(description="Reform events this body went into (merged, abolished, …).")
     async def ended_in(self, info: strawberry.Info) -> list[ReformEvent]:
-        return await related(self, info)
+        return await answered(self, info)
 
     @strawberry.field(description="Reform events that produced this body.")
     async def created_by(self, info: strawberry.Info) -> list[ReformEvent]:
-        return await related(self, info)
+        return await answered(self, info)
 
 
 @strawberry.type(description="A power item (行政权力事项) in a power list.")
@@ -442,11 +464,11 @@ class PowerItem(GraphNode, Fact):
         CountedConnection[Body], description="Bodies that held the power before it was delegated."
     )
     async def held_by(self, info: strawberry.Info) -> list[Body]:
-        return await related(self, info)
+        return await answered(self, info)
 
     @relay.connection(CountedConnection[Body], description="Bodies that exercise the power now.")
     async def exercised_by(self, info: strawberry.Info) -> list[Body]:
-        return await related(self, info)
+        return await answered(self, info)
 
     @relay.connection(
         # A claim is a relationship, not a Node; Strawberry pages any type, only the stub's
@@ -528,7 +550,7 @@ class PowerList(GraphNode, Fact):
         CountedConnection[PowerItem], description="The named items of the list, in order."
     )
     async def items(self, info: strawberry.Info) -> list[PowerItem]:
-        return await related(self, info)
+        return await answered(self, info)
 
 
 @strawberry.type(
@@ -587,11 +609,11 @@ class ReformEvent(GraphNode, Fact):
 
     @strawberry.field(description="Named bodies that went into the event.")
     async def inputs(self, info: strawberry.Info) -> list[Body]:
-        return await related(self, info)
+        return await answered(self, info)
 
     @strawberry.field(description="Named bodies the event produced.")
     async def outputs(self, info: strawberry.Info) -> list[Body]:
-        return await related(self, info)
+        return await answered(self, info)
 
     @strawberry.field(description="Where the event took place.")
     async def region(self, info: strawberry.Info) -> Region | None:
@@ -602,7 +624,7 @@ class ReformEvent(GraphNode, Fact):
         "between are only counted, not named)."
     )
     async def follows(self, info: strawberry.Info) -> list[ReformEvent]:
-        return await related(self, info)
+        return await answered(self, info)
 
 
 @strawberry.type(description="A figure the sources give: before/after, or a single value.")

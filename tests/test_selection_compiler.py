@@ -474,10 +474,10 @@ async def test_a_compiled_list_is_completed_without_a_resolver_per_object(
 async def test_below_the_first_list_no_node_object_is_made(
     graph: GraphStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The nodes below the first list of a compiled lookup (a body's subordinates' powers)
-    are completed from the compiled read's maps: only the lookup's node and the first list's
-    nodes, which graphql-core's resolvers answer, become node objects. A field without a raw
-    reader (``legalBasis``) makes the objects again, and the answer stays the resolvers'."""
+    """The nodes below a compiled lookup (a body's subordinates and their powers) are
+    completed from the compiled read's maps: only the lookup's node becomes a node object. A
+    field without a raw reader (``legalBasis``) makes the objects again, and the answer stays
+    the resolvers'."""
     made: Counter[str] = Counter()
     from_entity = GraphNode.from_entity.__func__  # type: ignore[attr-defined]
 
@@ -500,8 +500,27 @@ async def test_below_the_first_list_no_node_object_is_made(
         subordinates = compiled[0]["body"]["subordinates"]["edges"]
         powers = sum(len(s["node"]["holds"]["edges"]) for s in subordinates)
         assert powers > 0
-        assert made["Body"] == 1 + len(subordinates)
+        assert made["Body"] == 1
         assert made["PowerItem"] == (powers if powers_made else 0)
+
+
+@pytest.mark.parametrize("directive", ["@include(if: true)", "@skip(if: true)"])
+async def test_raw_nodes_on_graphql_cores_path_answer_as_node_objects(
+    graph: GraphStore, directive: str
+) -> None:
+    """A directive sends a list to graphql-core's own path (``schema/execution.py``); the
+    compiled read's raw nodes in it are completed as the node objects they stand for."""
+    text = (
+        "query($key: String!) { body(key: $key) { subordinates(first: 100) { edges { node { "
+        f"key name {directive} holds(first: 5) {{ edges {{ node {{ key name {directive} }} }} }} "
+        "} } } } }"
+    )
+    variables = {"key": _body_with_subordinates()}
+    compiled, _ = await _run(graph, text, variables, compiled=True)
+    resolved, _ = await _run(graph, text, variables, compiled=False)
+    assert compiled == resolved
+    assert compiled[1] == []
+    assert len(compiled[0]["body"]["subordinates"]["edges"]) >= 2
 
 
 @pytest.mark.parametrize(
