@@ -54,7 +54,7 @@ import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from typing import Any, Final
+from typing import Any
 
 import neo4j
 from neo4j import AsyncGraphDatabase, AsyncManagedTransaction, AsyncResult, Query, unit_of_work
@@ -147,11 +147,6 @@ def _phase(done: str) -> Iterator[None]:
 
 class _ClaimLostError(WriteConflictError):
     """Another import claimed the staging between this one's look and its claim, or after."""
-
-
-#: The indexes name search reads on Neo4j (cypher/COMPAT.md): full-text for a code's grams,
-#: text (trigrams) for `searchText CONTAINS`.
-SEARCH_INDEXES: Final = ("ddl_search_index", "ddl_search_text_index")
 
 
 class _NotRetriedError(Exception):
@@ -754,7 +749,10 @@ class Neo4jStore(GraphStore):
                 ddl(index, name=f"{label.lower()}_{prop}_index", label=label, property=prop)
                 for label, prop in INDEXED_PROPERTIES
             ]
-            + [self.registry.get(name).text for name in SEARCH_INDEXES]
+            # name search's indexes (cypher/COMPAT.md): full-text for a code's grams, text
+            # (trigrams) for `searchText CONTAINS`
+            + [self.registry.get("ddl_search_index").text]
+            + [self.registry.get("ddl_search_text_index").text]
         )
         for text in statements:  # DDL cannot share a transaction with other statements
             try:
