@@ -10,6 +10,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, ClassVar
 
+import pytest
 import strawberry
 from hypothesis import given
 from hypothesis import strategies as st
@@ -135,12 +136,13 @@ def test_the_service_completes_scalar_lists_in_one_loop_not_item_by_item() -> No
     assert _completions(GENERAL.execution_context_class, values)[2] == 100
 
 
-def test_the_override_has_the_signature_of_the_method_it_replaces() -> None:
+@pytest.mark.parametrize("method", ["complete_iterable_value", "complete_value"])
+def test_the_override_has_the_signature_of_the_method_it_replaces(method: str) -> None:
     """A graphql-core that renamed or reordered the parameters would otherwise be called with
     arguments the override misreads."""
     base: Any = ScalarListExecutionContext.__mro__[1]
-    ours = inspect.signature(ScalarListExecutionContext.complete_iterable_value)
-    theirs = inspect.signature(base.complete_iterable_value)
+    ours = inspect.signature(getattr(ScalarListExecutionContext, method))
+    theirs = inspect.signature(getattr(base, method))
     assert list(ours.parameters) == list(theirs.parameters)
 
 
