@@ -219,7 +219,7 @@ class ScalarListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         by_type: dict[GraphQLObjectType, Callable[[Any], Any] | None] = {}
 
         def complete(value: Any) -> Any:
-            if type(value) is RawNode:  # never an abstract field's value; to be safe
+            if type(value) is RawNode:  # the general path makes it its node object
                 raise _NotFlatError
             name = resolve_type(value, info, abstract)
             concrete = self.schema.get_type(name) if isinstance(name, str) else None

@@ -745,4 +745,3 @@ RAW_FIELDS: Mapping[str, Mapping[str, Callable[[Mapping[str, Any]], Any]]] = {
     "Statistic": {"key": _read("id"), "synthetic": _synthetic},
     "Source": {"key": _read("id"), "file": _read("file")},
 }
-

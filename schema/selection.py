@@ -203,15 +203,15 @@ def arrange(
     relation: Relation, found: list[Arranged], props_of: Callable[[Arranged], Mapping[str, Any]]
 ) -> list[Arranged]:
     """``found`` (nodes of ``relation``'s type, each with its properties by ``props_of``) in
-    the order the relationship field answers them: :func:`by_name`, then the relation's own
-    ``order`` (a stable sort: ties keep the first order). Over properties, so that node
-    objects (``schema/nodes.py``) and a compiled read's raw maps (:class:`RawNode`) are
-    ordered by one function."""
+    the order the relationship field answers them: by the relation's own ``order`` when it
+    has one, and :func:`by_name` within it. Over properties, so that node objects
+    (``schema/nodes.py``) and a compiled read's raw maps (:class:`RawNode`) are ordered by
+    one function."""
     order = relation.order
     if order is None:
         return sorted(found, key=lambda node: by_name(props_of(node)))
-    # one sort by (order, name): what a stable sort by order after one by name gives, as no
-    # two nodes share an id
+    # one sort by (order, name): what a stable sort by order after one by name gave (no two
+    # nodes share an id)
     return sorted(found, key=lambda node: (order(props_of(node)), by_name(props_of(node))))
 
 
