@@ -32,8 +32,8 @@ Those nodes are not made into node objects: they stay the statement's maps
 compiled lookup answer (``answered`` in ``schema/nodes.py``), and their fields are read from
 the maps by the readers of ``RAW_FIELDS`` (``schema/nodes.py``), which give what
 ``from_props`` gives. A selection with a field that has no reader completes those nodes
-through node objects, as before, and so does graphql-core's path (``complete_value``) for a
-raw node that reaches it.
+through node objects, as before, and so does graphql-core's path
+(``complete_object_value``, ``complete_abstract_value``) for a raw node that reaches it.
 
 ``complete_iterable_value`` is an executor internal: graphql-core is pinned to the minor
 version this is tested on (pyproject.toml), and ``tests/test_execution.py`` fails if the
@@ -108,20 +108,37 @@ class ScalarListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         middleware = self.middleware_manager
         self._flat_allowed = middleware is None or not middleware.middlewares
 
-    def complete_value(
+    # A compiled read's raw node that reaches graphql-core's path (a list the one loop could
+    # not take) is completed as the node object it stands for: where graphql-core completes
+    # an object, not for every value (complete_value runs for each leaf too).
+
+    def complete_object_value(
         self,
-        return_type: GraphQLOutputType,
+        return_type: GraphQLObjectType,
         field_details_list: Any,
         info: GraphQLResolveInfo[Any],
         path: Path,
         result: Any,
         position_context: Any,
-    ) -> AwaitableOrValue[Any]:
-        # A compiled read's raw node that reaches graphql-core's path (a list the one loop
-        # could not take) is completed as the node object it stands for.
+    ) -> AwaitableOrValue[dict[str, Any]]:
         if type(result) is RawNode:
             result = node_object(result)
-        return super().complete_value(
+        return super().complete_object_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
+    def complete_abstract_value(
+        self,
+        return_type: GraphQLAbstractType,
+        field_details_list: Any,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> AwaitableOrValue[dict[str, Any]]:
+        if type(result) is RawNode:
+            result = node_object(result)
+        return super().complete_abstract_value(
             return_type, field_details_list, info, path, result, position_context
         )
 

@@ -136,7 +136,9 @@ def test_the_service_completes_scalar_lists_in_one_loop_not_item_by_item() -> No
     assert _completions(GENERAL.execution_context_class, values)[2] == 100
 
 
-@pytest.mark.parametrize("method", ["complete_iterable_value", "complete_value"])
+@pytest.mark.parametrize(
+    "method", ["complete_iterable_value", "complete_object_value", "complete_abstract_value"]
+)
 def test_the_override_has_the_signature_of_the_method_it_replaces(method: str) -> None:
     """A graphql-core that renamed or reordered the parameters would otherwise be called with
     arguments the override misreads."""
