@@ -1,23 +1,26 @@
 """What-if merger impact: what would change if bodies A, B, … merged into a target.
 
 Read-only: it reads the bodies' powers, delegations, subordinates, regions and staff quotas
-through the batched loaders and reports the consequences; nothing is written. The same report
+in one compiled statement and reports the consequences; nothing is written. The same report
 serves a merger that already happened, built from a recorded event's inputs and outputs.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Final
 
 import strawberry
 
+from cypher.compiler import Hop, NodeShape
 from domain import LEVEL_ORDER, ClaimMode, ConflictCode
+from schema.context import GraphContext
 from schema.errors import ApiError, ErrorCode
-from schema.loaders import Direction, Entity, Loaders, Neighbour, checked
+from schema.loaders import Entity, Neighbour, checked
 from schema.nodes import Body, PowerItem, Region, mode_of
+from schema.selection import Plan, whole_props
 
 
 @strawberry.type(description="A power item and which of the merging bodies hold it.")
@@ -124,34 +127,56 @@ def _check_request(body_keys: list[str], target_key: str | None, target_name: st
         raise ApiError(ErrorCode.BAD_INPUT, "The target cannot be one of the merging bodies.")
 
 
-async def _read_merger(loaders: Loaders, body_keys: list[str], target_key: str | None) -> _Merger:
-    """The bodies and the target (NOT_FOUND for any that is not a Body), and their
-    neighbours, read in one batch per relationship."""
+def _merger_plan() -> Plan:
+    """The compiled read of the merging bodies and the target: each body's properties and
+    its neighbours, one hop per :class:`_Merger` list (the target's held, exercised,
+    delegated and subordinates come back too, and are not used)."""
+    bodies = NodeShape("Body", whole_props("Body"))
+    items = NodeShape("PowerItem", whole_props("PowerItem"))
+    hops = (
+        ("held", Hop("HOLDS", "out", items)),
+        ("exercised", Hop("EXERCISES", "out", items)),
+        (
+            "delegations",
+            Hop("DELEGATES", "out", NodeShape("Entity", ("id",)), ("id", "item", "list", "mode")),
+        ),
+        ("subordinates", Hop("SUBORDINATE_TO", "in", bodies)),
+        ("superiors", Hop("SUBORDINATE_TO", "out", bodies)),
+        ("regions", Hop("IN_REGION", "out", NodeShape("Region", whole_props("Region")))),
+    )
+    return Plan(
+        NodeShape("Body", whole_props("Body"), tuple(hop for _, hop in hops)),
+        tuple((name, name, Plan(hop.node, ())) for name, hop in hops),
+    )
+
+
+#: What a merger report reads, in one statement for every body (``cypher/compiler.py``).
+MERGER_PLAN: Final = _merger_plan()
+
+
+async def _read_merger(
+    context: GraphContext, body_keys: list[str], target_key: str | None
+) -> _Merger:
+    """The bodies and the target (NOT_FOUND for the first that is not a Body), and their
+    neighbours, read in one statement: the compiled read of :data:`MERGER_PLAN`."""
     keys = [*body_keys, *([target_key] if target_key else [])]
-    loaded = await loaders.entity.load_many(keys)
+    loaded = await context.selections.load_many(MERGER_PLAN, keys)
     entities = [checked(entity, "Body", key) for key, entity in zip(keys, loaded, strict=True)]
 
-    async def batch(rel: str, direction: Direction, ids: list[str]) -> list[list[Neighbour]]:
-        return await loaders.neighbours.load_many([(i, rel, direction) for i in ids])
+    def hop(name: str, of: list[Entity]) -> list[list[Neighbour]]:
+        return [entity.linked[name].neighbours if entity.linked else [] for entity in of]
 
-    held, exercised, delegations, subordinates, superiors, regions = await asyncio.gather(
-        batch("HOLDS", "out", body_keys),
-        batch("EXERCISES", "out", body_keys),
-        batch("DELEGATES", "out", body_keys),
-        batch("SUBORDINATE_TO", "in", body_keys),
-        batch("SUBORDINATE_TO", "out", keys),
-        batch("IN_REGION", "out", keys),
-    )
+    bodies = entities[: len(body_keys)]
     return _Merger(
         body_keys,
         target_key,
         entities,
-        held,
-        exercised,
-        delegations,
-        subordinates,
-        superiors,
-        regions,
+        held=hop("held", bodies),
+        exercised=hop("exercised", bodies),
+        delegations=hop("delegations", bodies),
+        subordinates=hop("subordinates", bodies),
+        superiors=hop("superiors", entities),
+        regions=hop("regions", entities),
     )
 
 
@@ -282,7 +307,7 @@ CONFLICT_RULES: tuple[Callable[[_Merger], Conflict | None], ...] = (
 
 
 async def merger_impact(
-    loaders: Loaders,
+    context: GraphContext,
     body_keys: list[str],
     target_key: str | None,
     target_name: str | None,
@@ -290,7 +315,7 @@ async def merger_impact(
 ) -> MergerImpact:
     """The impact report of merging ``body_keys`` into an existing or a new target."""
     _check_request(body_keys, target_key, target_name)
-    merger = await _read_merger(loaders, body_keys, target_key)
+    merger = await _read_merger(context, body_keys, target_key)
     powers, overlaps = _powers(merger)
     target = merger.target
     quotas = merger.quotas
@@ -314,8 +339,9 @@ async def merger_impact(
     )
 
 
-async def recorded_merger_impact(loaders: Loaders, event_key: str) -> MergerImpact:
+async def recorded_merger_impact(context: GraphContext, event_key: str) -> MergerImpact:
     """The impact report of a merger that happened, from its recorded inputs and outputs."""
+    loaders = context.loaders
     await loaders.labelled("ReformEvent", event_key)
     # by key: engines return neighbours in no set order, and both must give the same report
     inputs = sorted(n.entity.id for n in await loaders.into(event_key, "INPUT_OF"))
@@ -326,4 +352,4 @@ async def recorded_merger_impact(loaders: Loaders, event_key: str) -> MergerImpa
             f"Event {event_key!r} does not record named inputs and exactly one named output "
             f"({len(inputs)} inputs, {len(outputs)} outputs), so no report can be built.",
         )
-    return await merger_impact(loaders, inputs, outputs[0], None, recorded_event=event_key)
+    return await merger_impact(context, inputs, outputs[0], None, recorded_event=event_key)

@@ -81,8 +81,13 @@ def checked(entity: Entity | None, label: str, key: str) -> Entity:
     """``entity`` if it is a ``label`` node; else NOT_FOUND naming ``key`` as the client gave
     it (for the many lookups that load a node by key and must find one of one label)."""
     if entity is None or label not in entity.labels:
-        raise ApiError(ErrorCode.NOT_FOUND, f"No {label} with key {key!r}.", key=key)
+        raise not_found(label, key)
     return entity
+
+
+def not_found(label: str, key: str) -> ApiError:
+    """The NOT_FOUND error of a lookup of a ``label`` node by ``key``, worded as all are."""
+    return ApiError(ErrorCode.NOT_FOUND, f"No {label} with key {key!r}.", key=key)
 
 
 NeighbourKey = tuple[str, str, Direction]

@@ -80,7 +80,7 @@ async def apply_merger(
                 ErrorCode.BAD_INPUT, "newKey goes with newName, not with target.", field="newKey"
             )
         _check_input("newKey", new_key, check_id)
-    impact = await merger_impact(info.context.loaders, bodies, target, new_name)
+    impact = await merger_impact(info.context, bodies, target, new_name)
     digest = hashlib.sha1(  # an id, not a security measure
         "|".join([*sorted(bodies), target or new_name or "", date]).encode()
     ).hexdigest()[:12]

@@ -198,13 +198,13 @@ class Query:
         target: str | None = None,
         new_name: str | None = None,
     ) -> MergerImpact:
-        return await merger_impact(info.context.loaders, bodies, target, new_name)
+        return await merger_impact(info.context, bodies, target, new_name)
 
     @strawberry.field(
         description="The same report for a merger that happened, from the recorded event."
     )
     async def recorded_merger_impact(self, info: strawberry.Info, event: str) -> MergerImpact:
-        return await recorded_merger_impact(info.context.loaders, event)
+        return await recorded_merger_impact(info.context, event)
 
     @relay.connection(
         CountedConnection[ReformEvent],

@@ -151,6 +151,13 @@ REQUIRED: Final[Mapping[str, tuple[str, ...]]] = {
     "Source": ("id", "file", "kind"),
 }
 
+def whole_props(label: str) -> tuple[str, ...]:
+    """Every property a ``label`` node object is made from: what a compiled read that makes
+    whole objects (a merger report's, ``schema/impact.py``) projects, not a selection's."""
+    every = {*REQUIRED[label], *(p for props in SCALARS[label].values() for p in props)}
+    return tuple(sorted(every))
+
+
 #: The fields a ``Claim`` (``PowerItem.claimedBy``) takes from its ``CLAIMS`` relationship.
 CLAIM_FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
     **_FACT,
@@ -534,6 +541,10 @@ class SelectionLoader:
         """The node ``entity_id`` as ``plan`` reads it; None if no node of the plan's type
         has that id."""
         return await self._loader.load((plan, entity_id))
+
+    async def load_many(self, plan: Plan, entity_ids: list[str]) -> list[Entity | None]:
+        """:meth:`load` of each of ``entity_ids``: one statement for them all."""
+        return await self._loader.load_many([(plan, entity_id) for entity_id in entity_ids])
 
     async def _batch(self, keys: list[tuple[Plan, str]]) -> list[Entity | None]:
         ids_by_plan: dict[Plan, list[str]] = defaultdict(list)
