@@ -1,7 +1,9 @@
 // A claim matrix in one statement: list $list against the towns and subdistricts at or under
 // region $region. One row, always: `list` and `region` (their properties, null when no
 // PowerList / Region has that id), `items` (the list's named items' properties, in no set
-// order: the resolver orders them) and `towns`, by town name, each [town properties, what the sources say of its
+// order: the resolver orders them; with $wholeItems false only their id, seq and name, all
+// that the resolver orders them by, when the query does not select the items: a county's 99
+// items with every property took 2 of FalkorDB's 7 ms, decoding included) and `towns`, by town name, each [town properties, what the sources say of its
 // claims where they give only a count (CLAIMED_COUNT properties, or null), whether an
 // enforcement bureau sits in it, its item-level claims on the list]. A claim is [item id,
 // mode] or, with $cells, [item id, mode, date, status, synthetic, sources, quotes]: without
@@ -42,5 +44,6 @@ WITH list, root,
 RETURN properties(list) AS list,
        properties(root) AS region,
        CASE WHEN list IS NULL THEN []
-            ELSE [(item:PowerItem)-[:LISTED_IN]->(list) | properties(item)] END AS items,
+            WHEN $wholeItems THEN [(item:PowerItem)-[:LISTED_IN]->(list) | properties(item)]
+            ELSE [(item:PowerItem)-[:LISTED_IN]->(list) | item {.id, .seq, .name}] END AS items,
        towns

@@ -225,9 +225,15 @@ async def claim_matrix(
     if not 0 <= target_rate <= 1:
         raise ApiError(ErrorCode.BAD_INPUT, "targetRate must be between 0 and 1.")
     cells = _asks_for_cells(info)
-    [row] = await info.context.store.read(
-        "claim_matrix_of_region", {"list": list_key, "region": region_key, "cells": cells}
-    )
+    params = {
+        "list": list_key,
+        "region": region_key,
+        "cells": cells,
+        # the items' every property only for a query that selects them (`items`): else their
+        # keys, sequence numbers and names, which order them, are all that is read
+        "wholeItems": _selects(info.selected_fields, "items"),
+    }
+    [row] = await info.context.store.read("claim_matrix_of_region", params)
     power_list, region = row["list"], row["region"]
     if power_list is None:
         raise ApiError(ErrorCode.NOT_FOUND, f"No PowerList with key {list_key!r}.", key=list_key)

@@ -151,6 +151,7 @@ REQUIRED: Final[Mapping[str, tuple[str, ...]]] = {
     "Source": ("id", "file", "kind"),
 }
 
+
 def whole_props(label: str) -> tuple[str, ...]:
     """Every property a ``label`` node object is made from: what a compiled read that makes
     whole objects (a merger report's, ``schema/impact.py``) projects, not a selection's."""

@@ -96,13 +96,17 @@ async def _executed(
     store: GraphStore, selection: str, fragments: str = ""
 ) -> tuple[dict[str, Any], list[str]]:
     """The matrix with ``selection`` executed in process, and the statements it read (named
-    ``claim_matrix_of_region+cells`` when they read the claims with every cell)."""
+    ``claim_matrix_of_region+cells`` when they read the claims with every cell, ``+items``
+    when they read every property of the items)."""
     query = f'{{ claimMatrix(list: "t:list", region: "t:county") {{ {selection} }} }} {fragments}'
     with trace_statements() as trace:
         result = await build_schema().execute(query, context_value=GraphContext(store=store))
     assert result.errors is None, result.errors
     assert result.data is not None
-    reads = [name + ("+cells" if params.get("cells") else "") for name, params in trace.calls]
+    reads = [
+        name + ("+cells" if params["cells"] else "") + ("+items" if params["wholeItems"] else "")
+        for name, params in trace.calls
+    ]
     return result.data["claimMatrix"], reads
 
 
@@ -132,13 +136,30 @@ async def test_cells_asked_through_a_fragment_still_get_their_provenance(mini: G
     assert cells, "the mini fixture has a town short of the target with claims"
 
 
+async def test_without_items_the_matrix_reads_their_keys_and_answers_the_same(
+    mini: GraphStore,
+) -> None:
+    """A query that does not select `items` reads each item's id, seq and name only (what
+    orders them), and answers its keys, modes and counts as the query that selects them."""
+    compact = "itemKeys itemClaimCounts towns { town { key } itemModes unclaimed }"
+    lean, lean_reads = await _executed(mini, compact)
+    whole, whole_reads = await _executed(mini, compact + " items { key name legalBasis }")
+    assert lean_reads == ["claim_matrix_of_region"]
+    assert whole_reads == ["claim_matrix_of_region+items"]
+    assert {k: v for k, v in whole.items() if k != "items"} == lean
+    assert [item["key"] for item in whole["items"]] == lean["itemKeys"]
+    params = {"list": "t:list", "region": "t:county", "cells": False, "wholeItems": False}
+    [row] = await mini.read("claim_matrix_of_region", params)
+    assert {frozenset(item) for item in row["items"]} == {frozenset({"id", "seq", "name"})}
+
+
 async def test_the_claim_matrix_statement_answers_one_row_with_a_list_per_town(
     mini: GraphStore,
 ) -> None:
     """One row, each town's claims as lists, not a row per claim: Neo4j's Python driver
     decodes each record as a message of its own (docs/performance.md), and the resolver zips
     each list with the statement's columns."""
-    params = {"list": "t:list", "region": "t:county", "cells": False}
+    params = {"list": "t:list", "region": "t:county", "cells": False, "wholeItems": True}
     [row] = await mini.read("claim_matrix_of_region", params)
     modes = {town["id"]: claims for town, _, _, claims in row["towns"]}
     assert {town: sorted(claims) for town, claims in modes.items()} == {

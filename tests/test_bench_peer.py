@@ -93,7 +93,7 @@ async def test_the_neo4j_plans_the_bench_prints_are_profiles_and_a_lookup_seeks_
     plans = await target.explain(
         GRAPH,
         [
-            ("claim_matrix_of_region", {**matrix, "cells": False}),
+            ("claim_matrix_of_region", {**matrix, "cells": False, "wholeItems": True}),
             ("delegation_chains", {"items": [keys.item], "town": keys.town}),
             ("entities_by_ids", {"ids": [keys.body]}),
         ],

@@ -39,7 +39,8 @@ async def test_expected_notifications_do_not_reach_the_log(
     # keys (`status` of a claim), and nulls skipped by count() over an OPTIONAL MATCH.
     with caplog.at_level(logging.INFO, logger="neo4j"):
         await neo4j.read(
-            "claim_matrix_of_region", {"region": "r:none", "list": "l:none", "cells": True}
+            "claim_matrix_of_region",
+            {"region": "r:none", "list": "l:none", "cells": True, "wholeItems": True},
         )
     notified = [r for r in caplog.records if r.name.startswith("neo4j.notifications")]
     assert notified == []
