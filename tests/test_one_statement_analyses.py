@@ -22,14 +22,12 @@ from graph_loaders.importer import import_dataset
 from graph_loaders.pipeline import dataset_files, load, validate
 from graph_loaders.synthetic import generate
 from graph_store import GraphStore, trace_statements
-from schema import build_schema
-from schema.context import GraphContext
 from schema.limits import MAX_LINEAGE_DEPTH
 from tests.datasets import DATA_DIR, FIXTURES
+from tests.test_answers import LINEAGE, ask
 
 pytestmark = pytest.mark.anyio
 
-SCHEMA = build_schema()
 CORPUS = DATA_DIR / "corpus"
 DOCUMENTED = validate(dataset_files(DATA_DIR), CORPUS).dataset
 #: A synthetic sample with an event that follows another (seed 3 gives one at this scale).
@@ -81,27 +79,8 @@ def reference_walk(
     return sorted(((d, e) for e, d in level_of.items()), key=lambda s: (s[0], dates[s[1]], s[1]))
 
 
-LINEAGE = """
-query($body: String!, $depth: Int) {
-  lineage(body: $body, depth: $depth) {
-    body { key }
-    predecessors { depth event { key } }
-    successors { depth event { key } }
-  }
-}"""
-
-
-async def _execute(store: GraphStore, query: str, **variables: Any) -> dict[str, Any]:
-    result = await SCHEMA.execute(
-        query, variable_values=variables, context_value=GraphContext(store=store)
-    )
-    assert result.errors is None, result.errors
-    assert result.data is not None
-    return result.data
-
-
-def _steps(steps: list[dict[str, Any]]) -> list[tuple[int, str]]:
-    return [(s["depth"], s["event"]["key"]) for s in steps]
+def _walked(lineage: dict[str, Any], way: str) -> list[tuple[int, str]]:
+    return [(step["depth"], step["event"]["key"]) for step in lineage[way]]
 
 
 async def test_lineage_is_the_breadth_first_walk_of_the_records(graph: GraphStore) -> None:
@@ -111,10 +90,10 @@ async def test_lineage_is_the_breadth_first_walk_of_the_records(graph: GraphStor
     walked_far = 0
     for body in bodies:
         for depth in (1, 2, MAX_LINEAGE_DEPTH):
-            found = (await _execute(graph, LINEAGE, body=body, depth=depth))["lineage"]
+            found = (await ask(graph, LINEAGE, body=body, depth=depth))["lineage"]
             before = reference_walk(EVENTS, body, backwards=True, depth=depth)
             after = reference_walk(EVENTS, body, backwards=False, depth=depth)
-            assert (_steps(found["predecessors"]), _steps(found["successors"])) == (
+            assert (_walked(found, "predecessors"), _walked(found, "successors")) == (
                 before,
                 after,
             ), (body, depth)
@@ -124,7 +103,7 @@ async def test_lineage_is_the_breadth_first_walk_of_the_records(graph: GraphStor
 
 async def test_lineage_is_one_statement(graph: GraphStore) -> None:
     with trace_statements() as trace:
-        await _execute(graph, LINEAGE, body="a:new", depth=MAX_LINEAGE_DEPTH)
+        await ask(graph, LINEAGE, body="a:new", depth=MAX_LINEAGE_DEPTH)
     assert trace.names == ["lineage_of_body"]
 
 
@@ -146,7 +125,7 @@ async def test_merger_impact_is_one_statement(graph: GraphStore) -> None:
         if b.region == county and b.kind == BodyKind.GOVERNMENT_DEPARTMENT
     ]
     with trace_statements() as trace:
-        report = (await _execute(graph, IMPACT, bodies=departments[:2], target=departments[2]))[
+        report = (await ask(graph, IMPACT, bodies=departments[:2], target=departments[2]))[
             "mergerImpact"
         ]
     [name] = trace.names
