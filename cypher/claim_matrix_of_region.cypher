@@ -3,8 +3,9 @@
 // PowerList / Region has that id), `items` (the list's named items' properties, in no set
 // order: the resolver orders them; with $wholeItems false only their id, seq and name, all
 // that the resolver orders them by, when the query does not select the items: a county's 99
-// items with every property took 2 of FalkorDB's 7 ms, decoding included) and `towns`, by town name, each [town properties, what the sources say of its
-// claims where they give only a count (CLAIMED_COUNT properties, or null), whether an
+// items with every property took 2 of FalkorDB's 7 ms, decoding included) and `towns`, by
+// town name, each [town properties, what the sources say of its claims where they give only
+// a count (CLAIMED_COUNT properties, or null), whether an
 // enforcement bureau sits in it, its item-level claims on the list]. A claim is [item id,
 // mode] or, with $cells, [item id, mode, date, status, synthetic, sources, quotes]: without
 // cells (the compact matrix) a third of the values to send and decode.

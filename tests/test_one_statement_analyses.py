@@ -12,6 +12,7 @@ both must list the same events at the same depths in the same order.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -132,3 +133,11 @@ async def test_merger_impact_is_one_statement(graph: GraphStore) -> None:
     assert name.startswith("compiled_body_")
     assert [b["key"] for b in report["bodies"]] == departments[:2]
     assert report["target"] == {"key": departments[2]}
+
+
+def test_the_walk_reaches_as_far_as_the_cap_allows() -> None:
+    """The variable-length bound is written into the statement (neither engine takes it as a
+    parameter): the cap's events and the bodies between them, so a raised cap fails here."""
+    text = (Path(__file__).parent.parent / "cypher" / "lineage_of_body.cypher").read_text()
+    bound = f"*1..{2 * MAX_LINEAGE_DEPTH - 1}]"
+    assert text.count(bound) == 2
