@@ -58,8 +58,9 @@ class TownClaims:
     note: str | None
     synthetic: bool
     provenance: list[Provenance]
-    # The town's claim rows (by item key) and the matrix's item keys: the cells and the
-    # compact lists are built from them only when a query asks for them.
+    # The town's claim rows (in the order the statement gave them) and the matrix's item
+    # keys: the cells and the compact lists are built from them only when a query asks for
+    # them, and the rows sorted by item key only for the cells and `claimedItems`.
     claim_rows: strawberry.Private[list[dict[str, Any]]]
     item_keys: strawberry.Private[list[str]]
 
@@ -78,14 +79,14 @@ class TownClaims:
                 synthetic=bool(row["synthetic"]),
                 provenance=provenance_of(row),
             )
-            for row in self.claim_rows
+            for row in sorted(self.claim_rows, key=_by_item)
         ]
 
     @strawberry.field(
         description="Keys of the items it claimed, in key order (the order of `claims`)."
     )
     def claimed_items(self) -> list[str]:
-        return [row["item"] for row in self.claim_rows]
+        return sorted(row["item"] for row in self.claim_rows)
 
     @strawberry.field(
         description="One entry per item of `ClaimMatrix.items`, in that order: the mode of "
@@ -95,7 +96,7 @@ class TownClaims:
     )
     def item_modes(self) -> list[ClaimMode | None]:
         modes = {row["item"]: mode_of(row["mode"]) for row in self.claim_rows}
-        return [modes.get(key) for key in self.item_keys]
+        return list(map(modes.get, self.item_keys))
 
 
 @strawberry.type(description="Towns × items of a list over a region, with rates.")
@@ -106,21 +107,25 @@ class ClaimMatrix:
     item_count: int | None = strawberry.field(
         description="Items in the list as the source states it."
     )
-    items: list[PowerItem] = strawberry.field(
-        description="Named items, most-claimed first (then by sequence)."
-    )
     towns: list[TownClaims]
     item_claim_counts: list[int] = strawberry.field(
         description="How many of `towns` claimed each item of `items`, in the same order (the "
         "order `items` is sorted by)."
     )
+    # The items' properties in the matrix's order: made into objects only for a query that
+    # asks for `items` (the compact matrix needs their keys alone).
+    item_rows: strawberry.Private[list[dict[str, Any]]]
+
+    @strawberry.field(description="Named items, most-claimed first (then by sequence).")
+    def items(self) -> list[PowerItem]:
+        return [PowerItem.from_props(props) for props in self.item_rows]
 
     @strawberry.field(
         description="Keys of `items`, in the same order: with `TownClaims.itemModes`, a large "
         "matrix in lists of scalars (no object per item or per cell)."
     )
     def item_keys(self) -> list[str]:
-        return [item.entity_id for item in self.items]
+        return [props["id"] for props in self.item_rows]
 
     @strawberry.field(
         description="Towns whose rate is below the target; by default only those with an "
@@ -135,10 +140,22 @@ class ClaimMatrix:
         ]
 
 
-#: What each claim's list of values holds, in order, in ``claim_matrix_of_region`` with and without
+#: What each claim's list of values holds, in order, in ``claim_matrix_of_region`` with
 #: ``$cells``.
 CELL_COLUMNS = ("item", "mode", "date", "status", "synthetic", "sources", "quotes")
-MODE_COLUMNS = ("item", "mode")
+
+
+def claim_rows(claims: str | list[list[Any]]) -> list[dict[str, Any]]:
+    """A town's claims as ``claim_matrix_of_region`` answers them: with ``$cells`` a list of
+    values per claim (:data:`CELL_COLUMNS`); without, one string of ``item=MODE`` words
+    (a claim without a mode as ``item=``), which the engine's client decodes as one value
+    instead of three per claim (cypher/COMPAT.md)."""
+    if isinstance(claims, str):
+        return [
+            {"item": item, "mode": mode or None}
+            for item, _, mode in (claim.partition("=") for claim in claims.split())
+        ]
+    return [dict(zip(CELL_COLUMNS, values, strict=True)) for values in claims]
 
 
 def _by_item(row: dict[str, Any]) -> str:
@@ -247,26 +264,21 @@ async def claim_matrix(
             key=list_key,
         )
 
-    # each claim a list of values in the statement's column order
-    columns = CELL_COLUMNS if cells else MODE_COLUMNS
-    by_town: dict[str, list[dict[str, Any]]] = {
-        town["id"]: [dict(zip(columns, values, strict=True)) for values in claims]
-        for town, _, _, claims in row["towns"]
-    }
+    by_town = {town["id"]: claim_rows(claims) for town, _, _, claims in row["towns"]}
     # towns per item (a town counts once however many rows name the item)
     popularity = Counter(item for rows in by_town.values() for item in {c["item"] for c in rows})
-    items = sorted(
-        (PowerItem.from_props(props) for props in row["items"]),
-        key=lambda item: (-popularity[item.entity_id], item.seq or 0, item.name),
+    item_rows = sorted(
+        row["items"],
+        key=lambda props: (-popularity[props["id"]], props.get("seq") or 0, props["name"]),
     )
-    item_keys = [item.entity_id for item in items]
+    item_keys = [props["id"] for props in item_rows]
     item_count = power_list.get("itemCount")
     towns = [
         town_row(
             town,
             summary,
             bool(has_bureau),
-            sorted(by_town[town["id"]], key=_by_item),
+            by_town[town["id"]],
             item_keys,
             item_count,
             target_rate,
@@ -278,7 +290,7 @@ async def claim_matrix(
         region=Region.from_props(region),
         target_rate=target_rate,
         item_count=item_count,
-        items=items,
+        item_rows=item_rows,
         towns=towns,
         item_claim_counts=[popularity[key] for key in item_keys],
     )

@@ -10,6 +10,7 @@ import pytest
 
 from graph_store import GraphStore, trace_statements
 from schema import build_schema
+from schema.claims import claim_rows
 from schema.context import GraphContext
 from tests.conftest import LiveServer
 from tests.datasets import load_fixture
@@ -156,22 +157,19 @@ async def test_without_items_the_matrix_reads_their_keys_and_answers_the_same(
 async def test_the_claim_matrix_statement_answers_one_row_with_a_list_per_town(
     mini: GraphStore,
 ) -> None:
-    """One row, each town's claims as lists, not a row per claim: Neo4j's Python driver
-    decodes each record as a message of its own (docs/performance.md), and the resolver zips
-    each list with the statement's columns."""
+    """One row, not a row per claim: Neo4j's Python driver decodes each record as a message of
+    its own (docs/performance.md). Without cells a town's claims are one string of
+    ``item=MODE`` words (the FalkorDB client parses each value in Python); with cells a list
+    of values per claim, which the resolver zips with the statement's columns."""
     params = {"list": "t:list", "region": "t:county", "cells": False, "wholeItems": True}
     [row] = await mini.read("claim_matrix_of_region", params)
     modes = {town["id"]: claims for town, _, _, claims in row["towns"]}
-    assert {town: sorted(claims) for town, claims in modes.items()} == {
+    assert {town: sorted(claims.split()) for town, claims in modes.items()} == {
         "t:sub-c": [],  # only a count
-        "t:town-a": [
-            ["t:item-1", "CONFIRM"],
-            ["t:item-2", "ASSIGN"],
-            ["t:item-3", "CONFIRM"],
-            ["t:item-4", "CONFIRM"],
-        ],
-        "t:town-b": [["t:item-4", "ASSIGN"]],
+        "t:town-a": ["t:item-1=CONFIRM", "t:item-2=ASSIGN", "t:item-3=CONFIRM", "t:item-4=CONFIRM"],
+        "t:town-b": ["t:item-4=ASSIGN"],
     }
+    assert claim_rows(modes["t:town-b"]) == [{"item": "t:item-4", "mode": "ASSIGN"}]
     [row] = await mini.read("claim_matrix_of_region", {**params, "cells": True})
     cells = {town["id"]: claims for town, _, _, claims in row["towns"]}
     assert sorted(cells["t:town-b"]) == [["t:item-4", "ASSIGN", "2020-07-01", None, True, [], []]]
@@ -194,3 +192,13 @@ async def test_the_claim_matrix_statement_answers_one_row_with_a_list_per_town(
         "t:item-4",
         "t:item-5",
     ]
+
+
+def test_a_compact_claim_without_a_mode_is_still_a_claim() -> None:
+    """A claim the sources give no mode for is sent as ``item=``: it is claimed (it counts and
+    is not unclaimed), with a null mode, not dropped or read as the mode ``""``."""
+    assert claim_rows("t:item-1=CONFIRM t:item-2= ") == [
+        {"item": "t:item-1", "mode": "CONFIRM"},
+        {"item": "t:item-2", "mode": None},
+    ]
+    assert claim_rows("") == []

@@ -6,9 +6,14 @@
 // items with every property took 2 of FalkorDB's 7 ms, decoding included) and `towns`, by
 // town name, each [town properties, what the sources say of its claims where they give only
 // a count (CLAIMED_COUNT properties, or null), whether an
-// enforcement bureau sits in it, its item-level claims on the list]. A claim is [item id,
-// mode] or, with $cells, [item id, mode, date, status, synthetic, sources, quotes]: without
-// cells (the compact matrix) a third of the values to send and decode.
+// enforcement bureau sits in it, its item-level claims on the list]. Without $cells (the
+// compact matrix) the claims are one string of `item=MODE` words (ids have no `=` or space;
+// a claim without a mode ends in `=`): the `falkordb` client parses every value in Python,
+// about 2 us each, and a league's 7,000 claims as [item id, mode] pairs took 24 of the
+// statement's 36 ms to decode, as a string per town about 2. The string is
+// joined with `reduce`: Neo4j has no `string.join` without APOC (twins:
+// cypher/COMPAT.md).
+// With $cells a claim is [item id, mode, date, status, synthetic, sources, quotes].
 // Lists, not a row per claim or per item: Neo4j's Python driver decodes each record as a
 // message of its own (a county's 708 claims: 40-130 ms as rows, 5-12 ms as 12 town rows;
 // cypher/COMPAT.md). The towns are passed on through `collect` then `UNWIND`, so that the
@@ -37,11 +42,14 @@ WITH list, root, town, summary, hasBureau,
        WHEN claim IS NULL THEN null
        WHEN $cells THEN [claimed.id, claim.mode, claim.date, claim.status, claim.synthetic,
                          claim.sources, claim.quotes]
-       ELSE [claimed.id, claim.mode] END) AS claims
+       ELSE claimed.id + '=' + coalesce(claim.mode, '') END) AS claims
 ORDER BY town.name
 WITH list, root,
      collect(CASE WHEN town IS NULL THEN null
-             ELSE [properties(town), properties(summary), hasBureau, claims] END) AS towns
+             ELSE [properties(town), properties(summary), hasBureau,
+                   CASE WHEN $cells THEN claims
+                   ELSE reduce(joined = '', c IN claims | joined + c + ' ') END]
+             END) AS towns
 RETURN properties(list) AS list,
        properties(root) AS region,
        CASE WHEN list IS NULL THEN []
