@@ -65,7 +65,9 @@ from graphql import (
 )
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import AwaitableOrValue, Path, Undefined
+from strawberry import relay
 from strawberry.relay.fields import ConnectionExtension
+from strawberry.relay.utils import to_base64
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import CustomGraphQLEnumType
 from strawberry.types.field import StrawberryField
@@ -300,6 +302,8 @@ class ScalarListExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 )
             elif field.args or any(node.arguments for node in nodes):
                 return None
+            elif (global_id := _global_id(object_type, definition)) is not None:
+                getter, raw_getter = global_id
             else:
                 getter = _getter(definition)
                 reader = readers.get(name) if readers is not None else None
@@ -457,6 +461,40 @@ def _getter(field: Any) -> Callable[[Any], Any] | None:
     if resolver.self_parameter is None:
         return lambda _: function()
     return function
+
+
+#: Strawberry's resolver of a relay node's ``id`` (``relay.Node._id``), to know the field by.
+_RELAY_ID: Final = relay.Node.__dict__["_id"].__func__
+
+
+def _global_id(
+    object_type: GraphQLObjectType, definition: Any
+) -> tuple[Callable[[Any], str], Callable[[RawNode], str]] | None:
+    """How a node type's relay ``id`` is read from its object and from a raw node, where it
+    is Strawberry's own: the type's name and the node's key, base64'd, as ``relay.Node._id``
+    answers it (its ``resolve_id`` and ``resolve_typename`` not overridden). Else None. The
+    resolver takes ``info``, which kept every list of nodes that selects ``id`` (name search,
+    a connection's nodes) on graphql-core's field-by-field path."""
+    resolver = getattr(definition, "base_resolver", None)
+    if getattr(getattr(resolver, "wrapped_func", None), "__func__", None) is not _RELAY_ID:
+        return None
+    origin = getattr(object_type.extensions.get("strawberry-definition"), "origin", None)
+    if not (
+        isinstance(origin, type)
+        and issubclass(origin, relay.Node)
+        and origin.resolve_id.__func__ is relay.Node.resolve_id.__func__  # type: ignore[attr-defined]
+        and origin.resolve_typename.__func__ is relay.Node.resolve_typename.__func__  # type: ignore[attr-defined]
+    ):
+        return None
+    type_name, id_attr = object_type.name, origin.resolve_id_attr()
+
+    def of_object(node: Any) -> str:
+        return to_base64(type_name, getattr(node, id_attr))
+
+    def of_raw(node: RawNode) -> str:
+        return to_base64(type_name, node.item["p"]["id"])
+
+    return of_object, of_raw
 
 
 def _leaf(leaf: GraphQLScalarType | GraphQLEnumType, non_null: bool) -> Callable[[Any], Any]:

@@ -11,6 +11,7 @@ import pytest
 import strawberry
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strawberry import relay
 
 from schema import build_schema
 from schema.execution import ScalarListExecutionContext
@@ -44,6 +45,25 @@ class Other(Named):
 
 
 @strawberry.type
+class Thing(relay.Node):
+    """A relay node whose ``id`` is Strawberry's own: its type name and key, base64'd."""
+
+    code: relay.NodeID[str]
+    name: str
+
+
+@strawberry.type
+class Renamed(relay.Node):
+    """A relay node that answers its own id: its ``id`` needs Strawberry's resolver."""
+
+    code: relay.NodeID[str]
+
+    @classmethod
+    def resolve_id(cls, root: Any, *, info: strawberry.Info) -> str:
+        return f"renamed-{root.code}"
+
+
+@strawberry.type
 class Cell:
     text: str
     count: int | None
@@ -51,6 +71,7 @@ class Cell:
     tags: list[str | None] | None
     leaf: Leaf | None
     thing: Named | None
+    node: relay.Node | None = None
 
     @strawberry.field
     def label(self) -> str:
@@ -75,10 +96,11 @@ class Query:
     required_cells: list[Cell] = strawberry.field(resolver=_cells)
 
 
+TYPES = [Leaf, Other, Thing, Renamed]
 FAST = strawberry.Schema(
-    query=Query, types=[Leaf, Other], execution_context_class=ScalarListExecutionContext
+    query=Query, types=TYPES, execution_context_class=ScalarListExecutionContext
 )
-GENERAL = strawberry.Schema(query=Query, types=[Leaf, Other])
+GENERAL = strawberry.Schema(query=Query, types=TYPES)
 
 SELECTIONS = [
     "{ cells { text count colour } }",
@@ -88,6 +110,7 @@ SELECTIONS = [
     "{ cells { thing { __typename name ... on Leaf { size } ... on Other { colour } } } }",
     "{ cells { ...F } } fragment F on Cell { text leaf { name } }",
     "query($s: Boolean!) { cells { text count @skip(if: $s) } }",
+    "{ cells { node { id __typename ... on Thing { name } } } }",
     # not flat: an async resolver, an argument
     "{ cells { text later } }",
     "{ cells { text times(n: 2) } }",
@@ -102,6 +125,11 @@ LEAVES = st.one_of(
     st.builds(Other, name=TEXTS, colour=COLOURS),
     st.builds(object),
 )
+NODES = st.one_of(
+    st.none(),
+    st.builds(Thing, code=st.text(max_size=3), name=TEXTS),
+    st.builds(Renamed, code=st.text(max_size=3)),
+)
 CELLS = st.one_of(
     st.none(),
     st.builds(
@@ -112,6 +140,7 @@ CELLS = st.one_of(
         tags=st.one_of(st.none(), st.lists(TEXTS, max_size=3), st.text(max_size=2)),
         leaf=LEAVES,
         thing=LEAVES,
+        node=NODES,
     ),
     st.builds(object),
 )
@@ -147,7 +176,7 @@ def _counting(base: type[Any]) -> type[Any]:
 
 async def _executed(base: type[Any], query: str, cells: list[Any]) -> tuple[Any, list[str]]:
     counting = _counting(base)
-    schema = strawberry.Schema(query=Query, types=[Leaf, Other], execution_context_class=counting)
+    schema = strawberry.Schema(query=Query, types=TYPES, execution_context_class=counting)
     result = await schema.execute(query, context_value={"cells": cells})
     assert result.errors is None
     return result.data, counting.fields
@@ -183,3 +212,21 @@ async def test_the_service_has_no_per_field_hook_that_the_one_loop_path_would_sk
     field); the service's own extensions have none, or the path would never run."""
     hooked = [type(e).__name__ for e in build_schema().get_extensions() if e._implements_resolve()]
     assert hooked == []
+
+
+async def test_a_relay_id_is_read_from_the_node_and_a_custom_one_through_its_resolver() -> None:
+    """A node's relay ``id`` (name search, a connection's nodes) is completed in the one loop,
+    as Strawberry's resolver answers it; a type that answers its own id keeps the resolver."""
+    def cell(node: relay.Node) -> Cell:
+        return Cell(text="a", count=1, colour=None, tags=None, leaf=None, thing=None, node=node)
+
+    things = [cell(Thing(code=f"k{i}", name="n")) for i in range(20)]
+    query = "{ cells { node { id } } }"
+    data, fields = await _executed(ScalarListExecutionContext, query, things)
+    ids = [relay.to_base64("Thing", f"k{i}") for i in range(20)]
+    assert data == {"cells": [{"node": {"id": id_}} for id_ in ids]}
+    assert fields == ["Query"]
+    renamed = [cell(Renamed(code="x"))]
+    data, fields = await _executed(ScalarListExecutionContext, query, renamed)
+    assert data == {"cells": [{"node": {"id": relay.to_base64("Renamed", "renamed-x")}}]}
+    assert "Renamed" in fields
