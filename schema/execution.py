@@ -489,7 +489,10 @@ def _global_id(
     type_name, id_attr = object_type.name, origin.resolve_id_attr()
 
     def of_object(node: Any) -> str:
-        return to_base64(type_name, getattr(node, id_attr))
+        node_id = getattr(node, id_attr)
+        if node_id is None:  # Strawberry's resolver refuses it: its error, on its path
+            raise _NotFlatError
+        return to_base64(type_name, node_id)
 
     def of_raw(node: RawNode) -> str:
         return to_base64(type_name, node.item["p"]["id"])

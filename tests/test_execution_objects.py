@@ -127,7 +127,7 @@ LEAVES = st.one_of(
 )
 NODES = st.one_of(
     st.none(),
-    st.builds(Thing, code=st.text(max_size=3), name=TEXTS),
+    st.builds(Thing, code=st.one_of(st.text(max_size=3), st.none()), name=TEXTS),
     st.builds(Renamed, code=st.text(max_size=3)),
 )
 CELLS = st.one_of(
