@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from domain import ClaimMode
 from graph_store import GraphStore, trace_statements
 from schema import build_schema
-from schema.claims import claim_rows
+from schema.claims import DEFAULT_TARGET_RATE, claim_rows, town_row
 from schema.context import GraphContext
 from tests.conftest import LiveServer
 from tests.datasets import load_fixture
@@ -197,8 +198,14 @@ async def test_the_claim_matrix_statement_answers_one_row_with_a_list_per_town(
 def test_a_compact_claim_without_a_mode_is_still_a_claim() -> None:
     """A claim the sources give no mode for is sent as ``item=``: it is claimed (it counts and
     is not unclaimed), with a null mode, not dropped or read as the mode ``""``."""
-    assert claim_rows("t:item-1=CONFIRM t:item-2= ") == [
+    rows = claim_rows("t:item-1=CONFIRM t:item-2= ")
+    assert rows == [
         {"item": "t:item-1", "mode": "CONFIRM"},
         {"item": "t:item-2", "mode": None},
     ]
     assert claim_rows("") == []
+    keys = ["t:item-1", "t:item-2", "t:item-3"]
+    props = {"id": "t:town", "name": "镇", "level": "TOWNSHIP"}
+    town = town_row(props, None, False, rows, keys, None, DEFAULT_TARGET_RATE)
+    assert (town.claimed_count, town.unclaimed) == (2, ["t:item-3"])
+    assert town.item_modes() == [ClaimMode.CONFIRM, None, None]
