@@ -59,6 +59,7 @@ from graphql import (
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
+    GraphQLResolveInfoHelpers,
     GraphQLScalarType,
     GraphQLString,
     GraphQLUnionType,
@@ -103,6 +104,17 @@ class ScalarListExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # graphql-core gives resolvers this context's own methods (``info.async_helpers``):
+        # a reference cycle through the context, which holds the request's whole state (its
+        # GraphQL context, loaders, what they read), so that all of it waited for the cyclic
+        # garbage collector instead of being freed when the request ended; those passes were
+        # a tenth of a nested request's CPU (docs/performance.md). The same helpers, through
+        # a weak reference: they are only used while the execution runs.
+        executor = weakref.ref(self)
+        self.async_helpers = GraphQLResolveInfoHelpers(
+            gather=lambda values: _alive(executor).gather_async_work(values),
+            track=lambda values: _alive(executor).track_async_work(values),
+        )
         #: the flat fields of an object type under a field group (for its objects, and for
         #: the raw nodes of a compiled read), None where not flat
         self._flat: dict[tuple[GraphQLObjectType, int], tuple[Any, FlatFields | None]] = {}
@@ -236,18 +248,22 @@ class ScalarListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         then completed as that type's flat object."""
         resolve_type = abstract.resolve_type or self.type_resolver
         by_type: dict[GraphQLObjectType, Callable[[Any], Any] | None] = {}
+        schema = self.schema
+        # The completer is kept in this context's ``_flat``: through a weak reference to the
+        # context, so that the two make no reference cycle (see ``__init__``).
+        executor = weakref.ref(self)
 
         def complete(value: Any) -> Any:
             if type(value) is RawNode:  # the general path makes it its node object
                 raise _NotFlatError
             name = resolve_type(value, info, abstract)
-            concrete = self.schema.get_type(name) if isinstance(name, str) else None
-            if not isinstance(concrete, GraphQLObjectType) or not self.schema.is_sub_type(
+            concrete = schema.get_type(name) if isinstance(name, str) else None
+            if not isinstance(concrete, GraphQLObjectType) or not schema.is_sub_type(
                 abstract, concrete
             ):
                 raise _NotFlatError
             if concrete not in by_type:
-                fields = self._flat_fields(concrete, field_details_list, info)
+                fields = _alive(executor)._flat_fields(concrete, field_details_list, info)
                 by_type[concrete] = None if fields is None else _object(concrete, fields, info)
             completer = by_type[concrete]
             if completer is None:
@@ -396,6 +412,14 @@ class ScalarListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         except ApiError:  # e.g. a bad cursor: the general path reports it at each object
             return None
         return build_page
+
+
+def _alive(executor: weakref.ref[ScalarListExecutionContext]) -> ScalarListExecutionContext:
+    """The execution context a weak reference names, which runs while its helpers are used."""
+    context = executor()
+    if context is None:
+        raise RuntimeError("graphql-core's async helpers used after the execution ended")
+    return context
 
 
 class _NotFlatError(Exception):

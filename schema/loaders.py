@@ -13,6 +13,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -115,64 +116,74 @@ def _neighbour_statement(rel_type: str, direction: Direction, ids: list[str]) ->
     return generic, {"ids": ids, "type": rel_type}
 
 
+async def _entities(store: GraphStore, ids: list[str]) -> list[Entity | None]:
+    rows = await store.read("entities_by_ids", {"ids": ids})
+    found = {row["id"]: Entity.from_row(row) for row in rows}
+    return [found.get(entity_id) for entity_id in ids]
+
+
+async def _region_ids(store: GraphStore, codes: list[str]) -> list[str | None]:
+    rows = await store.read("region_ids_by_code", {"codes": codes})
+    found: dict[str, str] = {}
+    for row in rows:
+        found.setdefault(row["code"], row["id"])
+    return [found.get(code) for code in codes]
+
+
+async def _grouped(
+    store: GraphStore,
+    keys: Sequence[tuple[str, Group]],
+    statement: Callable[[Group, list[str]], tuple[str, Row]],
+    from_row: Callable[[Row], Found],
+) -> list[list[Found]]:
+    """What each ``(id, group)`` leads to: one statement per distinct group, all sent
+    together; ``statement(group, ids)`` gives its name and parameters, ``from_row`` makes
+    a row (which names its ``id``) into a result."""
+    ids_by_group: dict[Group, list[str]] = defaultdict(list)
+    for entity_id, group in keys:
+        ids_by_group[group].append(entity_id)
+    groups = list(ids_by_group.items())
+    results = await asyncio.gather(
+        *(store.read(*statement(group, sorted(set(ids)))) for group, ids in groups)
+    )
+    found: dict[tuple[str, Group], list[Found]] = defaultdict(list)
+    for (group, _), rows in zip(groups, results, strict=True):
+        for row in rows:
+            found[(row["id"], group)].append(from_row(row))
+    return [found.get(key, []) for key in keys]
+
+
+async def _neighbours(store: GraphStore, keys: list[NeighbourKey]) -> list[list[Neighbour]]:
+    # one statement per relationship type and direction
+    return await _grouped(
+        store,
+        [(entity_id, (rel_type, direction)) for entity_id, rel_type, direction in keys],
+        lambda group, ids: _neighbour_statement(*group, ids),
+        lambda row: Neighbour(Entity.from_row(row), row["rel"]),
+    )
+
+
 class Loaders:
-    """The DataLoaders of one request."""
+    """The DataLoaders of one request.
+
+    Their batch functions are the store's (``partial``), not this object's methods: a loader
+    holding a method of the object that holds the loader is a reference cycle, and everything
+    the request loaded (its cache) would then wait for the cyclic garbage collector instead of
+    being freed when the request ends; that collector's passes cost a body request with its
+    subordinates' powers a tenth of its CPU (docs/performance.md)."""
 
     def __init__(self, store: GraphStore, *, batching: bool = True) -> None:
         """``batching=False`` sends one statement per key: the N+1 baseline of the
         benchmarks, never a setting for service."""
-        self.store = store
         batch_size = None if batching else 1
         self.entity: DataLoader[str, Entity | None] = SharedLoader(
-            self._entities, max_batch_size=batch_size
+            partial(_entities, store), max_batch_size=batch_size
         )
         self.neighbours: DataLoader[NeighbourKey, list[Neighbour]] = SharedLoader(
-            self._neighbours, max_batch_size=batch_size
+            partial(_neighbours, store), max_batch_size=batch_size
         )
         self.region_by_code: DataLoader[str, str | None] = SharedLoader(
-            self._region_ids, max_batch_size=batch_size
-        )
-
-    async def _entities(self, ids: list[str]) -> list[Entity | None]:
-        rows = await self.store.read("entities_by_ids", {"ids": ids})
-        found = {row["id"]: Entity.from_row(row) for row in rows}
-        return [found.get(entity_id) for entity_id in ids]
-
-    async def _region_ids(self, codes: list[str]) -> list[str | None]:
-        rows = await self.store.read("region_ids_by_code", {"codes": codes})
-        found: dict[str, str] = {}
-        for row in rows:
-            found.setdefault(row["code"], row["id"])
-        return [found.get(code) for code in codes]
-
-    async def _grouped(
-        self,
-        keys: Sequence[tuple[str, Group]],
-        statement: Callable[[Group, list[str]], tuple[str, Row]],
-        from_row: Callable[[Row], Found],
-    ) -> list[list[Found]]:
-        """What each ``(id, group)`` leads to: one statement per distinct group, all sent
-        together; ``statement(group, ids)`` gives its name and parameters, ``from_row`` makes
-        a row (which names its ``id``) into a result."""
-        ids_by_group: dict[Group, list[str]] = defaultdict(list)
-        for entity_id, group in keys:
-            ids_by_group[group].append(entity_id)
-        groups = list(ids_by_group.items())
-        results = await asyncio.gather(
-            *(self.store.read(*statement(group, sorted(set(ids)))) for group, ids in groups)
-        )
-        found: dict[tuple[str, Group], list[Found]] = defaultdict(list)
-        for (group, _), rows in zip(groups, results, strict=True):
-            for row in rows:
-                found[(row["id"], group)].append(from_row(row))
-        return [found.get(key, []) for key in keys]
-
-    async def _neighbours(self, keys: list[NeighbourKey]) -> list[list[Neighbour]]:
-        # one statement per relationship type and direction
-        return await self._grouped(
-            [(entity_id, (rel_type, direction)) for entity_id, rel_type, direction in keys],
-            lambda group, ids: _neighbour_statement(*group, ids),
-            lambda row: Neighbour(Entity.from_row(row), row["rel"]),
+            partial(_region_ids, store), max_batch_size=batch_size
         )
 
     async def labelled(self, label: str, key: str) -> Entity:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import weakref
 from collections import defaultdict
+from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -33,26 +34,32 @@ Props = dict[str, Any]
 LazySource = Annotated["Source", strawberry.lazy("schema.nodes")]
 
 
+async def _sources(store: GraphStore, files: list[str]) -> list[Props | None]:
+    rows = await store.read("sources_by_files", {"files": sorted(set(files))})
+    found = {row["file"]: row["props"] for row in rows}
+    return [found.get(file) for file in files]
+
+
+async def _about(store: GraphStore, keys: list[str]) -> list[list[Props]]:
+    rows = await store.read("disagreements_about", {"about": sorted(set(keys))})
+    found: dict[str, list[Props]] = defaultdict(list)
+    for row in rows:
+        found[row["about"]].append(row["props"])
+    return [found.get(key, []) for key in keys]
+
+
 class ProvenanceLoaders:
     """The request's loaders of source documents (by file) and disagreements (by what they
-    are about)."""
+    are about); batch functions of the store, not of this object (no reference cycle:
+    ``schema.loaders.Loaders``)."""
 
     def __init__(self, store: GraphStore) -> None:
-        self.store = store
-        self.source_by_file: DataLoader[str, Props | None] = SharedLoader(self._sources)
-        self.disagreements_about: DataLoader[str, list[Props]] = SharedLoader(self._about)
-
-    async def _sources(self, files: list[str]) -> list[Props | None]:
-        rows = await self.store.read("sources_by_files", {"files": sorted(set(files))})
-        found = {row["file"]: row["props"] for row in rows}
-        return [found.get(file) for file in files]
-
-    async def _about(self, keys: list[str]) -> list[list[Props]]:
-        rows = await self.store.read("disagreements_about", {"about": sorted(set(keys))})
-        found: dict[str, list[Props]] = defaultdict(list)
-        for row in rows:
-            found[row["about"]].append(row["props"])
-        return [found.get(key, []) for key in keys]
+        self.source_by_file: DataLoader[str, Props | None] = SharedLoader(
+            partial(_sources, store)
+        )
+        self.disagreements_about: DataLoader[str, list[Props]] = SharedLoader(
+            partial(_about, store)
+        )
 
 
 #: One set of loaders per request context, dropped with it.

@@ -29,6 +29,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, ClassVar, Final, Protocol, TypeVar
 
 import strawberry
@@ -530,13 +531,38 @@ def _present(properties: Mapping[str, Any] | None) -> dict[str, Any]:
     return {k: v for k, v in properties.items() if v is not None} if properties else {}
 
 
+async def _compiled_reads(store: GraphStore, keys: list[tuple[Plan, str]]) -> list[Entity | None]:
+    """The nodes ``keys`` name, each as its plan reads it: one statement per distinct plan."""
+    ids_by_plan: dict[Plan, list[str]] = defaultdict(list)
+    for plan, entity_id in keys:
+        ids_by_plan[plan].append(entity_id)
+    plans = list(ids_by_plan)
+    results = await asyncio.gather(
+        *(
+            store.read(
+                store.registry.compiled(plan.shape).name,
+                {"ids": sorted(set(ids_by_plan[plan]))},
+            )
+            for plan in plans
+        )
+    )
+    found: dict[tuple[Plan, str], Entity] = {}
+    for plan, rows in zip(plans, results, strict=True):
+        for row in rows:
+            found[(plan, row["id"])] = entity_from(plan, row["node"])
+    return [found.get(key) for key in keys]
+
+
 class SelectionLoader:
     """Compiled reads of one request, batched: ``load(plan, id)`` calls made in the same
-    tick become one statement per distinct plan, for all their ids."""
+    tick become one statement per distinct plan, for all their ids. The batch function is
+    the store's, not this object's (no reference cycle: ``schema.loaders.Loaders``): what a
+    request read is freed when it ends."""
 
     def __init__(self, store: GraphStore) -> None:
-        self.store = store
-        self._loader: DataLoader[tuple[Plan, str], Entity | None] = SharedLoader(self._batch)
+        self._loader: DataLoader[tuple[Plan, str], Entity | None] = SharedLoader(
+            partial(_compiled_reads, store)
+        )
 
     async def load(self, plan: Plan, entity_id: str) -> Entity | None:
         """The node ``entity_id`` as ``plan`` reads it; None if no node of the plan's type
@@ -546,23 +572,3 @@ class SelectionLoader:
     async def load_many(self, plan: Plan, entity_ids: list[str]) -> list[Entity | None]:
         """:meth:`load` of each of ``entity_ids``: one statement for them all."""
         return await self._loader.load_many([(plan, entity_id) for entity_id in entity_ids])
-
-    async def _batch(self, keys: list[tuple[Plan, str]]) -> list[Entity | None]:
-        ids_by_plan: dict[Plan, list[str]] = defaultdict(list)
-        for plan, entity_id in keys:
-            ids_by_plan[plan].append(entity_id)
-        plans = list(ids_by_plan)
-        results = await asyncio.gather(
-            *(
-                self.store.read(
-                    self.store.registry.compiled(plan.shape).name,
-                    {"ids": sorted(set(ids_by_plan[plan]))},
-                )
-                for plan in plans
-            )
-        )
-        found: dict[tuple[Plan, str], Entity] = {}
-        for plan, rows in zip(plans, results, strict=True):
-            for row in rows:
-                found[(plan, row["id"])] = entity_from(plan, row["node"])
-        return [found.get(key) for key in keys]

@@ -47,6 +47,9 @@ WEB_DIR = Path(__file__).resolve().parent / "web"
 #: cannot add to a cross-site form post without the CORS preflight the service controls
 #: (the GraphQL multipart request spec's CSRF advice; the second is what Apollo clients send).
 PREFLIGHT_HEADERS = ("graphql-require-preflight", "apollo-require-preflight")
+#: New container objects (allocations less deallocations) between two passes of the cyclic
+#: garbage collector over the youngest generation while the service runs (CPython: 700).
+YOUNG_GC_THRESHOLD = 20_000
 
 
 class _ReadsClosedError(Exception):
@@ -178,6 +181,7 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMan
         async with open_runtime(settings) as runtime:
             app.state.store = runtime.store
             watchdog = asyncio.create_task(runtime.watch_engine())
+            thresholds = gc.get_threshold()
             try:
                 if settings.load_at_start:  # off in the workers of `serve --workers`
                     await load_start_up_data(runtime.store, settings)
@@ -188,8 +192,16 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMan
                 # (docs/performance.md).
                 gc.collect()
                 gc.freeze()
+                # A request frees what it made by reference counting (tests/
+                # test_request_memory.py); the collector then only looks for the few cycles
+                # the drivers leave (a Neo4j session and its result, ~50 objects a read).
+                # At the default threshold (700 new objects) it ran about once per nested
+                # request and walked that request's live objects; at this one it runs once
+                # in hundreds of requests (docs/performance.md).
+                gc.set_threshold(YOUNG_GC_THRESHOLD, *thresholds[1:])
                 yield
             finally:
+                gc.set_threshold(*thresholds)
                 gc.unfreeze()  # back to the collector: another app in this process may start
                 watchdog.cancel()
                 app.state.store = None
