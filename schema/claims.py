@@ -58,10 +58,10 @@ class TownClaims:
     note: str | None
     synthetic: bool
     provenance: list[Provenance]
-    # The town's claim rows (in the order the statement gave them) and the matrix's item
-    # keys: the cells and the compact lists are built from them only when a query asks for
-    # them, and the rows sorted by item key only for the cells and `claimedItems`.
-    claim_rows: strawberry.Private[list[dict[str, Any]]]
+    # The town's claims as the statement gave them and the matrix's item keys: the cells and
+    # the compact lists are built from them only when a query asks for them, and the claim
+    # rows sorted by item key only for the cells and `claimedItems`.
+    claimed: strawberry.Private[ClaimsOfTown]
     item_keys: strawberry.Private[list[str]]
 
     @strawberry.field(
@@ -79,14 +79,14 @@ class TownClaims:
                 synthetic=bool(row["synthetic"]),
                 provenance=provenance_of(row),
             )
-            for row in sorted(self.claim_rows, key=_by_item)
+            for row in sorted(self.claimed.rows, key=_by_item)
         ]
 
     @strawberry.field(
         description="Keys of the items it claimed, in key order (the order of `claims`)."
     )
     def claimed_items(self) -> list[str]:
-        return sorted(row["item"] for row in self.claim_rows)
+        return sorted(row["item"] for row in self.claimed.rows)
 
     @strawberry.field(
         description="One entry per item of `ClaimMatrix.items`, in that order: the mode of "
@@ -95,8 +95,7 @@ class TownClaims:
         "matrix: ask for `itemKeys` once and `itemModes` per town."
     )
     def item_modes(self) -> list[ClaimMode | None]:
-        modes = {row["item"]: mode_of(row["mode"]) for row in self.claim_rows}
-        return list(map(modes.get, self.item_keys))
+        return list(map(self.claimed.modes.get, self.item_keys))
 
 
 @strawberry.type(description="Towns × items of a list over a region, with rates.")
@@ -145,17 +144,42 @@ class ClaimMatrix:
 CELL_COLUMNS = ("item", "mode", "date", "status", "synthetic", "sources", "quotes")
 
 
-def claim_rows(claims: str | list[list[Any]]) -> list[dict[str, Any]]:
+class ClaimsOfTown:
     """A town's claims as ``claim_matrix_of_region`` answers them: with ``$cells`` a list of
-    values per claim (:data:`CELL_COLUMNS`); without, one string of ``item=MODE`` words
-    (a claim without a mode as ``item=``), which the engine's client decodes as one value
-    instead of three per claim (cypher/COMPAT.md)."""
-    if isinstance(claims, str):
-        return [
-            {"item": item, "mode": mode or None}
-            for item, _, mode in (claim.partition("=") for claim in claims.split())
-        ]
-    return [dict(zip(CELL_COLUMNS, values, strict=True)) for values in claims]
+    values per claim (:data:`CELL_COLUMNS`); without, one string of ``item=MODE`` words (a
+    claim without a mode as ``item=``), which the engine's client decodes as one value
+    instead of three per claim (cypher/COMPAT.md).
+
+    ``modes`` (each claimed item's mode, the last claim of an item winning) is all the
+    compact matrix needs: it is read straight from the string, and the claim rows (a dict
+    per claim: a league's matrix has about 4,000) are made only for a query that asks for
+    the cells or ``claimedItems``."""
+
+    __slots__ = ("_compact", "_rows", "modes")
+
+    def __init__(self, claims: str | list[list[Any]]) -> None:
+        self.modes: dict[str, ClaimMode | None] = {}
+        self._rows: list[dict[str, Any]] | None = None
+        self._compact = ""
+        if isinstance(claims, str):
+            self._compact = claims
+            for claim in claims.split():
+                item, _, mode = claim.partition("=")
+                self.modes[item] = mode_of(mode or None)
+        else:
+            self._rows = [dict(zip(CELL_COLUMNS, values, strict=True)) for values in claims]
+            self.modes = {row["item"]: mode_of(row["mode"]) for row in self._rows}
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """One dict per claim, in the statement's order: ``item`` and ``mode`` (the stored
+        value or None), and with the cells their date, status and provenance."""
+        if self._rows is None:
+            self._rows = [
+                {"item": item, "mode": mode or None}
+                for item, _, mode in (claim.partition("=") for claim in self._compact.split())
+            ]
+        return self._rows
 
 
 def _by_item(row: dict[str, Any]) -> str:
@@ -172,19 +196,19 @@ def town_row(
     town: dict[str, Any],
     summary: dict[str, Any] | None,
     has_bureau: bool,
-    claim_rows: list[dict[str, Any]],
+    claims: ClaimsOfTown,
     item_keys: list[str],
     item_count: int | None,
     target_rate: float,
 ) -> TownClaims:
     """A town's row: from item-level claims when there are any, else from the stated count."""
-    if claim_rows or summary is None:
-        claimed_keys = {row["item"] for row in claim_rows}
+    modes = claims.modes  # its claimed items, each once
+    if modes or summary is None:
         of = item_count or len(item_keys) or None
-        claimed: int | None = len(claimed_keys) if (claim_rows or item_keys) else None
+        claimed: int | None = len(modes) if (modes or item_keys) else None
         rate = _rate(claimed, of)
         named = bool(item_keys)
-        unclaimed = [key for key in item_keys if key not in claimed_keys]
+        unclaimed = [key for key in item_keys if key not in modes]
         provenance: list[Provenance] = []
         note = None
         synthetic = bool(town.get("synthetic"))
@@ -212,7 +236,7 @@ def town_row(
         note=note,
         synthetic=synthetic,
         provenance=provenance,
-        claim_rows=claim_rows,
+        claimed=claims,
         item_keys=item_keys,
     )
 
@@ -264,9 +288,9 @@ async def claim_matrix(
             key=list_key,
         )
 
-    by_town = {town["id"]: claim_rows(claims) for town, _, _, claims in row["towns"]}
-    # towns per item (a town counts once however many rows name the item)
-    popularity = Counter(item for rows in by_town.values() for item in {c["item"] for c in rows})
+    by_town = {town["id"]: ClaimsOfTown(claims) for town, _, _, claims in row["towns"]}
+    # towns per item (a town counts once however many claims name the item)
+    popularity = Counter(item for claims in by_town.values() for item in claims.modes)
     item_rows = sorted(
         row["items"],
         key=lambda props: (-popularity[props["id"]], props.get("seq") or 0, props["name"]),

@@ -11,7 +11,7 @@ import pytest
 from domain import ClaimMode
 from graph_store import GraphStore, trace_statements
 from schema import build_schema
-from schema.claims import DEFAULT_TARGET_RATE, claim_rows, town_row
+from schema.claims import DEFAULT_TARGET_RATE, ClaimsOfTown, town_row
 from schema.context import GraphContext
 from tests.conftest import LiveServer
 from tests.datasets import load_fixture
@@ -170,10 +170,13 @@ async def test_the_claim_matrix_statement_answers_one_row_with_a_list_per_town(
         "t:town-a": ["t:item-1=CONFIRM", "t:item-2=ASSIGN", "t:item-3=CONFIRM", "t:item-4=CONFIRM"],
         "t:town-b": ["t:item-4=ASSIGN"],
     }
-    assert claim_rows(modes["t:town-b"]) == [{"item": "t:item-4", "mode": "ASSIGN"}]
+    town_b = ClaimsOfTown(modes["t:town-b"])
+    assert town_b.modes == {"t:item-4": ClaimMode.ASSIGN}
+    assert town_b.rows == [{"item": "t:item-4", "mode": "ASSIGN"}]
     [row] = await mini.read("claim_matrix_of_region", {**params, "cells": True})
     cells = {town["id"]: claims for town, _, _, claims in row["towns"]}
     assert sorted(cells["t:town-b"]) == [["t:item-4", "ASSIGN", "2020-07-01", None, True, [], []]]
+    assert ClaimsOfTown(cells["t:town-b"]).modes == town_b.modes
     assert len(cells["t:town-a"]) == 4
     assert sorted(item["id"] for item in row["items"]) == [
         "t:item-1",
@@ -198,14 +201,29 @@ async def test_the_claim_matrix_statement_answers_one_row_with_a_list_per_town(
 def test_a_compact_claim_without_a_mode_is_still_a_claim() -> None:
     """A claim the sources give no mode for is sent as ``item=``: it is claimed (it counts and
     is not unclaimed), with a null mode, not dropped or read as the mode ``""``."""
-    rows = claim_rows("t:item-1=CONFIRM t:item-2= ")
-    assert rows == [
+    claims = ClaimsOfTown("t:item-1=CONFIRM t:item-2= ")
+    assert claims.modes == {"t:item-1": ClaimMode.CONFIRM, "t:item-2": None}
+    assert claims.rows == [
         {"item": "t:item-1", "mode": "CONFIRM"},
         {"item": "t:item-2", "mode": None},
     ]
-    assert claim_rows("") == []
+    nothing = ClaimsOfTown("")
+    assert (nothing.modes, nothing.rows) == ({}, [])
     keys = ["t:item-1", "t:item-2", "t:item-3"]
     props = {"id": "t:town", "name": "镇", "level": "TOWNSHIP"}
-    town = town_row(props, None, False, rows, keys, None, DEFAULT_TARGET_RATE)
+    town = town_row(props, None, False, claims, keys, None, DEFAULT_TARGET_RATE)
     assert (town.claimed_count, town.unclaimed) == (2, ["t:item-3"])
     assert town.item_modes() == [ClaimMode.CONFIRM, None, None]
+
+
+def test_an_item_claimed_twice_counts_once() -> None:
+    """Two claims of one item (two sources, say) make one claimed item in the count, the
+    unclaimed items and the modes (the last claim's), and two entries of ``claimedItems``,
+    as the claim rows are."""
+    claims = ClaimsOfTown("t:item-1=CONFIRM t:item-1=ASSIGN")
+    keys = ["t:item-1", "t:item-2"]
+    props = {"id": "t:town", "name": "镇", "level": "TOWNSHIP"}
+    town = town_row(props, None, False, claims, keys, None, DEFAULT_TARGET_RATE)
+    assert (town.claimed_count, town.unclaimed, town.rate) == (1, ["t:item-2"], 0.5)
+    assert town.item_modes() == [ClaimMode.ASSIGN, None]
+    assert town.claimed_items() == ["t:item-1", "t:item-1"]
