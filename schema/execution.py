@@ -418,7 +418,7 @@ def _alive(executor: weakref.ref[ScalarListExecutionContext]) -> ScalarListExecu
     """The execution context a weak reference names, which runs while its helpers are used."""
     context = executor()
     if context is None:
-        raise RuntimeError("graphql-core's async helpers used after the execution ended")
+        raise RuntimeError("an execution context was used after its execution ended")
     return context
 
 
