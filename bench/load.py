@@ -18,9 +18,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import urlparse
 
-import httpx
+from bench.http_client import TRANSPORT_ERRORS, GraphQLClient, failed
 
 #: The headline queries on the documented dataset (the same shapes as docs/cookbook.md).
 HEADLINE: dict[str, str] = {
@@ -34,6 +35,16 @@ HEADLINE: dict[str, str] = {
     "search": '{ search(text: "执法", first: 20) { totalCount edges { node { id } } } }',
     "region_tree": "{ regions { name level parent { name } children { name } } }",
 }
+
+
+class Poster(Protocol):
+    """What the load generator sends through: :class:`bench.http_client.GraphQLClient`, or
+    the peer bench's httpx client for both of its sides alike."""
+
+    async def post(self, query: str) -> tuple[int, bytes]:
+        """The status and body of ``query``'s answer; one of
+        :data:`bench.http_client.TRANSPORT_ERRORS` when none came."""
+        ...
 
 
 @dataclass
@@ -89,21 +100,18 @@ class Samples:
         )
 
 
-async def send(
-    client: httpx.AsyncClient, query: str, requests: int, concurrency: int, into: Samples
-) -> None:
-    """Send ``requests`` copies of ``query`` with ``concurrency`` in flight, timing each."""
+async def send(client: Poster, query: str, requests: int, concurrency: int, into: Samples) -> None:
+    """Send ``requests`` copies of ``query`` with ``concurrency`` in flight, timing each (a
+    request counts as an error when it fails, is not a 200 or its answer has ``errors``)."""
     remaining = iter(range(requests))
 
     async def worker() -> None:
         for _ in remaining:
             started = time.perf_counter()
             try:
-                response = await client.post("/graphql", json={"query": query})
-                body = response.json()
-                if response.status_code != 200 or body.get("errors"):
-                    into.errors += 1
-            except httpx.HTTPError:
+                status, body = await client.post(query)
+                into.errors += failed(status, body)
+            except TRANSPORT_ERRORS:
                 into.errors += 1
             into.latencies.append(time.perf_counter() - started)
 
@@ -111,7 +119,7 @@ async def send(
 
 
 async def run_query(
-    client: httpx.AsyncClient, name: str, query: str, requests: int, concurrency: int
+    client: Poster, name: str, query: str, requests: int, concurrency: int
 ) -> Result:
     """Send ``requests`` copies of ``query`` with ``concurrency`` in flight."""
     samples = Samples()
@@ -123,10 +131,9 @@ async def run_query(
 async def run(url: str, requests: int, concurrency: int) -> list[Result]:
     """Every headline query in turn; a short warm-up first."""
     _loopback_only(url)
-    limits = httpx.Limits(max_connections=concurrency)
-    async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
+    async with GraphQLClient(url) as client:
         for query in HEADLINE.values():
-            await client.post("/graphql", json={"query": query})
+            await client.post(query)
         return [
             await run_query(client, name, query, requests, concurrency)
             for name, query in HEADLINE.items()

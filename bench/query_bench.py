@@ -55,6 +55,7 @@ from bench.engines import (
     neo4j_settings,
     scale_on,
 )
+from bench.http_client import GraphQLClient, failed
 from bench.load import Result, Samples, run_query, send
 from bench.profiling import profile_requests
 from bench.service import Service
@@ -191,6 +192,11 @@ async def _trace(store: GraphStore, query: str, batching: bool = True) -> Any:
     return trace
 
 
+#: The operations of the GraphQL-overhead target (GraphQL/raw at most 1.5), also timed with
+#: httpx for comparison with the rounds before the eleventh.
+OVERHEAD_TARGETS = ("claim_matrix_county", "delegation_chain")
+
+
 #: The operations profiled by layer (:mod:`bench.profiling`): the two of the GraphQL-overhead
 #: target and the batched arm of the N+1 comparison.
 PROFILED = ("claim_matrix_county", "delegation_chain", "hundred_towns")
@@ -208,9 +214,9 @@ async def _alternated(
     machine falls on both sides of the GraphQL/raw ratio (timed one after the other, the ratio
     moved by half between runs)."""
     samples, raw = Samples(), []
-    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+    async with GraphQLClient(url) as client:
         for _ in range(3):  # warm-up: the parse and validation caches, the plan cache
-            await client.post("/graphql", json={"query": query})
+            await client.post(query)
         while len(samples.latencies) < requests:
             await send(client, query, TURN, 1, samples)
             raw += await target.raw_reads(graph, calls, TURN)
@@ -218,10 +224,25 @@ async def _alternated(
 
 
 async def _latency(url: str, query: str, requests: int, concurrency: int) -> Result:
+    async with GraphQLClient(url) as client:
+        for _ in range(3):
+            await client.post(query)
+        return await run_query(client, "", query, requests, concurrency)
+
+
+async def _httpx_latency(url: str, query: str, requests: int) -> float:
+    """p50 (ms) of ``query`` at concurrency 1 sent with httpx, the client of the rounds before
+    the eleventh: beside the floor, what a heavier client adds to every figure."""
     async with httpx.AsyncClient(base_url=url, timeout=60) as client:
         for _ in range(3):
             await client.post("/graphql", json={"query": query})
-        return await run_query(client, "", query, requests, concurrency)
+        latencies = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            response = await client.post("/graphql", json={"query": query})
+            latencies.append(time.perf_counter() - started)
+            response.raise_for_status()
+    return round(statistics.median(latencies) * 1000, 2)
 
 
 def _print_plans(engine: str, operation: str, plans: dict[str, dict[str, Any]]) -> None:
@@ -290,6 +311,9 @@ async def bench_profile(
     with _frozen_heap(), Service(settings) as service:
         floor = await _latency(service.url, "{ __typename }", max(20, requests // 4), 1)
         out["http_floor_p50_ms"] = floor.p50_ms
+        out["httpx_floor_p50_ms"] = await _httpx_latency(
+            service.url, "{ __typename }", max(20, requests // 4)
+        )
         for name, query in queries.items():
             trace = await _trace(store, query)
             single, raw = await _alternated(
@@ -307,6 +331,10 @@ async def bench_profile(
                 "overhead_ratio": round(single.p50_ms / raw_p50, 2) if raw_p50 else None,
                 "plans": plans,
             }
+            if name in OVERHEAD_TARGETS:
+                out["operations"][name]["httpx_c1_p50_ms"] = await _httpx_latency(
+                    service.url, query, max(20, requests // 4)
+                )
         profiled = queries | {"hundred_towns": HUNDRED_TOWNS}
         out["profiles"] = {
             name: (await profile_requests(service.url, profiled[name], pid=service.pid)).as_json()
@@ -332,7 +360,7 @@ async def _n_plus_one(
     rounds = max(10, requests // 10)
     with Service(settings.model_copy(update={"batching": False})) as unbatched_service:
         sides = [(url, Samples()), (unbatched_service.url, Samples())]
-        clients = [httpx.AsyncClient(base_url=side_url, timeout=60) for side_url, _ in sides]
+        clients = [GraphQLClient(side_url) for side_url, _ in sides]
         try:
             for client in clients:
                 await send(client, hundred, 3, 1, Samples())  # warm-up
@@ -372,21 +400,21 @@ async def growth(target: BenchEngine, small: Loaded, large: Loaded, rounds: int)
         Service(large.settings) as large_service,
     ):
         sides = ((small, small_service), (large, large_service))
-        clients = [httpx.AsyncClient(base_url=svc.url, timeout=60) for _, svc in sides]
+        clients = [GraphQLClient(svc.url) for _, svc in sides]
         try:
             for (loaded, _), client in zip(sides, clients, strict=True):
                 for _ in range(3):  # warm-up
-                    await client.post("/graphql", json={"query": loaded.county_query})
+                    await client.post(loaded.county_query)
             for index in range(rounds):
                 order = list(zip(sides, clients, strict=True))
                 if index % 2:  # alternate which side goes first
                     order.reverse()
                 for (loaded, _), client in order:
                     started = time.perf_counter()
-                    response = await client.post("/graphql", json={"query": loaded.county_query})
+                    status, body = await client.post(loaded.county_query)
                     http[loaded.profile].append(time.perf_counter() - started)
-                    if response.status_code != 200 or "errors" in response.json():
-                        raise RuntimeError(f"growth query failed: {response.text[:200]}")
+                    if failed(status, body):
+                        raise RuntimeError(f"growth query failed: {body[:200]!r}")
                     raw[loaded.profile] += await target.raw_reads(
                         loaded.graph, loaded.county_calls, 1
                     )
@@ -530,7 +558,8 @@ def markdown(results: list[dict[str, Any]], mode: str, growth_figures: dict[str,
             "",
             f"A request that reads nothing from the graph (`{{ __typename }}`) takes "
             f"{r['http_floor_p50_ms']} ms p50 over HTTP: the fixed cost of HTTP, GraphQL "
-            "parsing, validation and the schema's extensions in every p50 above.",
+            "parsing, validation and the schema's extensions in every p50 above. "
+            + _httpx_sentence(r),
             "",
             f"N+1 (100 towns with parents, bodies and superiors): {n['statements_batched']} "
             f"statements batched against {n['statements_unbatched']} unbatched "
@@ -564,6 +593,22 @@ def markdown(results: list[dict[str, Any]], mode: str, growth_figures: dict[str,
             "",
         ]
     return "\n".join(lines) + "\n"
+
+
+def _httpx_sentence(result: dict[str, Any]) -> str:
+    """What the same requests take sent with httpx, the client of the rounds before the
+    eleventh (the figures above use :mod:`bench.http_client`)."""
+    timed = [
+        f"`{name}` {result['operations'][name]['httpx_c1_p50_ms']} ms"
+        for name in OVERHEAD_TARGETS
+        if "httpx_c1_p50_ms" in result["operations"].get(name, {})
+    ]
+    return (
+        "The client is the benchmarks' light HTTP/1.1 client (`bench/http_client.py`); sent "
+        f"with httpx, as before the eleventh round, the floor takes "
+        f"{result['httpx_floor_p50_ms']} ms p50 and " + ", ".join(timed) + ": the client's "
+        "own cost, which the figures above no longer charge to the service."
+    )
 
 
 async def run_engine(

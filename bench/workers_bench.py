@@ -10,9 +10,9 @@ are measured in alternation, round after round (medians): a burst of load on thi
 machine hits both sides alike. Each run also says how many cores each party used (``/proc``:
 the service's processes, the engine, this client) and how the connections fell on the workers.
 
-The client is a minimal HTTP/1.1 keep-alive client on asyncio streams, not httpx: on two
-cores the load generator competes with the service for CPU, and httpx's per-request cost was
-a visible share of a core at the chain's rate; this one costs a few tens of microseconds.
+The client is the benchmarks' light HTTP/1.1 keep-alive client (:mod:`bench.http_client`),
+not httpx: on two cores the load generator competes with the service for CPU, and httpx's
+per-request cost was a visible share of a core at the chain's rate.
 
 **Two services, one engine.** Two ``serve`` processes on the same graph; readers spread over
 both keep :data:`CONCURRENCY` requests of an N+1-free read mix in flight while a writer applies
@@ -40,7 +40,6 @@ import asyncio
 import contextlib
 import json
 import os
-import re
 import secrets
 import signal
 import statistics
@@ -60,6 +59,7 @@ import httpx
 
 from bench import page
 from bench.engines import BenchEngine, Neo4jEngine, local_engine, neo4j_settings
+from bench.http_client import Connection, failed, graphql_request
 from bench.query_bench import headline_queries, pick_county
 from domain import BodyKind
 from graph_loaders.dataset import Dataset
@@ -119,57 +119,6 @@ FULL = Size(1.0, 15, 3, 45, 40)
 QUICK = Size(0.3, 8, 2, 20, 10)
 
 
-# A light HTTP/1.1 client ---------------------------------------------------------------------
-
-
-def graphql_request(port: int, query: str, variables: dict[str, Any] | None = None) -> bytes:
-    """One POST /graphql as bytes, sent as is on a keep-alive connection."""
-    body = json.dumps({"query": query, "variables": variables or {}}).encode()
-    head = (
-        f"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-        f"Content-Type: application/json\r\nAuthorization: Bearer {KEY}\r\n"
-        f"Content-Length: {len(body)}\r\n\r\n"
-    )
-    return head.encode() + body
-
-
-class Connection:
-    """One keep-alive connection to the service on loopback."""
-
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.reader, self.writer = reader, writer
-
-    @classmethod
-    async def open(cls, port: int) -> Connection:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        return cls(reader, writer)
-
-    @property
-    def local_port(self) -> int:
-        return int(self.writer.get_extra_info("sockname")[1])
-
-    async def send(self, request: bytes) -> tuple[int, bytes]:
-        """Send ``request``; the status and body of the answer (``Content-Length`` framed)."""
-        self.writer.write(request)
-        head = await self.reader.readuntil(b"\r\n\r\n")
-        status = int(head.split(b" ", 2)[1])
-        match = re.search(rb"(?im)^content-length:\s*(\d+)", head)
-        if match is None:
-            raise RuntimeError(f"an answer without Content-Length: {head!r}")
-        return status, await self.reader.readexactly(int(match.group(1)))
-
-    async def close(self) -> None:
-        self.writer.close()
-        with contextlib.suppress(ConnectionError):
-            await self.writer.wait_closed()
-
-
-def failed(status: int, body: bytes) -> bool:
-    """Not a 200, or a GraphQL ``errors`` key anywhere in the answer (a string holding those
-    characters is escaped in JSON, so it cannot match)."""
-    return status != 200 or b'"errors":' in body
-
-
 @dataclass
 class Run:
     """One closed-loop run: its latencies (s), errors, wall time and who used the CPU."""
@@ -198,9 +147,7 @@ async def closed_loop(
     flight (each connection sends its next as soon as its answer is in) for ``seconds``,
     timing each and counting failures. The connections are opened together, as a client's
     or a proxy's pool opens them, and each has had an answer before the clock starts."""
-    connections = list(
-        await asyncio.gather(*(Connection.open(port) for _ in range(concurrency)))
-    )
+    connections = list(await asyncio.gather(*(Connection.open(port) for _ in range(concurrency))))
     try:
         # every connection accepted and answered once, all at once: one after the other, the
         # first would sit idle past the service's keep-alive while the last waits its turn
@@ -224,9 +171,7 @@ async def closed_loop(
         started = time.perf_counter()
         await asyncio.gather(*(keep_sending(c) for c in connections))
         elapsed = time.perf_counter() - started
-        used = {
-            name: (cpu_seconds(group) - before[name]) / elapsed for name, group in pids.items()
-        }
+        used = {name: (cpu_seconds(group) - before[name]) / elapsed for name, group in pids.items()}
         cores = {name: round(value, 2) for name, value in used.items()}
         if pids:  # what every other process of the machine used meanwhile
             machine = (machine_busy_seconds() - machine_before) / elapsed
@@ -379,9 +324,7 @@ class Serve:
                 if ready.status_code == 200 and self._all_listening():
                     return
             if time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"serve was not ready in {timeout_s} s:\n{self.output_tail()}"
-                )
+                raise RuntimeError(f"serve was not ready in {timeout_s} s:\n{self.output_tail()}")
             time.sleep(0.2)
 
     def _all_listening(self) -> bool:
@@ -523,17 +466,15 @@ async def measure_workers(
     with services(*made):
         for name in MEASURED:  # warm-up: parse caches, the engine's plan cache
             for serve in made:
-                request = graphql_request(serve.port, queries[name])
-                await closed_loop(
-                    serve.port, [request], CONCURRENCY, 2, {}, serve.worker_pids()
-                )
+                request = graphql_request(serve.port, queries[name], key=KEY)
+                await closed_loop(serve.port, [request], CONCURRENCY, 2, {}, serve.worker_pids())
         for round_ in range(size.rounds):
             for name in MEASURED:
                 for serve in made if round_ % 2 == 0 else made[::-1]:
                     pids = {"service": serve.processes(), "client": {os.getpid()}}
                     if target.pid is not None:
                         pids["engine"] = {target.pid}
-                    request = graphql_request(serve.port, queries[name])
+                    request = graphql_request(serve.port, queries[name], key=KEY)
                     run = await closed_loop(
                         serve.port,
                         [request],
@@ -562,7 +503,7 @@ async def measure_workers(
 async def _graphql(port: int, query: str, variables: dict[str, Any]) -> dict[str, Any]:
     connection = await Connection.open(port)
     try:
-        status, body = await connection.send(graphql_request(port, query, variables))
+        status, body = await connection.send(graphql_request(port, query, variables, key=KEY))
     finally:
         await connection.close()
     answer: dict[str, Any] = json.loads(body)
@@ -623,7 +564,7 @@ async def measure_shared(
         mix = [queries[name] for name in READ_MIX]
 
         async def read(serve: Serve) -> Run:
-            requests = [graphql_request(serve.port, query) for query in mix]
+            requests = [graphql_request(serve.port, query, key=KEY) for query in mix]
             return await closed_loop(
                 serve.port,
                 requests,
