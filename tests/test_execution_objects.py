@@ -72,6 +72,9 @@ class Cell:
     leaf: Leaf | None
     thing: Named | None
     node: relay.Node | None = None
+    # lists of an enum: completed by one look-up per item when every item is a member
+    palette: list[Colour | None] | None = None
+    required_palette: list[Colour] | None = None
 
     @strawberry.field
     def label(self) -> str:
@@ -111,6 +114,7 @@ SELECTIONS = [
     "{ cells { ...F } } fragment F on Cell { text leaf { name } }",
     "query($s: Boolean!) { cells { text count @skip(if: $s) } }",
     "{ cells { node { id __typename ... on Thing { name } } } }",
+    "{ cells { palette requiredPalette } }",
     # not flat: an async resolver, an argument
     "{ cells { text later } }",
     "{ cells { text times(n: 2) } }",
@@ -119,6 +123,13 @@ SELECTIONS = [
 TEXTS = st.one_of(st.text(max_size=3), st.none(), st.integers(-3, 3), st.builds(object))
 INTS = st.one_of(st.none(), st.integers(-(2**40), 2**40), st.text(max_size=2))
 COLOURS = st.one_of(st.none(), st.sampled_from(list(Colour)), st.text(max_size=2))
+#: Members mostly, and now and then what is no member: a string, None, an unhashable list
+PALETTES = st.one_of(
+    st.none(),
+    st.lists(st.sampled_from(list(Colour)), max_size=4),
+    st.lists(st.one_of(COLOURS, st.builds(list)), max_size=4),
+    st.text(max_size=2),
+)
 LEAVES = st.one_of(
     st.none(),
     st.builds(Leaf, name=TEXTS, size=INTS),
@@ -141,6 +152,8 @@ CELLS = st.one_of(
         leaf=LEAVES,
         thing=LEAVES,
         node=NODES,
+        palette=PALETTES,
+        required_palette=PALETTES,
     ),
     st.builds(object),
 )
