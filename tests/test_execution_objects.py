@@ -124,7 +124,7 @@ TEXTS = st.one_of(st.text(max_size=3), st.none(), st.integers(-3, 3), st.builds(
 INTS = st.one_of(st.none(), st.integers(-(2**40), 2**40), st.text(max_size=2))
 COLOURS = st.one_of(st.none(), st.sampled_from(list(Colour)), st.text(max_size=2))
 #: Members mostly, and now and then what is no member: a string, None, an unhashable list
-PALETTES = st.one_of(
+PALETTES: st.SearchStrategy[Any] = st.one_of(
     st.none(),
     st.lists(st.sampled_from(list(Colour)), max_size=4),
     st.lists(st.one_of(COLOURS, st.builds(list)), max_size=4),
