@@ -52,9 +52,6 @@ class TownClaims:
     items_named: bool = strawberry.field(
         description="False when the sources give only a count: the items are not named."
     )
-    unclaimed: list[str] = strawberry.field(
-        description="Keys of named items it did not claim (empty when items are not named)."
-    )
     note: str | None
     synthetic: bool
     provenance: list[Provenance]
@@ -63,6 +60,15 @@ class TownClaims:
     # rows sorted by item key only for the cells and `claimedItems`.
     claimed: strawberry.Private[ClaimsOfTown]
     item_keys: strawberry.Private[list[str]]
+
+    @strawberry.field(
+        description="Keys of named items it did not claim (empty when items are not named)."
+    )
+    def unclaimed(self) -> list[str]:
+        if not self.items_named:
+            return []
+        modes = self.claimed.modes
+        return [key for key in self.item_keys if key not in modes]
 
     @strawberry.field(
         description="One cell per claimed item, by item key, with mode, date, status and "
@@ -215,7 +221,6 @@ def town_row(
         claimed: int | None = len(modes) if (modes or item_keys) else None
         rate = _rate(claimed, of)
         named = bool(item_keys)
-        unclaimed = [key for key in item_keys if key not in modes]
         provenance: list[Provenance] = []
         note = None
         synthetic = bool(town.get("synthetic"))
@@ -226,7 +231,6 @@ def town_row(
         stated = summary.get("rate") is not None
         rate = summary["rate"] if stated else _rate(claimed, of)
         named = False  # a summary is a count: the data model never lets one name items
-        unclaimed = []
         provenance = provenance_of(summary)
         note = summary.get("note")
         synthetic = bool(summary.get("synthetic"))
@@ -239,7 +243,6 @@ def town_row(
         rate_stated=stated,
         meets_target=None if rate is None else rate >= target_rate,
         items_named=named,
-        unclaimed=unclaimed,
         note=note,
         synthetic=synthetic,
         provenance=provenance,
@@ -297,7 +300,9 @@ async def claim_matrix(
 
     by_town = {town["id"]: ClaimsOfTown(claims) for town, _, _, claims in row["towns"]}
     # towns per item (a town counts once however many claims name the item)
-    popularity = Counter(item for claims in by_town.values() for item in claims.modes)
+    popularity: Counter[str] = Counter()
+    for claims in by_town.values():
+        popularity.update(claims.modes.keys())  # counted in C, not a generator step per claim
     item_rows = sorted(
         row["items"],
         key=lambda props: (-popularity[props["id"]], props.get("seq") or 0, props["name"]),

@@ -639,6 +639,8 @@ def _coerced_scalars(
     """``items`` coerced to ``scalar``, or None when the general path must complete them (an
     item that is not a plain scalar, or one that would be an error: missing where ``non_null``
     or refused by the scalar)."""
+    if (scalar is GraphQLString or scalar is GraphQLID) and all(type(i) is str for i in items):
+        return list(items)  # a str is its own output value (an item list of keys, of names)
     coerce = scalar.coerce_output_value
     completed: list[Any] = []
     append = completed.append

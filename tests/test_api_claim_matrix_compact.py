@@ -212,7 +212,7 @@ def test_a_compact_claim_without_a_mode_is_still_a_claim() -> None:
     keys = ["t:item-1", "t:item-2", "t:item-3"]
     props = {"id": "t:town", "name": "镇", "level": "TOWNSHIP"}
     town = town_row(props, None, False, claims, keys, None, DEFAULT_TARGET_RATE)
-    assert (town.claimed_count, town.unclaimed) == (2, ["t:item-3"])
+    assert (town.claimed_count, town.unclaimed()) == (2, ["t:item-3"])
     assert town.item_modes() == [ClaimMode.CONFIRM, None, None]
 
 
@@ -224,6 +224,6 @@ def test_an_item_claimed_twice_counts_once() -> None:
     keys = ["t:item-1", "t:item-2"]
     props = {"id": "t:town", "name": "镇", "level": "TOWNSHIP"}
     town = town_row(props, None, False, claims, keys, None, DEFAULT_TARGET_RATE)
-    assert (town.claimed_count, town.unclaimed, town.rate) == (1, ["t:item-2"], 0.5)
+    assert (town.claimed_count, town.unclaimed(), town.rate) == (1, ["t:item-2"], 0.5)
     assert town.item_modes() == [ClaimMode.ASSIGN, None]
     assert town.claimed_items() == ["t:item-1", "t:item-1"]
