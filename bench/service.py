@@ -24,6 +24,7 @@ import uvicorn
 from graph_store.local_engine import free_port
 from server.app import create_app
 from server.settings import Settings
+from server.timeouts import uvicorn_options
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,7 +91,16 @@ class Service:
 def main() -> None:
     port = int(sys.argv[1])
     settings = Settings(**json.load(sys.stdin))
-    uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    # the protocol and timeouts `reformgraph serve` runs with (server/timeouts.py): the bench
+    # measures what users run; without them it measured uvicorn's default parser while the
+    # service ran h11 (half a millisecond more CPU a request, docs/performance.md)
+    uvicorn.run(
+        create_app(settings),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        **uvicorn_options(settings),
+    )
 
 
 if __name__ == "__main__":

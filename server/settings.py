@@ -171,6 +171,9 @@ class Settings(BaseSettings):
         description="Longest a request's line and headers may take to arrive, from its first "
         "byte (or the connection's opening); then the connection is closed. 0 turns it off.",
     )
+    http_access_log: bool = Field(
+        True, description="Log a line per request (uvicorn's access log) while serving."
+    )
     neo4j_connect_attempts: int = Field(30, description="Start-up connection attempts to Neo4j.")
     neo4j_single_transaction_rows: int = Field(
         50_000,

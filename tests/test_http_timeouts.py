@@ -89,9 +89,9 @@ async def _until_closed(reader: asyncio.StreamReader) -> tuple[bytes, float]:
     return answer, time.monotonic() - started
 
 
-def _refusal(answer: bytes, limit: str) -> None:
+def _refusal(answer: bytes, limit: str, status: bytes = b"408") -> None:
     head, _, body = answer.partition(b"\r\n\r\n")
-    assert head.startswith(b"HTTP/1.1 408 ")
+    assert head.startswith(b"HTTP/1.1 " + status + b" ")
     error = json.loads(body)["errors"][0]
     assert error["extensions"] == {"code": "LIMIT_EXCEEDED", "limit": limit}
 
@@ -197,3 +197,61 @@ async def test_a_body_below_the_minimum_rate_is_answered_408(server: LiveServer)
         writer.close()
     assert sent < 100  # cut off after about 1 s (5 bytes), nowhere near the 2 KB
     _refusal(answer, "body_read_timeout")
+
+
+@pytest.fixture
+def patient_server(local_engine: LocalEngine) -> Iterator[LiveServer]:
+    """The service with a header timeout long enough for headers sent part by part."""
+    settings = falkordb_settings(
+        local_engine.host,
+        local_engine.port,
+        graph_name=f"test-{uuid.uuid4().hex[:12]}",
+        dataset_dir=None,
+        http_header_timeout_s=60.0,
+    )
+    with LiveServer(settings) as live:
+        yield live
+
+
+async def test_headers_larger_than_the_bound_are_answered_431_and_closed(
+    patient_server: LiveServer,
+) -> None:
+    """Headers that keep coming, well within the header timeout: cut off once they pass
+    ``MAX_HEADER_BYTES`` (16 KiB, as uvicorn's h11 bounded them), not buffered without end."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", patient_server.port)
+    sent = 0
+    try:
+        writer.write(b"POST /graphql HTTP/1.1\r\nHost: test\r\n")
+        for index in range(200):  # up to 200 headers of 1 KB: far past the bound
+            writer.write(b"X-Pad-%d: %s\r\n" % (index, b"p" * 1_000))
+            await writer.drain()
+            sent += 1
+            try:  # the server's answer, if it has given one
+                answer = await asyncio.wait_for(reader.read(), timeout=0.2)
+            except TimeoutError:
+                continue
+            break
+    finally:
+        writer.close()
+    assert sent == 17, answer  # refused with the part that took the headers past 16 KiB
+    _refusal(answer, "header_size", status=b"431")
+
+
+async def test_large_headers_under_the_bound_and_a_large_body_are_answered(
+    server: LiveServer,
+) -> None:
+    """12 KB of headers, then a 300 KB body in the same write as the headers' end: the body is
+    never counted as headers."""
+    body = json.dumps({"query": "{ regions { name } }", "padding": "x" * 300_000}).encode()
+    head = _request(len(body)).replace(b"\r\n\r\n", b"\r\nX-Pad: " + b"p" * 12_000 + b"\r\n\r\n")
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    try:
+        writer.write(head[:6_000])  # the headers in two parts, the second with the body
+        await writer.drain()
+        await asyncio.sleep(0.05)
+        writer.write(head[6_000:] + body)
+        await writer.drain()
+        answer = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=30)
+    finally:
+        writer.close()
+    assert answer.startswith(b"HTTP/1.1 200 "), answer
