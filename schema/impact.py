@@ -145,7 +145,7 @@ def _merger_plan() -> Plan:
         ("regions", Hop("IN_REGION", "out", NodeShape("Region", whole_props("Region")))),
     )
     return Plan(
-        NodeShape("Body", whole_props("Body"), tuple(hop for _, hop in hops)),
+        NodeShape("Body", bodies.props, tuple(hop for _, hop in hops)),
         tuple((name, name, Plan(hop.node, ())) for name, hop in hops),
     )
 
