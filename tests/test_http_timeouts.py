@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from graph_store.local_engine import LocalEngine
+from server.settings import Settings
 from tests.conftest import LiveServer, falkordb_settings
 
 pytestmark = pytest.mark.anyio
@@ -21,14 +22,22 @@ pytestmark = pytest.mark.anyio
 BODY = json.dumps({"query": "{ regions { name } }"}).encode()
 
 
-@pytest.fixture
-def server(local_engine: LocalEngine) -> Iterator[LiveServer]:
-    """The service with one-second HTTP timeouts (only HTTP is under test here)."""
-    settings = falkordb_settings(
+def _settings(local_engine: LocalEngine, **http: float) -> Settings:
+    """The service on an empty graph of its own with the ``http`` timeouts given."""
+    return falkordb_settings(
         local_engine.host,
         local_engine.port,
         graph_name=f"test-{uuid.uuid4().hex[:12]}",
         dataset_dir=None,
+        **http,
+    )
+
+
+@pytest.fixture
+def server(local_engine: LocalEngine) -> Iterator[LiveServer]:
+    """The service with one-second HTTP timeouts (only HTTP is under test here)."""
+    settings = _settings(
+        local_engine,
         http_body_timeout_s=1.0,
         http_keep_alive_s=1.0,
         http_header_timeout_s=1.0,
@@ -89,7 +98,16 @@ async def _until_closed(reader: asyncio.StreamReader) -> tuple[bytes, float]:
     return answer, time.monotonic() - started
 
 
-def _refusal(answer: bytes, limit: str, status: bytes = b"408") -> None:
+async def _answer_so_far(reader: asyncio.StreamReader) -> bytes | None:
+    """The server's answer (until it closes), if it gives one within 0.2 s; else None."""
+    try:
+        return await asyncio.wait_for(reader.read(), timeout=0.2)
+    except TimeoutError:
+        return None
+
+
+def _refusal(answer: bytes | None, limit: str, status: bytes = b"408") -> None:
+    assert answer is not None
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 " + status + b" ")
     error = json.loads(body)["errors"][0]
@@ -133,11 +151,8 @@ async def test_headers_sent_a_byte_at_a_time_are_cut_off(server: LiveServer) -> 
             except ConnectionError:  # closed by the server
                 break
             sent += 1
-            try:  # the server's answer, if it has given one
-                answer = await asyncio.wait_for(reader.read(), timeout=0.2)
-            except TimeoutError:
-                continue
-            break
+            if (answer := await _answer_so_far(reader)) is not None:
+                break
         else:
             answer, _ = await _until_closed(reader)
     finally:
@@ -202,14 +217,7 @@ async def test_a_body_below_the_minimum_rate_is_answered_408(server: LiveServer)
 @pytest.fixture
 def patient_server(local_engine: LocalEngine) -> Iterator[LiveServer]:
     """The service with a header timeout long enough for headers sent part by part."""
-    settings = falkordb_settings(
-        local_engine.host,
-        local_engine.port,
-        graph_name=f"test-{uuid.uuid4().hex[:12]}",
-        dataset_dir=None,
-        http_header_timeout_s=60.0,
-    )
-    with LiveServer(settings) as live:
+    with LiveServer(_settings(local_engine, http_header_timeout_s=60.0)) as live:
         yield live
 
 
@@ -226,11 +234,8 @@ async def test_headers_larger_than_the_bound_are_answered_431_and_closed(
             writer.write(b"X-Pad-%d: %s\r\n" % (index, b"p" * 1_000))
             await writer.drain()
             sent += 1
-            try:  # the server's answer, if it has given one
-                answer = await asyncio.wait_for(reader.read(), timeout=0.2)
-            except TimeoutError:
-                continue
-            break
+            if (answer := await _answer_so_far(reader)) is not None:
+                break
     finally:
         writer.close()
     assert sent == 17, answer  # refused with the part that took the headers past 16 KiB
