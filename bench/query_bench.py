@@ -604,10 +604,11 @@ def _httpx_sentence(result: dict[str, Any]) -> str:
         if "httpx_c1_p50_ms" in result["operations"].get(name, {})
     ]
     return (
-        "The client is the benchmarks' light HTTP/1.1 client (`bench/http_client.py`); sent "
-        f"with httpx, as before the eleventh round, the floor takes "
-        f"{result['httpx_floor_p50_ms']} ms p50 and " + ", ".join(timed) + ": the client's "
-        "own cost, which the figures above no longer charge to the service."
+        "The client is the benchmarks' light HTTP/1.1 client (`bench/http_client.py`). Sent "
+        "with httpx, the client before the eleventh round, and timed after the figures above "
+        f"(not in turns with them), the floor took {result['httpx_floor_p50_ms']} ms p50 and "
+        + ", ".join(timed)
+        + "."
     )
 
 
