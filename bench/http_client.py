@@ -96,25 +96,17 @@ class GraphQLClient:
         self.timeout_s = timeout_s
         self._idle: list[Connection] = []
 
-    async def post(self, query: str, variables: dict[str, Any] | None = None) -> tuple[int, bytes]:
+    async def post(self, query: str) -> tuple[int, bytes]:
         """The status and body of ``query``'s answer. A connection that fails or takes longer
         than ``timeout_s`` is closed and the error raised (one of :data:`TRANSPORT_ERRORS`)."""
         connection = self._idle.pop() if self._idle else await Connection.open(self.port, self.host)
         try:
             async with asyncio.timeout(self.timeout_s):
-                answer = await connection.send(graphql_request(self.port, query, variables))
+                answer = await connection.send(graphql_request(self.port, query))
         except BaseException:
             await connection.close()
             raise
         self._idle.append(connection)
-        return answer
-
-    async def post_json(self, query: str) -> dict[str, Any]:
-        """``query``'s answer decoded; RuntimeError unless it is a 200 without errors."""
-        status, body = await self.post(query)
-        if failed(status, body):
-            raise RuntimeError(f"{query[:80]}: HTTP {status}: {body[:300]!r}")
-        answer: dict[str, Any] = json.loads(body)
         return answer
 
     async def aclose(self) -> None:

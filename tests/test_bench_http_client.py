@@ -39,8 +39,6 @@ async def test_answers_match_httpx_and_a_pool_serves_eight_in_flight(
             bad = Samples()
             await send(client, "{ regions { nosuchfield } }", 3, 1, bad)
             assert bad.errors == 3
-            with pytest.raises(RuntimeError, match="HTTP 200"):
-                await client.post_json("{ regions { nosuchfield } }")
 
 
 def test_an_error_answer_or_a_status_is_a_failure() -> None:
