@@ -230,7 +230,9 @@ class FalkorDBStore(GraphStore):
                 health_check_interval=_HEALTH_CHECK_S,
                 decode_responses=True,
             )
-            self._redis_client = Redis(connection_pool=pool)
+            # from_pool: the client owns the pool, so closing it closes the pool's
+            # connections (Redis(connection_pool=...) leaves them open, to the engine's end)
+            self._redis_client = Redis.from_pool(pool)
         return self._redis_client
 
     def _graph(self, name: str | None = None, client: Redis | None = None) -> AsyncGraph:
@@ -461,7 +463,7 @@ class FalkorDBStore(GraphStore):
             client_name=f"{_STAGING_CLIENT}{staging_id}",
             decode_responses=True,
         )
-        client = Redis(connection_pool=pool)
+        client = Redis.from_pool(pool)  # closed with its connection (see _redis)
         name = f"{self.graph_name}{_STAGING}{staging_id}"
         try:
             yield name, client

@@ -102,6 +102,34 @@ async def test_a_merger_while_the_graph_is_locked_answers_busy(
     assert "validTo" not in rows[0]["props"]
 
 
+async def test_an_import_and_a_closed_store_leave_no_connection_open(
+    falkordb: FalkorDBStore, local_engine: LocalEngine
+) -> None:
+    """Each import opens a connection of its own (the staging writer's); a service that
+    imports all day must not leave them open on the engine, and a store that closes must close
+    its pool's. (redis-py's client did neither for a pool it was given.)"""
+    async with Redis(host=local_engine.host, port=local_engine.port) as admin:
+
+        async def open_connections() -> list[dict[str, str]]:
+            return list(await admin.client_list())
+
+        def staging_writers(connections: list[dict[str, str]]) -> set[str]:
+            names = {c.get("name", "") for c in connections}
+            return {name for name in names if name.startswith("reformgraph-staging-")}
+
+        before = staging_writers(await open_connections())
+        await load_fixture(falkordb, "mini.yaml")
+        await load_fixture(falkordb, "mini.yaml")
+        assert staging_writers(await open_connections()) - before == set()
+
+        used = int(await falkordb.execute_command("CLIENT", "ID"))  # one of the store's pool
+        await falkordb.close()
+        deadline = time.monotonic() + 5
+        while used in [int(c["id"]) for c in await open_connections()]:
+            assert time.monotonic() < deadline, "the closed store's connection is still open"
+            await asyncio.sleep(0.05)
+
+
 async def test_staging_copies_of_dead_writers_are_removed_and_live_ones_kept(
     falkordb: FalkorDBStore, local_engine: LocalEngine
 ) -> None:
