@@ -96,6 +96,11 @@ class CodedGraphQL(GraphQL[GraphContext, None]):
             return await super().run(request, context=context, root_value=root_value)
         except HTTPException as exc:
             return graphql_error(exc.status_code, "BAD_INPUT", exc.reason)
+        finally:
+            # An upload's parts are spooled files (on disk past 1 MiB) that Strawberry never
+            # closes: they stayed open until the garbage collector found them, which at this
+            # service's collector threshold can be hundreds of requests later.
+            await request.close()
 
     def decode_json(self, data: str | bytes) -> object:
         return decode_request_json(data)

@@ -12,12 +12,14 @@ three rows name three original holders that ``data/`` does not have, four town d
 from __future__ import annotations
 
 import io
+import tempfile
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 from openpyxl import Workbook
+from starlette import formparsers
 
 from graph_store import GraphStore
 from schema.auth import hash_key
@@ -285,6 +287,39 @@ async def test_a_file_that_is_not_a_table_is_a_problem(service: LiveServer) -> N
     [problem] = got["problems"]
     assert problem["field"] == "file"
     assert ".xlsx" in problem["message"]
+
+
+async def test_an_uploaded_file_is_closed_before_the_answer(
+    service: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every part of an upload is spooled to a temporary file (on disk past 1 MiB); the
+    service closes each one before it answers, rather than leaving its descriptor and disk
+    space to the garbage collector. The service runs in this process, so the spooled files
+    are seen as Starlette's form parser makes them."""
+    spooled: list[tempfile.SpooledTemporaryFile[bytes]] = []
+    on_disk: list[tempfile.SpooledTemporaryFile[bytes]] = []
+
+    class Recorded(tempfile.SpooledTemporaryFile):  # type: ignore[type-arg]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            spooled.append(self)
+
+        def rollover(self) -> None:
+            super().rollover()
+            on_disk.append(self)
+
+    monkeypatch.setattr(formparsers, "SpooledTemporaryFile", Recorded)
+    # a small upload, kept in memory, and one past the spool's 1 MiB, on disk (too many rows
+    # to import: a refused upload must be closed too)
+    large = LIST_CSV + b"\n" * (2 * 1024 * 1024)
+    for content in (LIST_CSV, large):
+        body = await upload(
+            service.url, IMPORT_LIST, {**LIST_ARGS, "dryRun": True}, "list.csv", content
+        )
+        assert result(body)["canApply"] is (content is LIST_CSV)
+    assert len(spooled) == 2
+    assert on_disk == [spooled[1]]
+    assert all(file.closed for file in spooled)
 
 
 async def test_an_upload_needs_the_preflight_header(store: GraphStore, service: LiveServer) -> None:
