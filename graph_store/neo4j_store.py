@@ -466,11 +466,7 @@ class Neo4jStore(GraphStore):
         if self._staging_index_ready:
             return
         for name in ("ddl_staging_index", "ddl_staging_index_online"):
-            statement = self.registry.get(name)
-            try:
-                await self._driver.execute_query(statement.text, database_=self.database)
-            except _UNAVAILABLE as exc:
-                raise BackendUnavailableError(f"Neo4j unreachable: {exc}") from exc
+            await self._schema_command(self.registry.get(name).text)
         self._staging_index_ready = True
 
     @contextlib.asynccontextmanager
@@ -754,11 +750,27 @@ class Neo4jStore(GraphStore):
             + [self.registry.get("ddl_search_index").text]
             + [self.registry.get("ddl_search_text_index").text]
         )
-        for text in statements:  # DDL cannot share a transaction with other statements
-            try:
-                await self._driver.execute_query(text, database_=self.database)
-            except _UNAVAILABLE as exc:
-                raise BackendUnavailableError(f"Neo4j unreachable: {exc}") from exc
+        for text in statements:
+            await self._schema_command(text)
+
+    async def _schema_command(self, text: str) -> None:
+        """A schema command in a write transaction of its own (DDL cannot share one), with the
+        server's notifications off for it: on every start, `IF NOT EXISTS` answers
+        ``00NA0 index or constraint already exists`` for each index, 18 lines in the log, and
+        a schema command has nothing else to say (it works or fails with an error). Severity
+        OFF rather than the SCHEMA classification, which servers before 5.24 do not know."""
+
+        async def work(tx: AsyncManagedTransaction) -> None:
+            await (await tx.run(text)).consume()
+
+        try:
+            async with self._driver.session(
+                database=self.database,
+                notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
+            ) as session:
+                await session.execute_write(work)
+        except _UNAVAILABLE as exc:
+            raise BackendUnavailableError(f"Neo4j unreachable: {exc}") from exc
 
     async def ping(self) -> None:
         try:

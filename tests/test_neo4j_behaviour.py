@@ -46,6 +46,17 @@ async def test_expected_notifications_do_not_reach_the_log(
     assert notified == []
 
 
+async def test_applying_the_schema_again_does_not_reach_the_log(
+    neo4j: Neo4jStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Every start applies the schema; each index and constraint already there answers
+    # `00NA0 index or constraint already exists`, by design of `IF NOT EXISTS`.
+    with caplog.at_level(logging.INFO, logger="neo4j"):
+        await neo4j.apply_schema()
+    notified = [r for r in caplog.records if r.name.startswith("neo4j.notifications")]
+    assert notified == []
+
+
 async def _town(store: Neo4jStore) -> list[str]:
     rows = await store.read("entities_by_ids", {"ids": ["t:town-a"]})
     return [row["props"]["name"] for row in rows]
