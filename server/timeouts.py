@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from http import HTTPStatus
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -47,12 +48,12 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
 MAX_HEADER_BYTES = 16 * 1024
 
 
-def _coded_answer(status: int, reason: str, message: str, limit: str) -> bytes:
+def _coded_answer(status: HTTPStatus, message: str, limit: str) -> bytes:
     """A coded GraphQL error (:func:`graphql_error`'s body) written straight on the wire,
     the connection then closed."""
     body = bytes(graphql_error(status, "LIMIT_EXCEEDED", message, limit=limit).body)
     return (
-        f"HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\n"
+        f"HTTP/1.1 {status.value} {status.phrase}\r\ncontent-type: application/json\r\n"
         f"connection: close\r\ncontent-length: {len(body)}\r\n\r\n".encode()
         + body
     )
@@ -61,11 +62,12 @@ def _coded_answer(status: int, reason: str, message: str, limit: str) -> bytes:
 #: The answers to a request whose headers did not all arrive in time, or are too large (the
 #: parser has no request to answer yet, so they are written as they go on the wire).
 _HEADER_TIMEOUT_RESPONSE = _coded_answer(
-    408, "Request Timeout", "The request's headers did not arrive in time.", "header_read_timeout"
+    HTTPStatus.REQUEST_TIMEOUT,
+    "The request's headers did not arrive in time.",
+    "header_read_timeout",
 )
 _HEADERS_TOO_LARGE_RESPONSE = _coded_answer(
-    431,
-    "Request Header Fields Too Large",
+    HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
     f"The request's line and headers are larger than {MAX_HEADER_BYTES} bytes.",
     "header_size",
 )
