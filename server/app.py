@@ -151,17 +151,22 @@ def limits_of(settings: Settings) -> Limits:
     )
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, graph_prepared: bool = False) -> FastAPI:
     """Build the app; its lifespan opens the graph from ``settings`` (starting the local
     engine unless Neo4j or a running FalkorDB is configured, and then watching it), applies
-    the start-up data, and closes it on shutdown. A worker of ``serve --workers`` is given the
-    parent's engine and ``load_at_start`` off, so it starts, watches and loads nothing."""
+    the start-up data, and closes it on shutdown.
+
+    A worker of ``serve --workers`` is given the parent's engine, ``load_at_start`` off and
+    ``graph_prepared``: it starts, watches, loads and prepares nothing, and its start reaches
+    no engine. A worker that replaces a dead one while the engine is away (restarting, or
+    Neo4j down) therefore starts, answers ``BACKEND_UNAVAILABLE`` until the engine is back,
+    and does not fail its start-up, which would make uvicorn's supervisor stop every worker."""
     settings = settings or load_settings()
     app = FastAPI(
         title="reformgraph",
         description="GraphQL over the knowledge graph of Inner Mongolia's 2019-2021 "
         "institutional reform.",
-        lifespan=_lifespan(settings),
+        lifespan=_lifespan(settings, prepare=not graph_prepared),
     )
 
     @app.exception_handler(_ReadsClosedError)
@@ -178,12 +183,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """The app's lifespan: the graph open (and the start-up data loaded) while it serves."""
+def _lifespan(
+    settings: Settings, *, prepare: bool
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The app's lifespan: the graph open (and the start-up data loaded) while it serves;
+    ``prepare`` as :func:`~server.runtime.open_runtime` takes it."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_runtime(settings) as runtime:
+        async with open_runtime(settings, prepare=prepare) as runtime:
             app.state.store = runtime.store
             watchdog = asyncio.create_task(runtime.watch_engine())
             thresholds = gc.get_threshold()

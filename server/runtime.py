@@ -97,10 +97,12 @@ async def open_runtime(settings: Settings, *, prepare: bool = True) -> AsyncIter
     """The graph ``settings`` name, open for the block and closed after it (the local engine,
     started here when neither Neo4j nor a running FalkorDB is configured, stopped with it).
 
-    Neo4j is waited for (``neo4j_connect_attempts``). With ``prepare`` the schema is applied
+    With ``prepare``, Neo4j is waited for (``neo4j_connect_attempts``), the schema is applied
     and what interrupted writes left behind (staging copies) is removed, as a service must
-    before it serves; without, the graph is opened as it is (a probe that must not tidy up
-    what it came to look at)."""
+    before it serves. Without, nothing reaches the engine until the first statement and the
+    schema counts as applied (``/readyz``): for a process whose graph another prepared (a
+    worker of ``serve --workers``: its parent did, before any worker started), which must
+    start even while the engine is away."""
     engine: LocalEngine | None = None
     if not settings.uses_neo4j and settings.falkordb_port is None:
         engine = LocalEngine(settings.data_dir, port=settings.engine_port)
@@ -112,12 +114,15 @@ async def open_runtime(settings: Settings, *, prepare: bool = True) -> AsyncIter
             await asyncio.to_thread(engine.stop)
         raise
     try:
-        if isinstance(runtime.store, Neo4jStore):
-            await runtime.store.connect(attempts=settings.neo4j_connect_attempts)
-            log.info("using Neo4j at %s", settings.neo4j_uri)
         if prepare:
+            if isinstance(runtime.store, Neo4jStore):
+                await runtime.store.connect(attempts=settings.neo4j_connect_attempts)
             await runtime.store.apply_schema()
             await runtime.store.clean_up_interrupted_writes()
+        else:
+            runtime.store.schema_applied = True
+        if isinstance(runtime.store, Neo4jStore):
+            log.info("using Neo4j at %s", settings.neo4j_uri)
         yield runtime
     finally:
         await runtime.close()

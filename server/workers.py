@@ -218,10 +218,11 @@ def _die_with_parent() -> None:
 
 def create_worker_app() -> FastAPI:
     """The app of one worker process (uvicorn calls it in each): the parent's settings from
-    the environment, on the parent's engine, loading nothing at start-up."""
+    the environment, on the parent's engine, loading and preparing nothing at start-up (the
+    parent did both before any worker started)."""
     _die_with_parent()
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
-    return create_app(Settings())
+    return create_app(Settings(), graph_prepared=True)
 
 
 class _StopSignalError(Exception):

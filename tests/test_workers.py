@@ -10,6 +10,7 @@ Processes are found in ``/proc``, never by name.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.client
 import json
 import os
@@ -201,8 +202,7 @@ class Serve:
 
     def wait_workers(self, count: int, timeout_s: float = 60) -> set[int]:
         """The worker pids once there are ``count`` of them and as many have finished their
-        start-up (a worker still opening the graph when a test kills the engine fails to start,
-        and uvicorn's supervisor then stops the whole service)."""
+        start-up."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             workers = _workers(self.pid)
@@ -375,6 +375,41 @@ def test_an_engine_killed_under_the_workers_is_restarted_by_the_parent_alone(
     everything = _descendants(serve.pid)
     assert serve.stop(signal.SIGTERM) == 0
     assert not _all_gone(everything)
+
+
+def test_a_worker_replaced_while_the_engine_is_away_starts_and_the_service_stays(
+    tmp_path: Path, dataset: Path, services: list[Serve]
+) -> None:
+    # A worker's start used to apply the schema, so a worker replacing a dead one while the
+    # engine did not answer failed its start-up, and uvicorn's supervisor then stopped the
+    # whole service for good.
+    serve = Serve(_local_env(tmp_path / "state"), "--workers", "2", "--dataset", str(dataset))
+    services.append(serve)
+    serve.wait_ready()
+    workers = serve.wait_workers(2)
+    [engine] = _engines(serve.pid)
+    os.kill(engine, signal.SIGSTOP)  # away: it neither answers nor dies (no restart either)
+    try:
+        killed = min(workers)
+        os.kill(killed, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while serve.output.count("Application startup complete.") < 3:
+            assert serve.process.poll() is None, f"the service stopped:\n{serve.output}"
+            assert time.monotonic() < deadline, f"no worker replaced {killed}:\n{serve.output}"
+            time.sleep(0.1)
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # gone with a service that stopped
+            os.kill(engine, signal.SIGCONT)
+    replaced = serve.wait_workers(2)
+    assert killed not in replaced
+    assert workers - {killed} <= replaced
+    assert _engines(serve.pid) == {engine}
+    serve.wait_ready()
+    for connection in _connections_to_each(serve, replaced).values():
+        with contextlib.closing(connection):
+            assert _post(connection, TOWN, {})["data"] == {"region": {"name": "甲镇"}}
+    assert serve.process.poll() is None, serve.output
+    assert serve.stop(signal.SIGTERM) == 0
 
 
 def test_killing_the_parent_takes_the_workers_and_the_engine_with_it(
