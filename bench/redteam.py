@@ -50,6 +50,7 @@ import httpx
 import redis
 
 from bench import redteam_attacks as attacks
+from bench.loader_process import Loader
 from bench.redteam_report import (
     CLOSED,
     HELD,
@@ -96,7 +97,6 @@ SAMPLE_SEED = 1
 BACKGROUND_INTERVAL_S = 0.2
 #: A region the load adds: present after the load means the load applied its data.
 MARKER = "syn:region:redteam-marker"
-PLANNED = "planned against write version"
 
 APPLY = """mutation($bodies: [String!]!, $newName: String!) {
   applyMerger(bodies: $bodies, newName: $newName, date: "2021-01", dryRun: false) {
@@ -268,54 +268,6 @@ class ServiceProcess:
         try:
             self.process.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
-class Loader:
-    """``reformgraph load`` in its own process on the service's graph, its log read as it
-    comes."""
-
-    def __init__(self, env: dict[str, str], file: Path) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "load", "--no-context", str(file)],
-            env=env,
-            cwd=REPO_ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.lines: list[str] = []
-        self.planned = threading.Event()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line)
-            if PLANNED in line:
-                self.planned.set()
-
-    async def wait_planned(self, timeout_s: float = 300) -> bool:
-        deadline = time.monotonic() + timeout_s
-        while not self.planned.is_set():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                return False
-            await asyncio.sleep(0.01)
-        return True
-
-    async def finished(self, timeout_s: float = 300) -> int:
-        code = await asyncio.to_thread(self.process.wait, timeout_s)
-        self._reader.join(timeout=10)
-        return code
-
-    @property
-    def output(self) -> str:
-        return "".join(self.lines)
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
 

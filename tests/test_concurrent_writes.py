@@ -7,9 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,6 +16,7 @@ from typing import Any
 import pytest
 import redis
 
+from bench.loader_process import Loader
 from domain import RegionLevel
 from graph_loaders.dataset import Dataset, Region
 from graph_loaders.importer import import_dataset
@@ -42,7 +40,6 @@ CHECK = """query($a: String!, $b: String!, $target: String!) {
   b: body(key: $b) { validTo holds { totalCount } }
   target: body(key: $target) { createdBy { key } }
 }"""
-PLANNED = "planned against write version"
 
 
 @dataclass
@@ -76,53 +73,14 @@ def _settings(target: GraphTarget, **overrides: Any) -> Settings:
     )
 
 
-class Loader:
-    """``reformgraph load`` in its own process on the test's graph, its log read as it comes."""
-
-    def __init__(self, target: GraphTarget, file: Path) -> None:
-        env = dict(os.environ)
-        if target.engine == "falkordb":
-            env.pop("NEO4J_URI", None)
-            env["REFORMGRAPH_FALKORDB_PORT"] = str(target.settings.falkordb_port)
-            env["REFORMGRAPH_GRAPH_NAME"] = target.settings.graph_name
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "load", "--no-context", str(file)],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.lines: list[str] = []
-        self.planned = threading.Event()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line)
-            if PLANNED in line:
-                self.planned.set()
-
-    async def wait_planned(self) -> None:
-        """Until it has validated its file and planned its import (then it writes)."""
-        while not self.planned.is_set():
-            assert self.process.poll() is None, self.output
-            await asyncio.sleep(0.01)
-
-    async def finished(self, timeout_s: float = 180) -> int:
-        code = await asyncio.to_thread(self.process.wait, timeout_s)
-        self._reader.join(timeout=10)
-        return code
-
-    @property
-    def output(self) -> str:
-        return "".join(self.lines)
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+def _loader(target: GraphTarget, file: Path) -> Loader:
+    """``reformgraph load`` of ``file`` in its own process on the test's graph."""
+    env = dict(os.environ)
+    if target.engine == "falkordb":
+        env.pop("NEO4J_URI", None)
+        env["REFORMGRAPH_FALKORDB_PORT"] = str(target.settings.falkordb_port)
+        env["REFORMGRAPH_GRAPH_NAME"] = target.settings.graph_name
+    return Loader(env, file)
 
 
 @pytest.fixture
@@ -216,9 +174,9 @@ async def test_a_load_paused_past_its_lock_takes_the_merger_in_before_the_swap(
     settings = _settings(target, write_lock_wait_s=20.0, request_deadline_s=30.0)
     try:
         with LiveServer(settings) as server:
-            loader = Loader(target, sample.reload_file)
+            loader = _loader(target, sample.reload_file)
             loaders.append(loader)
-            await loader.wait_planned()
+            assert await loader.wait_planned(), loader.output
             # its copy of the graph exists: it writes its copy, holding the lock
             while not probe.keys(f"{graph}:staging:*"):
                 assert loader.process.poll() is None, loader.output
@@ -245,9 +203,9 @@ async def test_a_merger_as_a_load_writes_both_survive(
 ) -> None:
     sample = await _base(graph_target, tmp_path)
     with LiveServer(_settings(graph_target)) as server:
-        loader = Loader(graph_target, sample.reload_file)
+        loader = _loader(graph_target, sample.reload_file)
         loaders.append(loader)
-        await loader.wait_planned()
+        assert await loader.wait_planned(), loader.output
         mergers = Mergers(sample.pairs)
         await mergers.apply(server)
         code = await loader.finished()
@@ -263,10 +221,10 @@ async def test_two_services_applying_mergers_while_a_load_runs_lose_none(
     sample = await _base(graph_target, tmp_path)
     settings = _settings(graph_target)
     with LiveServer(settings) as first, LiveServer(settings) as second:
-        loader = Loader(graph_target, sample.reload_file)
+        loader = _loader(graph_target, sample.reload_file)
         loaders.append(loader)
         mergers = Mergers(sample.pairs)
-        await loader.wait_planned()
+        assert await loader.wait_planned(), loader.output
 
         async def keep_merging(server: LiveServer) -> None:
             while loader.process.poll() is None and mergers.pairs:

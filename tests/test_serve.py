@@ -84,7 +84,8 @@ def processes() -> Iterator[list[subprocess.Popen[str]]]:
     for process in started:
         if process.poll() is None:
             process.kill()
-            process.wait()
+        with process:  # waits for it and closes its output pipe
+            pass
 
 
 def test_serve_answers_and_sigterm_leaves_no_engine(

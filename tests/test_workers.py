@@ -177,8 +177,9 @@ class Serve:
 
     def _read(self) -> None:
         assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line)
+        with self.process.stdout:  # closed when the process has closed its end
+            for line in self.process.stdout:
+                self.lines.append(line)
 
     @property
     def pid(self) -> int:
@@ -218,6 +219,14 @@ class Serve:
         self._reader.join(timeout=10)
         return code
 
+    def reap(self) -> None:
+        """Kill it if it still runs, wait for it, and read its output to the end (which
+        closes the pipe)."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self._reader.join(timeout=10)
+
     def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         response = httpx.post(
             f"{self.url}/graphql",
@@ -242,9 +251,7 @@ def services() -> Iterator[list[Serve]]:
     started: list[Serve] = []
     yield started
     for serve in started:
-        if serve.process.poll() is None:
-            serve.process.kill()
-            serve.process.wait()
+        serve.reap()
 
 
 @pytest.fixture
@@ -405,8 +412,8 @@ def test_a_worker_replaced_while_the_engine_is_away_starts_and_the_service_stays
     assert workers - {killed} <= replaced
     assert _engines(serve.pid) == {engine}
     serve.wait_ready()
-    for connection in _connections_to_each(serve, replaced).values():
-        with contextlib.closing(connection):
+    with _connections_to_each(serve, replaced) as each:
+        for connection in each.values():
             assert _post(connection, TOWN, {})["data"] == {"region": {"name": "甲镇"}}
     assert serve.process.poll() is None, serve.output
     assert serve.stop(signal.SIGTERM) == 0
@@ -485,21 +492,30 @@ def engine_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]
     return {**os.environ, **variables}
 
 
-def _connections_to_each(serve: Serve, workers: set[int]) -> dict[int, http.client.HTTPConnection]:
-    """One open connection to each worker: new connections until every worker has one."""
+@contextlib.contextmanager
+def _connections_to_each(
+    serve: Serve, workers: set[int]
+) -> Iterator[dict[int, http.client.HTTPConnection]]:
+    """One open connection to each worker (new connections until every worker has one), all
+    closed when the block ends."""
     held: dict[int, http.client.HTTPConnection] = {}
-    for _ in range(200):
-        connection = http.client.HTTPConnection("127.0.0.1", serve.port, timeout=30)
-        connection.request("GET", "/healthz")
-        assert connection.getresponse().read() == b'{"status":"ok"}'
-        worker = _worker_of(connection, serve.port, workers)
-        if worker in held:
+    try:
+        for _ in range(200):
+            connection = http.client.HTTPConnection("127.0.0.1", serve.port, timeout=30)
+            connection.request("GET", "/healthz")
+            assert connection.getresponse().read() == b'{"status":"ok"}'
+            worker = _worker_of(connection, serve.port, workers)
+            if worker in held:
+                connection.close()
+            else:
+                held[worker] = connection
+            if len(held) == len(workers):
+                yield held
+                return
+        raise AssertionError(f"200 connections reached only the workers {set(held)}")
+    finally:
+        for connection in held.values():
             connection.close()
-        else:
-            held[worker] = connection
-        if len(held) == len(workers):
-            return held
-    raise AssertionError(f"200 connections reached only the workers {set(held)}")
 
 
 def _post(
@@ -518,24 +534,25 @@ def test_a_write_through_one_worker_is_seen_through_the_other_and_metrics_count_
     serve = Serve(engine_env, "--workers", "2", "--dataset", str(dataset))
     services.append(serve)
     serve.wait_ready()
-    first, second = _connections_to_each(serve, serve.wait_workers(2)).values()
     sent = 0
-    for writer, reader, bodies in (
-        (first, second, ["t:market", "t:health"]),
-        (second, first, ["t:land", "t:gov"]),
-    ):
-        merger = _post(writer, APPLY, {"bodies": bodies, "newName": "合并局"})
-        assert "errors" not in merger, merger
-        applied = merger["data"]["applyMerger"]
-        assert applied["applied"] is True
-        check = {"a": bodies[0], "b": bodies[1], "target": applied["targetKey"]}
-        seen = _post(reader, CHECK, check)
-        assert seen["data"] == {
-            "a": {"validTo": "2021-01"},
-            "b": {"validTo": "2021-01"},
-            "target": {"createdBy": [{"key": applied["eventKey"]}]},
-        }
-        sent += 2
+    with _connections_to_each(serve, serve.wait_workers(2)) as each:
+        first, second = each.values()
+        for writer, reader, bodies in (
+            (first, second, ["t:market", "t:health"]),
+            (second, first, ["t:land", "t:gov"]),
+        ):
+            merger = _post(writer, APPLY, {"bodies": bodies, "newName": "合并局"})
+            assert "errors" not in merger, merger
+            applied = merger["data"]["applyMerger"]
+            assert applied["applied"] is True
+            check = {"a": bodies[0], "b": bodies[1], "target": applied["targetKey"]}
+            seen = _post(reader, CHECK, check)
+            assert seen["data"] == {
+                "a": {"validTo": "2021-01"},
+                "b": {"validTo": "2021-01"},
+                "target": {"createdBy": [{"key": applied["eventKey"]}]},
+            }
+            sent += 2
     # both workers answered GraphQL; /metrics, from whichever worker, counts them all
     assert serve.operations_counted() == sent
     assert serve.stop(signal.SIGTERM) == 0
