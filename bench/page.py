@@ -19,6 +19,7 @@ TITLE = "# Performance\n"
 BLOCKS: dict[str, str] = {
     "import": "# Import on both engines\n",
     "falkordb": "",
+    "against": "# On FalkorDB, against an earlier commit\n",
     "neo4j": "# On Neo4j\n",
     "peer": "# Side by side with @neo4j/graphql on Neo4j\n",
     "workers": "# Serving on every core, and several services on one engine\n",
