@@ -103,8 +103,9 @@ class Version:
 
         Never two at once: an earlier version may not take the engine's write lock, nor leave
         its log rewrites to the store, and a rewrite of the engine's log during another's
-        graph copy hangs FalkorDB (``graph_store/falkordb_store.py``): two loads at once,
-        ``b11099d``'s and this one's, hung the engine in this bench's first run."""
+        graph copy hangs FalkorDB (``graph_store/falkordb_store.py``). Two loads at once,
+        ``b11099d``'s and this one's, left the engine not answering in this bench's first run,
+        a defunct child process beside it (most likely that hang)."""
         command = [str(self.python), "-c", LOAD_SCRIPT, str(port), graph, profile, str(scale)]
         return subprocess.Popen(command, cwd=self.tree, env=self.environment())
 
