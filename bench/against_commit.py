@@ -20,7 +20,8 @@ full runs of 2026-11-30 and 2026-12-01. So both versions run here, in turns:
 The result per query is each side's p50 and their ratio, now over then:
 ``bench/results/<date>-falkordb-against-<commit>.json`` and, with ``--docs``, the ``against``
 block of ``docs/performance.md``. Each profile's pair of graphs is deleted before the next
-profile loads.
+profile loads. The "now" side is this checkout's working tree, named by its commit, with
+``-dirty`` when tracked files differ from it.
 
     python -m bench.against_commit b11099d --docs     # both profiles at scale 1.0, as `make bench`
     python -m bench.against_commit b11099d --profiles inner-mongolia:0.3   # a quick look
@@ -272,21 +273,28 @@ def result_file_name(result: dict[str, Any]) -> str:
     return f"{result['date']}-falkordb-against-{result['then']}.json"
 
 
-def _revision(commit: str) -> str:
+def _git(*args: str, repo: Path = REPO_ROOT) -> str:
     return subprocess.run(
-        ["git", "rev-parse", "--short", commit],
-        cwd=REPO_ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
+        ["git", *args], cwd=repo, check=True, capture_output=True, text=True
     ).stdout.strip()
+
+
+def _revision(commit: str) -> str:
+    return _git("rev-parse", "--short", commit)
+
+
+def working_tree_revision(repo: Path = REPO_ROOT) -> str:
+    """What the "now" side runs: the working tree, named by its commit, with ``-dirty`` when
+    tracked files differ from it (a run with uncommitted changes is not the commit's; it was
+    labelled as if it were)."""
+    return _git("describe", "--always", "--dirty", "--exclude", "*", repo=repo)
 
 
 async def run(
     commit: str, profiles: list[tuple[str, float]], rounds: int, requests: int
 ) -> dict[str, Any]:
     """The whole comparison, profile by profile; the result as written to the results file."""
-    now = Version(_revision("HEAD"), REPO_ROOT, Path(sys.executable))
+    now = Version(working_tree_revision(), REPO_ROOT, Path(sys.executable))
     measured: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="reformgraph-against-") as folder, ExitStack() as stack:
         then = stack.enter_context(checked_out(_revision(commit), Path(folder)))

@@ -5,6 +5,7 @@ of its own, as the bench runs them."""
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -12,7 +13,14 @@ from typing import Any
 
 import pytest
 
-from bench.against_commit import REPO_ROOT, Version, compare, markdown, p50_ratio
+from bench.against_commit import (
+    REPO_ROOT,
+    Version,
+    compare,
+    markdown,
+    p50_ratio,
+    working_tree_revision,
+)
 from cypher.registry import CypherRegistry
 from graph_store.falkordb_store import FalkorDBStore
 from graph_store.local_engine import LocalEngine
@@ -84,3 +92,25 @@ def _result(*profiles: dict[str, Any]) -> dict[str, Any]:
         "requests": 3,
         "profiles": list(profiles),
     }
+
+
+def test_the_now_side_is_labelled_dirty_when_tracked_files_changed(tmp_path: Path) -> None:
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+            cwd=tmp_path,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+
+    git("init", "-q")
+    (tmp_path / "service.py").write_text("ANSWER = 1\n")
+    git("add", "service.py")
+    git("commit", "-q", "-m", "first")
+    commit = git("rev-parse", "--short", "HEAD")
+    assert working_tree_revision(tmp_path) == commit
+    (tmp_path / "results.json").write_text("{}\n")  # untracked: not the service's code
+    assert working_tree_revision(tmp_path) == commit
+    (tmp_path / "service.py").write_text("ANSWER = 2\n")
+    assert working_tree_revision(tmp_path) == f"{commit}-dirty"
