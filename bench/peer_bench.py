@@ -287,6 +287,19 @@ async def run(plan: Plan) -> dict[str, Any]:
     return out
 
 
+def round_ratios(ours: list[float], peer: list[float]) -> list[float]:
+    """Each round's req/s ratio, reformgraph over the peer. In a round the two sides' turns
+    at a question run back to back, so each ratio compares them under the same load on the
+    machine; the median rounds of the table's ratio may come from different rounds."""
+    return [round(o / p, 2) for o, p in zip(ours, peer, strict=True)]
+
+
+def _ratio_with_rounds(ours: dict[str, Any], peer: dict[str, Any], ratio: float) -> str:
+    """The table's ratio, with the least and most of its rounds' ratios."""
+    rounds = round_ratios(ours["c8_rps_rounds"], peer["c8_rps_rounds"])
+    return f"{ratio} ({min(rounds)}-{max(rounds)})"
+
+
 def markdown(result: dict[str, Any]) -> str:
     """The peer block of docs/performance.md, from one run's results."""
     graph, plan, v = result["graph"], result["plan"], result["peer_versions"]
@@ -302,11 +315,14 @@ def markdown(result: dict[str, Any]) -> str:
         "question, both sides take a turn "
         f"(the first side alternating between rounds): {plan['c1']} requests at "
         f"concurrency 1 (p50: all rounds' requests pooled), then {plan['c8']} at "
-        f"concurrency {plan['concurrency']} (req/s: the median round). Raw results: "
+        f"concurrency {plan['concurrency']} (req/s: the median round). In brackets, the "
+        "least and most of the rounds' own ratios: in a round the two sides' turns run back "
+        "to back, under the same load on the machine, so a ratio whose rounds fall on both "
+        "sides of 1 is within this machine's noise. Raw results: "
         f"`bench/results/{results_name(result['mode'])}`.",
         "",
         "| query | reformgraph p50 ms (c=1) / req/s (c=8) | @neo4j/graphql p50 ms / req/s | "
-        "ratio (req/s) | statements rg / peer | errors |",
+        "ratio (req/s) (rounds) | statements rg / peer | errors |",
         "|---|---|---|---|---|---|",
     ]
     for q in result["queries"].values():
@@ -314,7 +330,8 @@ def markdown(result: dict[str, Any]) -> str:
         how = "" if q["peer_nested"] else " (`@cypher`)"
         lines.append(
             f"| {q['title']} | {ours['c1_p50_ms']} / {ours['c8_rps']} | "
-            f"{peer['c1_p50_ms']} / {peer['c8_rps']} | {q['rps_ratio']} | "
+            f"{peer['c1_p50_ms']} / {peer['c8_rps']} | "
+            f"{_ratio_with_rounds(ours, peer, q['rps_ratio'])} | "
             f"{len(q['ours_statements'])} / {len(q['peer_cypher'])}{how} | "
             f"{ours['errors'] + peer['errors']} |"
         )
