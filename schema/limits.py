@@ -27,14 +27,15 @@ import weakref
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import orjson
 import strawberry
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, ValidationContext
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql.validation import OverlappingFieldsCanBeMergedRule
-from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from graphql.validation import ASTValidationRule, OverlappingFieldsCanBeMergedRule
+from strawberry.extensions import ParserCache, SchemaExtension
+from strawberry.schema.schema import validate_document
 
 from graph_store.deadline import remaining_s
 from schema.cost import (
@@ -48,6 +49,12 @@ from schema.cost import (
 from schema.errors import ApiError, ErrorCode
 
 log = logging.getLogger(__name__)
+
+Key = TypeVar("Key")
+Value = TypeVar("Value")
+Rules = tuple[type[ASTValidationRule], ...]
+#: What a validation is kept by: the schema, the query's text and the validation rules.
+ValidationKey = tuple[GraphQLSchema, str, Rules]
 
 #: Delegation hops a chain follows at most (a chain is walked, not asked for: not configurable).
 MAX_CHAIN_HOPS = 6
@@ -156,15 +163,67 @@ class CachedParse(ParserCache):
             yield
 
 
-class CachedValidation(ValidationCache):
-    """Strawberry's ``ValidationCache`` for short texts only: its cache keys hold the
-    documents, so caching long ones would keep their syntax trees alive too."""
+class TextCache(Generic[Key, Value]):
+    """The most recently used ``maxsize`` answers of a step that a query's text decides
+    (its validation, its price), least recently used forgotten first."""
+
+    #: Every cache made, for the tests to start each from empty ones (tests/conftest.py): a
+    #: test must see its own pricing and validation, never one an earlier test's walk left
+    #: behind.
+    made: ClassVar[weakref.WeakSet[TextCache[Any, Any]]] = weakref.WeakSet()
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._found: OrderedDict[Key, Value] = OrderedDict()
+        self._lock = threading.Lock()
+        TextCache.made.add(self)
+
+    def get(self, key: Key) -> Value | None:
+        with self._lock:
+            found = self._found.get(key)
+            if found is not None:
+                self._found.move_to_end(key)
+            return found
+
+    def put(self, key: Key, value: Value) -> None:
+        with self._lock:
+            self._found[key] = value
+            if len(self._found) > self.maxsize:
+                self._found.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every answer kept."""
+        with self._lock:
+            self._found.clear()
+
+
+class CachedValidation(SchemaExtension):
+    """Validation of short texts, kept by schema, text and validation rules (the same text
+    parses to the same document, :class:`CachedParse`).
+
+    Strawberry's ``ValidationCache`` keys its cache on the parsed document, and an AST node
+    of graphql-core 3.3 is a frozen dataclass whose hash walks all of the node below it: on
+    every request, about 110 calls for a lineage query before anything ran. A text's hash is
+    kept by Python once made. Long texts are validated every time (their syntax trees would
+    be kept with their errors)."""
+
+    def __init__(self, results: TextCache[ValidationKey, list[GraphQLError]]) -> None:
+        self.results = results
 
     def on_validate(self) -> Iterator[None]:
-        if _cacheable(self.execution_context.query):
-            yield from super().on_validate()
-        else:
+        context = self.execution_context
+        query, document = context.query, context.graphql_document
+        if query is None or document is None or not _cacheable(query):
             yield
+            return
+        schema = context.schema._schema
+        key = (schema, query, context.validation_rules)
+        errors = self.results.get(key)
+        if errors is None:
+            errors = validate_document(schema, document, context.validation_rules)
+            self.results.put(key, errors)
+        context.pre_execution_errors = errors
+        yield
 
 
 class PriceCache:
@@ -175,20 +234,12 @@ class PriceCache:
     table (:func:`limit_extensions` makes one per set of limits); a refusal (an argument over
     its cap) is not kept, only prices."""
 
-    #: Every cache made, for the tests to start each from empty ones (tests/conftest.py): a
-    #: test must see its own pricing, never a price an earlier test's walk left behind.
-    made: ClassVar[weakref.WeakSet[PriceCache]] = weakref.WeakSet()
-
     def __init__(self, maxsize: int) -> None:
-        self.maxsize = maxsize
-        self._prices: OrderedDict[tuple[int, str, str | None, bytes], Price] = OrderedDict()
-        self._lock = threading.Lock()
-        PriceCache.made.add(self)
+        self._prices: TextCache[tuple[int, str, str | None, bytes], Price] = TextCache(maxsize)
 
     def clear(self) -> None:
         """Forget every price kept."""
-        with self._lock:
-            self._prices.clear()
+        self._prices.clear()
 
     def price(
         self,
@@ -203,17 +254,12 @@ class PriceCache:
         the same variables before."""
         key = self._key(schema, query, operation_name, variables)
         if key is not None:
-            with self._lock:
-                found = self._prices.get(key)
-                if found is not None:
-                    self._prices.move_to_end(key)
-                    return found
+            found = self._prices.get(key)
+            if found is not None:
+                return found
         price = price_operation(schema, document, operation_name, variables, table)
         if key is not None:
-            with self._lock:
-                self._prices[key] = price
-                if len(self._prices) > self.maxsize:
-                    self._prices.popitem(last=False)
+            self._prices.put(key, price)
         return price
 
     @staticmethod
@@ -234,6 +280,23 @@ class PriceCache:
         if len(values) > CACHED_QUERY_CHARS:
             return None
         return (id(schema), query, operation_name, values)
+
+
+#: Each set of Strawberry's validation rules with a bounded merging rule in (a few per process).
+_RULES_WITH: dict[tuple[Rules, type[OverlappingFieldsCanBeMergedRule]], Rules] = {}
+
+
+def _with_merging_rule(rules: Rules, merging_rule: type[OverlappingFieldsCanBeMergedRule]) -> Rules:
+    """Strawberry's validation rules with graphql-core's field-merging rule replaced by
+    ``merging_rule``: the same tuple for every request (it is part of the validation cache's
+    key), made once."""
+    key = (rules, merging_rule)
+    found = _RULES_WITH.get(key)
+    if found is None:
+        found = _RULES_WITH[key] = tuple(
+            merging_rule if rule is OverlappingFieldsCanBeMergedRule else rule for rule in rules
+        )
+    return found
 
 
 def _bounded_merging_rule(work: int) -> type[OverlappingFieldsCanBeMergedRule]:
@@ -319,10 +382,7 @@ class OperationLimits(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
         context.parse_options["max_tokens"] = self.limits.max_tokens
-        context.validation_rules = tuple(
-            self.merging_rule if rule is OverlappingFieldsCanBeMergedRule else rule
-            for rule in context.validation_rules
-        )
+        context.validation_rules = _with_merging_rule(context.validation_rules, self.merging_rule)
         yield
 
     async def on_execute(self) -> AsyncIterator[None]:
@@ -429,10 +489,10 @@ def limit_extensions(
     what operations cost while they run in ``in_flight`` (one of its own if not given).
 
     Validation cost 1.3 ms of a 13 ms county claim matrix (2 ms for 100 towns), for the same
-    text every time. Strawberry's ``ValidationCache`` keys its cache on the validation rules,
-    so the bounded merging rule is built here once per schema, and the price table (on the
-    first request, from the schema built with these extensions); every request still gets
-    fresh extension objects.
+    text every time. The validation cache keys on the validation rules, so the bounded
+    merging rule is built here once per schema, and the price table (on the first request,
+    from the schema built with these extensions); every request still gets fresh extension
+    objects.
     """
     tables: dict[int, PriceTable] = {}
 
@@ -444,8 +504,9 @@ def limit_extensions(
     rule = _bounded_merging_rule(limits.validation_work)
     in_flight = in_flight or CostInFlight(limits.max_cost_in_flight)
     prices = PriceCache(CACHED_QUERIES)
+    validated: TextCache[ValidationKey, list[GraphQLError]] = TextCache(CACHED_QUERIES)
     return [
         lambda: OperationLimits(limits, table, rule, in_flight, prices),
         lambda: CachedParse(maxsize=CACHED_QUERIES),
-        lambda: CachedValidation(maxsize=CACHED_QUERIES),
+        lambda: CachedValidation(validated),
     ]

@@ -32,7 +32,7 @@ from graph_store.falkordb_store import FalkorDBStore
 from graph_store.local_engine import LocalEngine, free_port
 from graph_store.neo4j_store import Neo4jStore
 from schema.connection import EDGE_TYPES
-from schema.limits import PriceCache
+from schema.limits import TextCache
 from server.app import create_app
 from server.runtime import build_store
 from server.settings import Settings
@@ -98,7 +98,7 @@ def _prices_walked_afresh() -> None:
     module's tests, and a price kept from an earlier test would answer for a walk this test
     exercises (mutation testing forks each mutant's tests from a process whose caches are
     warm: the mutated walk never ran, and its mutants survived)."""
-    for cache in list(PriceCache.made):
+    for cache in list(TextCache.made):
         cache.clear()
     EDGE_TYPES.clear()  # the same for the connections' edge types
 

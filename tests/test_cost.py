@@ -650,6 +650,47 @@ async def test_only_short_documents_are_kept_in_the_caches(store: GraphStore) ->
     assert after_short.hits == before.hits + 1
 
 
+@pytest.mark.anyio
+async def test_a_short_text_is_validated_once_per_schema_and_its_errors_kept(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The validation cache is keyed by the text (hashing the parsed document walked all of it
+    on every request): the same text is validated once, an invalid one keeps answering its
+    errors with their code, a long text is validated every time, and a schema with other
+    limits (other rules) validates the text for itself."""
+    from schema import limits
+
+    validated: list[str] = []
+
+    def counted(schema: Any, document: Any, rules: Any) -> Any:
+        validated.append(document.loc.source.body)
+        return validate_document(schema, document, rules)
+
+    from strawberry.schema import schema as strawberry_schema
+    from strawberry.schema.schema import validate_document
+
+    monkeypatch.setattr(limits, "validate_document", counted)  # the cache's
+    monkeypatch.setattr(strawberry_schema, "validate_document", counted)  # Strawberry's own
+    context = GraphContext(store=store)
+    valid = f"{{ regions {{ key }} }} # {uuid.uuid4()}"
+    invalid = f"{{ regions {{ nosuchfield }} }} # {uuid.uuid4()}"
+    long_query = "{ regions { name } }\n# " + "padding " * (limits.CACHED_QUERY_CHARS // 8)
+    schema = build_schema()
+    for _ in range(2):
+        assert (await schema.execute(valid, context_value=context)).errors is None
+        refused = await schema.execute(invalid, context_value=context)
+        assert refused.errors is not None
+        [error] = refused.errors
+        assert "nosuchfield" in error.message
+        assert error.extensions == {"code": "BAD_INPUT"}
+        assert (await schema.execute(long_query, context_value=context)).errors is None
+    assert validated == [valid, invalid, long_query, long_query]
+
+    other = build_schema(Limits(validation_work=10_000))
+    assert (await other.execute(valid, context_value=context)).errors is None
+    assert validated == [valid, invalid, long_query, long_query, valid]
+
+
 # ------------------------------------------------------ the caps the service enforces, priced
 
 #: Caps set away from their defaults, so that a list priced at the page cap (500) or at a
