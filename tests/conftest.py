@@ -94,9 +94,9 @@ def falkordb_settings(host: str, port: int, **overrides: Any) -> Settings:
 
 @pytest.fixture(autouse=True)
 def _prices_walked_afresh() -> None:
-    """Every test starts with empty price caches: a schema built at import is shared by a
-    module's tests, and a price kept from an earlier test would answer for a walk this test
-    exercises (mutation testing forks each mutant's tests from a process whose caches are
+    """Every test starts with empty price and validation caches: a schema built at import is
+    shared by a module's tests, and a price kept from an earlier test would answer for a walk
+    this test exercises (mutation testing forks each mutant's tests from a process whose caches are
     warm: the mutated walk never ran, and its mutants survived)."""
     for cache in list(TextCache.made):
         cache.clear()
