@@ -282,21 +282,24 @@ class PriceCache:
         return (id(schema), query, operation_name, values)
 
 
-#: Each set of Strawberry's validation rules with a bounded merging rule in (a few per process).
-_RULES_WITH: dict[tuple[Rules, type[OverlappingFieldsCanBeMergedRule]], Rules] = {}
+class RulesWithBoundedMerging:
+    """Strawberry's validation rules with graphql-core's field-merging rule replaced by a
+    bounded one (:func:`_bounded_merging_rule`): the same tuple for every request, made once
+    per set of rules (the rules are part of the validation cache's key). One per schema's
+    extensions, so the tuples go with the schema."""
 
+    def __init__(self, merging_rule: type[OverlappingFieldsCanBeMergedRule]) -> None:
+        self.merging_rule = merging_rule
+        self._made: dict[Rules, Rules] = {}
 
-def _with_merging_rule(rules: Rules, merging_rule: type[OverlappingFieldsCanBeMergedRule]) -> Rules:
-    """Strawberry's validation rules with graphql-core's field-merging rule replaced by
-    ``merging_rule``: the same tuple for every request (it is part of the validation cache's
-    key), made once."""
-    key = (rules, merging_rule)
-    found = _RULES_WITH.get(key)
-    if found is None:
-        found = _RULES_WITH[key] = tuple(
-            merging_rule if rule is OverlappingFieldsCanBeMergedRule else rule for rule in rules
-        )
-    return found
+    def __call__(self, rules: Rules) -> Rules:
+        found = self._made.get(rules)
+        if found is None:
+            found = self._made[rules] = tuple(
+                self.merging_rule if rule is OverlappingFieldsCanBeMergedRule else rule
+                for rule in rules
+            )
+        return found
 
 
 def _bounded_merging_rule(work: int) -> type[OverlappingFieldsCanBeMergedRule]:
@@ -368,21 +371,21 @@ class OperationLimits(SchemaExtension):
         self,
         limits: Limits,
         table: Callable[[GraphQLSchema], PriceTable],
-        merging_rule: type[OverlappingFieldsCanBeMergedRule],
+        validation_rules: RulesWithBoundedMerging,
         in_flight: CostInFlight,
         prices: PriceCache,
     ) -> None:
         self.limits = limits
         self.table = table
         self.prices = prices
-        self.merging_rule = merging_rule
+        self.validation_rules = validation_rules
         self.in_flight = in_flight
         self.price: Price | None = None
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
         context.parse_options["max_tokens"] = self.limits.max_tokens
-        context.validation_rules = _with_merging_rule(context.validation_rules, self.merging_rule)
+        context.validation_rules = self.validation_rules(context.validation_rules)
         yield
 
     async def on_execute(self) -> AsyncIterator[None]:
@@ -501,12 +504,12 @@ def limit_extensions(
             tables[id(schema)] = price_table(limits, schema)
         return tables[id(schema)]
 
-    rule = _bounded_merging_rule(limits.validation_work)
+    rules = RulesWithBoundedMerging(_bounded_merging_rule(limits.validation_work))
     in_flight = in_flight or CostInFlight(limits.max_cost_in_flight)
     prices = PriceCache(CACHED_QUERIES)
     validated: TextCache[ValidationKey, list[GraphQLError]] = TextCache(CACHED_QUERIES)
     return [
-        lambda: OperationLimits(limits, table, rule, in_flight, prices),
+        lambda: OperationLimits(limits, table, rules, in_flight, prices),
         lambda: CachedParse(maxsize=CACHED_QUERIES),
         lambda: CachedValidation(validated),
     ]
