@@ -45,14 +45,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import httpx
 import redis
 
 from bench import page
 from bench.http_client import Connection, failed, graphql_request
 from bench.query_bench import headline_queries
+from bench.service import Service
 from graph_loaders.synthetic import generate
-from graph_store.local_engine import LocalEngine, free_port
+from graph_store.local_engine import LocalEngine
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = REPO_ROOT / "bench" / "results"
@@ -76,8 +76,6 @@ async def load(port, graph, profile, scale):
 
 asyncio.run(load(int(sys.argv[1]), sys.argv[2], sys.argv[3], float(sys.argv[4])))
 """
-#: How long a service may take to answer ``/readyz``.
-START_TIMEOUT_S = 120
 
 
 @dataclass(frozen=True)
@@ -113,7 +111,6 @@ class Version:
     @contextmanager
     def serving(self, engine_port: int, graph: str) -> Iterator[int]:
         """This version's ``bench.service`` on ``graph``, for the block; yields its port."""
-        port = free_port()
         settings = {
             "falkordb_host": "127.0.0.1",
             "falkordb_port": engine_port,
@@ -121,39 +118,9 @@ class Version:
             "dataset_dir": None,
             "query_timeout_ms": 120_000,
         }
-        process = subprocess.Popen(
-            [str(self.python), "-m", "bench.service", str(port)],
-            stdin=subprocess.PIPE,
-            cwd=self.tree,
-            env=self.environment(),
-        )
-        assert process.stdin is not None
-        process.stdin.write(json.dumps(settings).encode())
-        process.stdin.close()
-        try:
-            _wait_ready(process, port)
-            yield port
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def _wait_ready(process: subprocess.Popen[bytes], port: int) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the service on port {port} exited with {process.returncode}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"the service on port {port} was not ready in {START_TIMEOUT_S} s")
+        service = Service(settings, python=self.python, tree=self.tree, env=self.environment())
+        with service:
+            yield service.port
 
 
 @contextmanager

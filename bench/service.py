@@ -41,10 +41,24 @@ def settings_payload(settings: Settings) -> str:
 
 
 class Service:
-    """The app under uvicorn in a child process on a free loopback port."""
+    """The app under uvicorn in a child process on a free loopback port.
 
-    def __init__(self, settings: Settings) -> None:
+    By default this checkout's service with this interpreter; ``bench/against_commit.py``
+    runs another commit's, from its own ``tree`` with its own ``python`` and environment, and
+    gives its settings as the plain fields that commit's ``Settings`` reads."""
+
+    def __init__(
+        self,
+        settings: Settings | dict[str, Any],
+        *,
+        python: Path | None = None,
+        tree: Path = REPO_ROOT,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.settings = settings
+        self.python = python or Path(sys.executable)
+        self.tree = tree
+        self.env = env
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -56,12 +70,18 @@ class Service:
 
     def __enter__(self) -> Service:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bench.service", str(self.port)],
+            [str(self.python), "-m", "bench.service", str(self.port)],
             stdin=subprocess.PIPE,
-            cwd=REPO_ROOT,
+            cwd=self.tree,
+            env=self.env,
         )
         assert self.process.stdin is not None
-        self.process.stdin.write(settings_payload(self.settings).encode())
+        payload = (
+            settings_payload(self.settings)
+            if isinstance(self.settings, Settings)
+            else json.dumps(self.settings)
+        )
+        self.process.stdin.write(payload.encode())
         self.process.stdin.close()
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
