@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import yaml
 
+from bench.with_neo4j import deployed_settings
 from graph_store.local_engine import free_port
 from tests.conftest import REPO_ROOT
 
@@ -33,6 +34,17 @@ def test_neo4j_service_is_neo4j_5_with_health_check_and_named_volumes() -> None:
     assert "${NEO4J_PASSWORD" in neo4j["environment"]["NEO4J_AUTH"]
     named = {volume.split(":")[0] for volume in neo4j["volumes"]}
     assert named <= set(compose["volumes"])
+
+
+def test_neo4j_service_runs_with_the_deployed_server_settings() -> None:
+    # deploy/neo4j.conf is what the benchmarks' Neo4j runs with (bench/with_neo4j.py); the
+    # neo4j image takes a setting as NEO4J_ + its name, `_` doubled, then `.` as `_`
+    environment = _compose()["services"]["neo4j"]["environment"]
+    settings = deployed_settings()
+    assert settings
+    for name, value in settings.items():
+        variable = "NEO4J_" + name.replace("_", "__").replace(".", "_")
+        assert environment.get(variable) == value, (variable, name)
 
 
 def test_api_waits_for_a_healthy_neo4j_and_reads_credentials_from_env() -> None:
