@@ -43,6 +43,7 @@ from bench.load import Samples, send
 from bench.peer import PeerServer, generated_cypher, installed, versions
 from bench.service import Service
 from bench.side_by_side import SideBySide, compare, pick_keys, side_by_side_queries
+from bench.with_neo4j import deployed_settings
 from graph_loaders.importer import import_dataset
 from graph_loaders.synthetic import generate
 from graph_store import GraphStore, trace_statements
@@ -239,6 +240,7 @@ async def run(plan: Plan) -> dict[str, Any]:
             imported = await import_dataset(store, ds)
             del ds
             counts = (await store.read("graph_counts"))[0]
+            server_settings = await read_server_settings(store)
             with Service(target.settings(GRAPH)) as ours:
                 with PeerServer(
                     target.uri, target.user, target.password, target.database, debug=True
@@ -254,6 +256,7 @@ async def run(plan: Plan) -> dict[str, Any]:
         "mode": plan.mode,
         "machine": {"cores": os.cpu_count()},
         "peer_versions": versions(),
+        "neo4j_settings": server_settings,
         "graph": {
             "profile": "inner-mongolia",
             "scale": plan.scale,
@@ -287,6 +290,29 @@ async def run(plan: Plan) -> dict[str, Any]:
     return out
 
 
+async def read_server_settings(store: GraphStore) -> dict[str, str | None]:
+    """The server's value of each setting of ``deploy/neo4j.conf`` (None where it has no such
+    setting): the results say whether the run measured the server as deployed."""
+    names = sorted(deployed_settings())
+    rows = await store.read("neo4j_server_settings", {"names": names})
+    found = {row["name"]: row["value"] for row in rows}
+    return {name: found.get(name) for name in names}
+
+
+def settings_sentence(settings: dict[str, str | None] | None) -> str:
+    """What the page says of the server's settings: as deployed (``deploy/neo4j.conf``), or
+    which differ; nothing for a run that did not record them."""
+    if settings is None:
+        return ""
+    wanted = deployed_settings()
+    differ = {name: value for name, value in settings.items() if value != wanted.get(name)}
+    if not differ:
+        named = ", ".join(f"`{name}={value}`" for name, value in settings.items())
+        return f" Neo4j ran with the settings it is deployed with (`deploy/neo4j.conf`: {named})."
+    named = ", ".join(f"`{name}={value}`" for name, value in differ.items())
+    return f" Neo4j did **not** run as deployed (`deploy/neo4j.conf`): {named}."
+
+
 def round_ratios(ours: list[float], peer: list[float]) -> list[float]:
     """Each round's req/s ratio, reformgraph over the peer. In a round the two sides' turns
     at a question run back to back, so each ratio compares them under the same load on the
@@ -309,7 +335,8 @@ def markdown(result: dict[str, Any]) -> str:
         f"reformgraph (uvicorn, one process) and @neo4j/graphql {v['@neo4j/graphql']} on "
         f"@apollo/server {v['@apollo/server']} (Node {v['node']}, one process), against "
         f"the same Neo4j and graph (synthetic `{graph['profile']}` at scale {graph['scale']}: "
-        f"{graph['nodes']:,} nodes, {graph['relationships']:,} relationships). Each "
+        f"{graph['nodes']:,} nodes, {graph['relationships']:,} relationships)."
+        f"{settings_sentence(result.get('neo4j_settings'))} Each "
         "question's two answers were checked equal before anything was timed. "
         f"{plan['rounds']} round{'s' if plan['rounds'] != 1 else ''}; in each, per "
         "question, both sides take a turn "

@@ -7,9 +7,9 @@ local FalkorDB whenever a Neo4j is at hand, as CI does for the tests (``.ci/run`
 * otherwise, when the shared Neo4j 5 script (``../shared/neo4j/neo4j-local`` beside the
   checkout, or the path in ``REFORMGRAPH_NEO4J_LOCAL``) and Java are there: it is started on a
   free loopback port (or ``REFORMGRAPH_BENCH_NEO4J_PORT``) under ``.reformgraph/bench-neo4j``
-  (heap ``NEO4J_HEAP``, default 4g; page cache ``NEO4J_PAGECACHE``, default 2g),
-  ``NEO4J_URI`` points the command at it, and it is stopped afterwards, whatever the command
-  did;
+  (heap ``NEO4J_HEAP``, default 4g; page cache ``NEO4J_PAGECACHE``, default 2g) with the
+  server settings reformgraph is deployed with (``deploy/neo4j.conf``), ``NEO4J_URI`` points
+  the command at it, and it is stopped afterwards, whatever the command did;
 * otherwise the command runs on FalkorDB alone, and one line says so.
 
     python -m bench.with_neo4j -- python -m bench.query_bench --quick
@@ -21,11 +21,12 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from graph_store.local_engine import free_port
+from graph_store.local_engine import free_port, port_in_use
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 #: Where the shared server's script sits beside a checkout (as ``.ci/run`` looks for it).
@@ -39,6 +40,23 @@ SERVER_DIR = REPO_ROOT / ".reformgraph" / "bench-neo4j"
 #: Memory for the benchmark's server unless the environment says otherwise: the query bench
 #: loads the national profile in one transaction.
 BENCH_MEMORY = {"NEO4J_HEAP": "4g", "NEO4J_PAGECACHE": "2g"}
+#: The server settings reformgraph is deployed with (docker-compose.yml gives them to the
+#: neo4j image): the benchmarks measure the server as it is deployed.
+DEPLOYED_SETTINGS = REPO_ROOT / "deploy" / "neo4j.conf"
+#: How long the restarted server has to answer on its Bolt port.
+START_TIMEOUT_S = 120.0
+
+
+def deployed_settings(path: Path = DEPLOYED_SETTINGS) -> dict[str, str]:
+    """The settings of a Neo4j configuration file, by name (comments and blank lines left
+    out)."""
+    settings: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            settings[name.strip()] = value.strip()
+    return settings
 
 
 def neo4j_local(env: Mapping[str, str] = os.environ) -> Path | None:
@@ -76,11 +94,51 @@ def shared_neo4j(script: Path, folder: Path = SERVER_DIR) -> Iterator[dict[str, 
         if started.returncode != 0:
             raise RuntimeError(f"neo4j-local start failed: {started.stderr.strip()[-2000:]}")
         uri = started.stdout.strip().splitlines()[-1]
+        settings = deployed_settings()
+        if settings:
+            _stop(script, folder)
+            _restart_with(folder, port, settings)
         yield {"NEO4J_URI": uri, "NEO4J_USER": "neo4j", "NEO4J_PASSWORD": "unused"}
     finally:
-        subprocess.run(
-            [str(script), "stop", str(folder)], capture_output=True, check=False, timeout=120
-        )
+        _stop(script, folder)
+
+
+def _stop(script: Path, folder: Path) -> None:
+    subprocess.run(
+        [str(script), "stop", str(folder)], capture_output=True, check=False, timeout=120
+    )
+
+
+def _restart_with(folder: Path, port: int, settings: Mapping[str, str]) -> None:
+    """Start the stopped server under ``folder`` again with ``settings`` added to the
+    configuration ``neo4j-local`` wrote. The script writes its configuration afresh at every
+    start and takes no other settings, so the server is started here by Neo4j's own launcher,
+    as the script starts it (``bootloader`` in ``neo4j-local``); ``neo4j-local stop`` stops it
+    as before."""
+    conf = folder / "conf"
+    with (conf / "neo4j.conf").open("a", encoding="utf-8") as out:
+        out.write("".join(f"{name}={value}\n" for name, value in settings.items()))
+    [home] = [p for p in folder.glob("neo4j-community-*") if (p / "lib").is_dir()]
+    subprocess.run(
+        [
+            "java",
+            "-cp",
+            f"{home}/lib/*",
+            f"-Dbasedir={home}",
+            "-Dfile.encoding=UTF-8",
+            "org.neo4j.server.startup.Neo4jCommand",
+            "start",
+        ],
+        env={**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(conf)},
+        capture_output=True,
+        check=True,
+        timeout=START_TIMEOUT_S,
+    )
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not port_in_use("127.0.0.1", port):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Neo4j under {folder} did not answer on port {port}; see its logs/")
+        time.sleep(0.5)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -57,12 +57,12 @@ hypothesis.settings.load_profile("reformgraph")
 #: The shared Neo4j's start/stop script, beside a checkout in CI (``.ci/run``).
 NEO4J_LOCAL = Path(__file__).resolve().parents[2] / "shared" / "neo4j" / "neo4j-local"
 
-#: Modules that only mean something on Neo4j are collected only when the run covers it; the
-#: one that starts a Neo4j of its own also needs the shared server's script and Java.
+#: Modules that only mean something on Neo4j are collected only when the run covers it; those
+#: that start a Neo4j of their own also need the shared server's script and Java.
 NEO4J_ONLY = ["test_neo4j_behaviour.py", "test_neo4j_generations.py"]
 collect_ignore = [] if "neo4j" in ENGINES else list(NEO4J_ONLY)
 if not ("neo4j" in ENGINES and NEO4J_LOCAL.is_file() and shutil.which("java")):
-    collect_ignore.append("test_neo4j_memory.py")
+    collect_ignore += ["test_neo4j_memory.py", "test_bench_with_neo4j.py"]
 # The side-by-side benchmark's peer (@neo4j/graphql, bench/peer) runs on Node.js against Neo4j.
 if not ("neo4j" in ENGINES and shutil.which("node") and shutil.which("npm")):
     collect_ignore.append("test_bench_peer.py")

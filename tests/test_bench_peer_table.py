@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from bench.peer_bench import markdown, round_ratios
+from bench.peer_bench import markdown, round_ratios, settings_sentence
+from bench.with_neo4j import deployed_settings
 
 #: The body question of the full run of 2026-12-02, as its results file holds it.
 BODY_OURS = [161.1, 122.6, 144.2, 189.1, 113.2]
@@ -33,8 +34,8 @@ def _side(rounds: list[float]) -> dict[str, Any]:
     }
 
 
-def test_the_table_shows_the_rounds_spread_beside_the_ratio() -> None:
-    result: dict[str, Any] = {
+def _result() -> dict[str, Any]:
+    return {
         "mode": "full",
         "date": "2026-12-02",
         "machine": {"cores": 2},
@@ -58,5 +59,23 @@ def test_the_table_shows_the_rounds_spread_beside_the_ratio() -> None:
             }
         },
     }
-    row = next(line for line in markdown(result).splitlines() if line.startswith("| a body"))
+
+
+def test_the_table_shows_the_rounds_spread_beside_the_ratio() -> None:
+    row = next(line for line in markdown(_result()).splitlines() if line.startswith("| a body"))
     assert "| 0.93 (0.73-1.15) |" in row
+
+
+def test_the_page_says_whether_neo4j_ran_as_deployed() -> None:
+    deployed = deployed_settings()
+    as_deployed = markdown({**_result(), "neo4j_settings": deployed})
+    assert "settings it is deployed with (`deploy/neo4j.conf`: " in as_deployed
+    for name, value in deployed.items():
+        assert f"`{name}={value}`" in as_deployed
+    # one setting off is named, and only it
+    name = next(iter(deployed))
+    not_deployed = markdown({**_result(), "neo4j_settings": {**deployed, name: "ALL"}})
+    assert f"did **not** run as deployed (`deploy/neo4j.conf`): `{name}=ALL`." in not_deployed
+    # a results file from before the settings were recorded says nothing of them
+    assert "deploy/neo4j.conf" not in markdown(_result())
+    assert settings_sentence(None) == ""
